@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import type { DatabaseConfig, RosterConfig } from './roster-config';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Parses the environment once; every bad variable is reported together. */
+export function loadConfig(env: Record<string, string | undefined>): RosterConfig {
+  const problems: string[] = [];
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const database = parseDatabaseUrl(env.DATABASE_URL, problems);
+  const adminToken = env.ROSTER_ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken && adminToken.length < 16) problems.push('ROSTER_ADMIN_TOKEN must be at least 16 characters');
+
+  let publicUrl = env.ROSTER_PUBLIC_URL?.trim() || undefined;
+  if (publicUrl) {
+    try {
+      const url = new URL(publicUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+      publicUrl = publicUrl.replace(/\/+$/, '');
+    } catch {
+      problems.push(`ROSTER_PUBLIC_URL must be an absolute http(s) URL (got "${publicUrl}")`);
+    }
+  }
+
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: RosterConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    database: database ?? { dialect: 'sqlite', path: resolve('data/roster.db') },
+    adminToken,
+    publicUrl,
+    bodyLimitBytes: integer('ROSTER_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: logLevel as RosterConfig['logLevel'],
+    scim: {
+      defaultCount: integer('ROSTER_SCIM_DEFAULT_COUNT', 100, 1, 1000),
+      maxResults: integer('ROSTER_SCIM_MAX_RESULTS', 1000, 1, 10000),
+    },
+    auditRetentionDays: integer('ROSTER_AUDIT_RETENTION_DAYS', 365, 1, 36500),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** unset → ./data/roster.db; `sqlite:<path>` or `sqlite::memory:`; `postgres://…` / `postgresql://…`. */
+export function parseDatabaseUrl(raw: string | undefined, problems: string[] = []): DatabaseConfig | undefined {
+  const value = raw?.trim();
+  if (!value) return { dialect: 'sqlite', path: resolve('data/roster.db') };
+  if (/^sqlite:/i.test(value)) {
+    const path = value.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!path) {
+      problems.push('DATABASE_URL "sqlite:" needs a path, e.g. sqlite:./data/roster.db or sqlite::memory:');
+      return undefined;
+    }
+    return { dialect: 'sqlite', path: path === ':memory:' ? ':memory:' : resolve(path) };
+  }
+  if (/^postgres(ql)?:\/\//i.test(value)) return { dialect: 'postgresql', url: value };
+  problems.push('DATABASE_URL must start with sqlite: or postgres:// / postgresql://');
+  return undefined;
+}

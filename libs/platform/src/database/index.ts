@@ -1,0 +1,5 @@
+export * from './orm-options';
+export * from './sqlite-pragmas';
+export * from './migration-runner';
+export * from './database.module';
+export * from './unique-violation';

@@ -1,0 +1,39 @@
+import type { Constructor, Options } from '@mikro-orm/core';
+import { Migrator, type Migration } from '@mikro-orm/migrations';
+import { defineConfig as definePostgresConfig } from '@mikro-orm/postgresql';
+import { defineConfig as defineSqliteConfig } from '@mikro-orm/sqlite';
+import type { DatabaseConfig } from '@roster/config';
+
+export type MigrationList = { name: string; class: Constructor<Migration> }[];
+export interface MigrationSets {
+  sqlite: MigrationList;
+  postgresql: MigrationList;
+}
+
+/** One builder for both dialects; each uses its own driver's defineConfig and its own migration set. */
+export function buildOrmOptions(database: DatabaseConfig, entities: Function[], migrations: MigrationSets): Options {
+  const shared = {
+    entities,
+    extensions: [Migrator],
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+  };
+  if (database.dialect === 'sqlite') {
+    return defineSqliteConfig({
+      ...shared,
+      dbName: database.path,
+      // snapshot:false — the migrator must never write files into the source tree at runtime.
+      migrations: { migrationsList: migrations.sqlite, snapshot: false, transactional: true, allOrNothing: true },
+    }) as Options;
+  }
+  return definePostgresConfig({
+    ...shared,
+    clientUrl: database.url,
+    migrations: { migrationsList: migrations.postgresql, snapshot: false, transactional: true, allOrNothing: true },
+  }) as Options;
+}
+
+export function dialectOf(database: DatabaseConfig): 'sqlite' | 'postgresql' {
+  return database.dialect;
+}

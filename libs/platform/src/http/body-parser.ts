@@ -1,0 +1,34 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ScimError } from '@roster/scim-core';
+
+const JSON_TYPES = new Set(['application/json', 'application/scim+json']);
+
+function isJsonRequest(req: Request): boolean {
+  const type = req.headers['content-type'];
+  if (!type) return true; // some clients omit it; parse as JSON rather than drop the body
+  return JSON_TYPES.has(type.split(';')[0].trim().toLowerCase());
+}
+
+/**
+ * JSON bodies in application/json and application/scim+json (with or without charset), with the
+ * failure modes mapped to SCIM errors: malformed → 400 invalidSyntax, too large → 413, other media → 415.
+ */
+export function jsonBodyParser(limitBytes: number) {
+  const parse = express.json({ limit: limitBytes, type: () => true, strict: false });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody) return next();
+    if (!isJsonRequest(req)) {
+      return next(new ScimError(415, undefined, `Unsupported Content-Type "${req.headers['content-type']}"; send application/scim+json or application/json`));
+    }
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') return next(new ScimError(413, undefined, `Request body exceeds ${limitBytes} bytes`));
+      if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+        return next(new ScimError(415, undefined, 'Unsupported body encoding; send UTF-8 JSON'));
+      }
+      return next(ScimError.invalidSyntax('Request body is not valid JSON'));
+    });
+  };
+}

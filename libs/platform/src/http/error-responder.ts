@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { HttpException, NotFoundException } from '@nestjs/common';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { ScimError, toErrorResponse } from '@roster/scim-core';
+import type { RouteTable } from './route-table';
+import { isScimPath, SCIM_MEDIA_TYPE } from './scim-media';
+
+/**
+ * The single mapping from any thrown thing to an RFC 7644 §3.12 error body. Used by the global Nest
+ * exception filter (guards, pipes, handlers) and by the Express error handler (body parsing), so every
+ * failure — including ones no interceptor can see — gets the same envelope.
+ */
+export class ErrorResponder {
+  constructor(
+    private readonly logger: Logger,
+    private readonly routes: RouteTable,
+  ) {}
+
+  toScimError(error: unknown, req: Request): ScimError {
+    if (error instanceof ScimError) return error;
+    if (error instanceof UniqueConstraintViolationException) return ScimError.uniqueness('A resource with the same unique value already exists');
+    if (error instanceof OptimisticLockError) return new ScimError(409, undefined, 'The resource was changed concurrently; retry the request');
+    if (error instanceof NotFoundException && isRouterNotFound(error)) {
+      const allowed = this.routes.allowedMethods(req.path);
+      if (allowed.length) {
+        return new ScimError(405, undefined, `Method ${req.method} is not allowed here; allowed: ${allowed.join(', ')}`, { Allow: allowed.join(', ') });
+      }
+      return ScimError.notFound(`No endpoint at ${req.path}`);
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const response = error.getResponse();
+      const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+      return new ScimError(status, undefined, Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
+    }
+    const errorId = randomUUID();
+    this.logger.error({ err: error, errorId, requestId: req.requestId, path: req.path }, 'unhandled error');
+    return new ScimError(500, undefined, `Internal error (id ${errorId})`);
+  }
+
+  send(error: unknown, req: Request, res: Response): void {
+    const scimError = this.toScimError(error, req);
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(scimError.headers)) res.setHeader(name, value);
+    res.status(scimError.status);
+    res.type(isScimPath(req.path) ? SCIM_MEDIA_TYPE + '; charset=utf-8' : 'application/json; charset=utf-8');
+    res.send(JSON.stringify(toErrorResponse(scimError.status, scimError.detail, scimError.scimType)));
+  }
+
+  /** Express error-handling middleware for failures before Nest's router (body parsing). */
+  expressHandler() {
+    return (error: unknown, req: Request, res: Response, _next: NextFunction) => this.send(error, req, res);
+  }
+}
+
+function isRouterNotFound(error: NotFoundException): boolean {
+  const response = error.getResponse();
+  const message = typeof response === 'object' ? (response as { message?: unknown }).message : response;
+  return typeof message === 'string' && /^Cannot [A-Z]+ /.test(message);
+}

@@ -1,0 +1,5 @@
+export * from './database';
+export * from './http';
+export * from './logging';
+export * from './openapi';
+export * from './scim';

@@ -1,0 +1,2 @@
+export * from './contract-document';
+export * from './contract-validator';

@@ -1,0 +1,3 @@
+export * from './scim-request';
+export * from './etag';
+export * from './public-url';

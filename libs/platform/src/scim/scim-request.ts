@@ -1,0 +1,22 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+
+/** Who is calling a tenant's SCIM base URL, established by the SCIM auth guard. */
+export interface ScimCaller {
+  tenantId: string;
+  tokenId: string;
+  /** Absolute SCIM base URL of this tenant, without trailing slash. */
+  baseUrl: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    scimCaller?: ScimCaller;
+  }
+}
+
+export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): ScimCaller => {
+  const caller = context.switchToHttp().getRequest<Request>().scimCaller;
+  if (!caller) throw new Error('Caller used on a route without the SCIM auth guard');
+  return caller;
+});

@@ -1,0 +1,59 @@
+// RFC 7644 §3.12: the scimType values a SCIM error may carry.
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+/** A protocol error: the only kind of error the SCIM core throws. */
+export class ScimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly scimType: ScimType | undefined,
+    readonly detail: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.name = 'ScimError';
+  }
+
+  static invalidFilter(detail: string): ScimError {
+    return new ScimError(400, 'invalidFilter', detail);
+  }
+  static invalidSyntax(detail: string): ScimError {
+    return new ScimError(400, 'invalidSyntax', detail);
+  }
+  static invalidPath(detail: string): ScimError {
+    return new ScimError(400, 'invalidPath', detail);
+  }
+  static invalidValue(detail: string): ScimError {
+    return new ScimError(400, 'invalidValue', detail);
+  }
+  static noTarget(detail: string): ScimError {
+    return new ScimError(400, 'noTarget', detail);
+  }
+  static mutability(detail: string): ScimError {
+    return new ScimError(400, 'mutability', detail);
+  }
+  static uniqueness(detail: string): ScimError {
+    return new ScimError(409, 'uniqueness', detail);
+  }
+  static tooMany(detail: string): ScimError {
+    return new ScimError(400, 'tooMany', detail);
+  }
+  static notFound(detail: string): ScimError {
+    return new ScimError(404, undefined, detail);
+  }
+  static preconditionFailed(detail: string): ScimError {
+    return new ScimError(412, undefined, detail);
+  }
+  static unauthorized(detail: string): ScimError {
+    return new ScimError(401, undefined, detail, { 'WWW-Authenticate': 'Bearer realm="roster"' });
+  }
+}

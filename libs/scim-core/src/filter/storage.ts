@@ -1,0 +1,29 @@
+export type Dialect = 'sqlite' | 'postgresql';
+
+export interface ColumnMapping {
+  column: string;
+  /** A lower-cased shadow column, used for caseExact:false comparisons so they can use an index. */
+  ciColumn?: string;
+}
+
+export interface ChildTableMapping {
+  table: string;
+  foreignKey: string;
+  /** Sub-attribute name (lower case) → column. */
+  columns: Record<string, ColumnMapping>;
+}
+
+/**
+ * Where a resource type's attributes live in the database. Attributes not listed here are read from
+ * the JSON document column at their canonical path, so a new schema attribute is filterable without
+ * any mapping; list it here only to give it an indexed column.
+ */
+export interface ResourceStorage {
+  table: string;
+  idColumn: string;
+  documentColumn: string;
+  /** Canonical attribute key (lower case: `username`, `meta.created`, `urn:…:user:department`) → column. */
+  columns: Record<string, ColumnMapping>;
+  /** Multi-valued attribute key (lower case) → child table. */
+  children: Record<string, ChildTableMapping>;
+}

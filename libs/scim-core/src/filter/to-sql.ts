@@ -1,0 +1,187 @@
+import { ScimError } from '../errors';
+import type { ResolvedAttribute } from '../schema/resource-type';
+import type { BoundFilter, BoundValue } from './bind';
+import type { ColumnMapping, Dialect, ResourceStorage } from './storage';
+
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+const ROOT = 'r';
+
+/**
+ * Compiles a bound filter into a parameterised SQL condition over `<table> r`. Tenancy is not the
+ * compiler's business: callers AND `r.tenant_id = ?` around the whole fragment, in parentheses.
+ */
+export function filterToSql(filter: BoundFilter, storage: ResourceStorage, dialect: Dialect): SqlFragment {
+  const params: unknown[] = [];
+  const sql = new SqlCompiler(storage, dialect, params).compile(filter, { alias: ROOT, element: undefined });
+  return { sql, params };
+}
+
+/** SQL expression for sorting by a single-valued attribute. */
+export function sortExpression(attr: ResolvedAttribute, storage: ResourceStorage, dialect: Dialect): string {
+  if (attr.attribute.multiValued) throw ScimError.invalidValue(`Cannot sort by multi-valued attribute "${attr.key}"`);
+  return new SqlCompiler(storage, dialect, []).valueExpression(attr, { alias: ROOT, element: undefined }, false).sql;
+}
+
+interface Scope {
+  alias: string;
+  /** Inside an EXISTS over a multi-valued attribute: how its elements are stored. */
+  element: { kind: 'table'; columns: Record<string, ColumnMapping> } | { kind: 'json' } | undefined;
+}
+
+class SqlCompiler {
+  private aliasCounter = 0;
+
+  constructor(
+    private readonly storage: ResourceStorage,
+    private readonly dialect: Dialect,
+    private readonly params: unknown[],
+  ) {}
+
+  compile(filter: BoundFilter, scope: Scope): string {
+    switch (filter.kind) {
+      case 'and':
+      case 'or':
+        return `(${this.compile(filter.left, scope)} ${filter.kind.toUpperCase()} ${this.compile(filter.right, scope)})`;
+      case 'not':
+        return `(NOT ${this.compile(filter.filter, scope)})`;
+      case 'some':
+        return this.exists(filter.attr, (inner) => this.compile(filter.filter, inner));
+      case 'present':
+        return this.present(filter.attr, scope);
+      case 'compare':
+        return this.compare(filter, scope);
+    }
+  }
+
+  private exists(attr: ResolvedAttribute, body: (scope: Scope) => string): string {
+    const alias = `e${++this.aliasCounter}`;
+    const child = this.storage.children[attr.key.toLowerCase()];
+    if (child) {
+      const where = body({ alias, element: { kind: 'table', columns: child.columns } });
+      return `EXISTS (SELECT 1 FROM ${child.table} ${alias} WHERE ${alias}.${child.foreignKey} = ${ROOT}.${this.storage.idColumn} AND ${where})`;
+    }
+    const array = this.jsonPath(attr, undefined);
+    const source =
+      this.dialect === 'sqlite'
+        ? `json_each(${ROOT}.${this.storage.documentColumn}, ${array.sqlitePath}) ${alias}`
+        : `jsonb_array_elements(COALESCE(${ROOT}.${this.storage.documentColumn} #> ${array.pgPath}, '[]'::jsonb)) ${alias}(value)`;
+    return `EXISTS (SELECT 1 FROM ${source} WHERE ${body({ alias, element: { kind: 'json' } })})`;
+  }
+
+  private present(attr: ResolvedAttribute, scope: Scope): string {
+    const def = attr.sub ?? attr.attribute;
+    if (attr.attribute.multiValued && !scope.element) return this.exists(attr, () => '1=1');
+    if (def.type === 'complex') {
+      const { sql } = this.valueExpression(attr, scope, true);
+      return `(${sql} IS NOT NULL)`;
+    }
+    const { sql } = this.valueExpression(attr, scope, false);
+    return def.type === 'string' || def.type === 'reference' ? `(${sql} IS NOT NULL AND ${sql} <> '')` : `(${sql} IS NOT NULL)`;
+  }
+
+  private compare(filter: Extract<BoundFilter, { kind: 'compare' }>, scope: Scope): string {
+    const def = filter.attr.sub ?? filter.attr.attribute;
+    const caseInsensitive = (def.type === 'string' || def.type === 'reference') && !def.caseExact;
+    const { sql: lhs, lowered } = this.valueExpression(filter.attr, scope, false, caseInsensitive);
+    const left = caseInsensitive && !lowered ? `lower(${lhs})` : lhs;
+    const value = caseInsensitive && typeof filter.value === 'string' ? filter.value.toLowerCase() : filter.value;
+    const param = this.param(value, def.type === 'boolean' && this.isJson(filter.attr, scope));
+    switch (filter.op) {
+      case 'eq':
+        return `${left} = ${param}`;
+      case 'ne':
+        return `(${left} IS NULL OR ${left} <> ${param})`;
+      case 'gt':
+        return `${left} > ${param}`;
+      case 'ge':
+        return `${left} >= ${param}`;
+      case 'lt':
+        return `${left} < ${param}`;
+      case 'le':
+        return `${left} <= ${param}`;
+      case 'co':
+      case 'sw':
+      case 'ew': {
+        this.params.pop();
+        const escaped = String(value).replace(/[\\%_]/g, (c) => `\\${c}`);
+        const pattern = filter.op === 'co' ? `%${escaped}%` : filter.op === 'sw' ? `${escaped}%` : `%${escaped}`;
+        return `${left} LIKE ${this.param(pattern, false)} ESCAPE '\\'`;
+      }
+    }
+  }
+
+  private isJson(attr: ResolvedAttribute, scope: Scope): boolean {
+    if (scope.element) return scope.element.kind === 'json';
+    return !this.storage.columns[attr.key.toLowerCase()];
+  }
+
+  /** SQL for the attribute's value in the current scope; `lowered` says whether a ci column was used. */
+  valueExpression(attr: ResolvedAttribute, scope: Scope, rawJson: boolean, wantLowered = false): { sql: string; lowered: boolean } {
+    if (scope.element?.kind === 'table') {
+      const sub = attr.sub?.name.toLowerCase() ?? 'value';
+      const column = scope.element.columns[sub];
+      if (!column) throw ScimError.invalidFilter(`Sub-attribute "${attr.key}" cannot be filtered on`);
+      return this.column(scope.alias, column, wantLowered);
+    }
+    if (scope.element?.kind === 'json') {
+      const segments = attr.sub ? [attr.sub.name] : [];
+      return { sql: this.jsonExtract(this.dialect === 'sqlite' ? `${scope.alias}.value` : `${scope.alias}.value`, segments, rawJson, true), lowered: false };
+    }
+    const column = this.storage.columns[attr.key.toLowerCase()];
+    if (column) return this.column(ROOT, column, wantLowered);
+    const path = jsonSegments(attr);
+    return { sql: this.jsonExtract(`${ROOT}.${this.storage.documentColumn}`, path, rawJson, false), lowered: false };
+  }
+
+  private column(alias: string, mapping: ColumnMapping, wantLowered: boolean): { sql: string; lowered: boolean } {
+    if (wantLowered && mapping.ciColumn) return { sql: `${alias}.${mapping.ciColumn}`, lowered: true };
+    return { sql: `${alias}.${mapping.column}`, lowered: false };
+  }
+
+  private jsonExtract(source: string, segments: string[], rawJson: boolean, elementValue: boolean): string {
+    if (this.dialect === 'sqlite') {
+      // json_each exposes each element as `value`; for scalars json_extract(value, '$') returns it.
+      const path = sqliteJsonPath(segments);
+      if (elementValue && segments.length === 0) return `${source}`;
+      return `json_extract(${source}, ${path})`;
+    }
+    const op = rawJson ? '#>' : '#>>';
+    return `(${source} ${op} ${pgJsonPath(segments)})`;
+  }
+
+  private jsonPath(attr: ResolvedAttribute, sub: string | undefined) {
+    const segments = [...jsonSegments({ ...attr, sub: undefined }), ...(sub ? [sub] : [])];
+    return { sqlitePath: sqliteJsonPath(segments), pgPath: pgJsonPath(segments) };
+  }
+
+  private param(value: BoundValue, jsonBoolean: boolean): string {
+    let bound: unknown = value;
+    if (value instanceof Date) bound = this.dialect === 'sqlite' ? value.getTime() : value.toISOString();
+    else if (typeof value === 'boolean') {
+      // SQLite's json_extract yields 1/0 for JSON booleans; PostgreSQL's #>> yields 'true'/'false'.
+      if (this.dialect === 'sqlite') bound = value ? 1 : 0;
+      else if (jsonBoolean) bound = String(value);
+    }
+    this.params.push(bound);
+    return '?';
+  }
+}
+
+function jsonSegments(attr: ResolvedAttribute): string[] {
+  const local = [attr.attribute.name, ...(attr.sub ? [attr.sub.name] : [])];
+  return attr.extension ? [attr.schemaUrn, ...local] : local;
+}
+
+function sqliteJsonPath(segments: string[]): string {
+  const path = '$' + segments.map((s) => `."${s.replace(/"/g, '')}"`).join('');
+  return `'${path.replace(/'/g, "''")}'`;
+}
+
+function pgJsonPath(segments: string[]): string {
+  const body = segments.map((s) => `"${s.replace(/["\\]/g, '')}"`).join(',');
+  return `'{${body.replace(/'/g, "''")}}'`;
+}

@@ -1,0 +1,3 @@
+export * from './urns';
+export * from './list-response';
+export * from './error-response';

@@ -1,0 +1,4 @@
+export * from './patch-request';
+export * from './patch-path';
+export * from './apply-patch';
+export * from './quirks';

@@ -1,0 +1,116 @@
+import { ScimError } from '../errors';
+import { findAttribute, type AttributeDefinition } from '../schema/attribute';
+import { parseDateTime } from '../filter/bind';
+import { findKeyIgnoreCase, isObject, type JsonObject } from './json';
+
+export interface CoerceOptions {
+  /** Drop readOnly attributes silently (RFC 7644 §3.3: they are ignored in requests). */
+  dropReadOnly: boolean;
+  /** Label used in error messages, e.g. "emails[1].value". */
+  path: string;
+}
+
+const MAX_STRING = 8192;
+
+/**
+ * Brings one incoming attribute value to its canonical, typed form, or returns undefined when it is
+ * unassigned (null, "", [] or {} — RFC 7643 §2.5). Wrong types throw 400 invalidValue.
+ */
+export function coerceAttributeValue(def: AttributeDefinition, value: unknown, options: CoerceOptions): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (def.mutability === 'readOnly' && options.dropReadOnly) return undefined;
+  if (def.multiValued) {
+    const items = Array.isArray(value) ? value : [value];
+    const out = items
+      .map((item, i) => coerceSingle(def, item, { ...options, path: `${options.path}[${i}]` }))
+      .filter((item) => item !== undefined);
+    if (def.type === 'complex') normalizePrimary(out as JsonObject[]);
+    return out.length ? dedupe(out) : undefined;
+  }
+  if (Array.isArray(value)) {
+    // Entra sends `manager` as [{"$ref":…,"value":…}] under path "manager": take the single element.
+    if (def.type === 'complex' && value.length <= 1) return value.length ? coerceSingle(def, value[0], options) : undefined;
+    throw ScimError.invalidValue(`Attribute "${options.path}" is single-valued but an array was sent`);
+  }
+  return coerceSingle(def, value, options);
+}
+
+function coerceSingle(def: AttributeDefinition, value: unknown, options: CoerceOptions): unknown {
+  if (value === null || value === undefined) return undefined;
+  const fail = (expected: string) =>
+    ScimError.invalidValue(`Attribute "${options.path}" must be ${expected}, got ${describe(value)}`);
+  switch (def.type) {
+    case 'string':
+    case 'reference':
+    case 'binary': {
+      // Templated IdPs (OneLogin, JumpCloud) send numbers for employee numbers and the like.
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value !== 'string') throw fail('a string');
+      if (value.length > MAX_STRING) throw ScimError.invalidValue(`Attribute "${options.path}" is longer than ${MAX_STRING} characters`);
+      return value === '' ? undefined : value;
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      // Entra ID without aadOptscim062020 and OneLogin templates send "True"/"False" strings.
+      if (typeof value === 'string') {
+        const lower = value.trim().toLowerCase();
+        if (lower === 'true') return true;
+        if (lower === 'false') return false;
+        if (lower === '') return undefined;
+      }
+      throw fail('true or false');
+    case 'integer':
+      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+      throw fail('an integer');
+    case 'decimal':
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+      throw fail('a number');
+    case 'dateTime':
+      if (typeof value === 'string' && parseDateTime(value)) return value;
+      throw fail('an xsd:dateTime');
+    case 'complex': {
+      // A scalar given for a complex attribute is its `value` (Entra: manager as a plain id string).
+      const object = isObject(value) ? value : { value };
+      if (!isObject(value) && !findAttribute(def.subAttributes, 'value')) throw fail('an object');
+      const out: JsonObject = {};
+      for (const key of Object.keys(object)) {
+        const sub = findAttribute(def.subAttributes, key);
+        if (!sub) continue; // unknown sub-attributes are ignored, like unknown attributes
+        const coerced = coerceAttributeValue(sub, object[key], { ...options, path: `${options.path}.${sub.name}` });
+        if (coerced !== undefined) out[sub.name] = coerced;
+      }
+      return Object.keys(out).length ? out : undefined;
+    }
+  }
+}
+
+// RFC 7643 §2.4: at most one element may be primary; keep the first one marked.
+function normalizePrimary(items: JsonObject[]): void {
+  let seen = false;
+  for (const item of items) {
+    if (item.primary === true) {
+      if (seen) item.primary = false;
+      seen = true;
+    }
+  }
+}
+
+function dedupe(items: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
+}
+
+export { findKeyIgnoreCase };

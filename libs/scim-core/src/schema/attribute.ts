@@ -1,0 +1,77 @@
+// RFC 7643 §7: the attribute characteristics that drive validation, filtering and projection.
+export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
+export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
+export type Returned = 'always' | 'never' | 'default' | 'request';
+export type Uniqueness = 'none' | 'server' | 'global';
+
+export interface AttributeDefinition {
+  name: string;
+  type: AttributeType;
+  multiValued: boolean;
+  description: string;
+  required: boolean;
+  caseExact: boolean;
+  mutability: Mutability;
+  returned: Returned;
+  uniqueness: Uniqueness;
+  canonicalValues?: string[];
+  referenceTypes?: string[];
+  subAttributes?: AttributeDefinition[];
+}
+
+export interface SchemaDefinition {
+  id: string;
+  name: string;
+  description: string;
+  attributes: AttributeDefinition[];
+}
+
+type Options = Partial<Omit<AttributeDefinition, 'name' | 'type' | 'subAttributes'>>;
+
+const defaults = (name: string, type: AttributeType, options: Options): AttributeDefinition => ({
+  name,
+  type,
+  multiValued: false,
+  description: options.description ?? '',
+  required: false,
+  caseExact: false,
+  mutability: 'readWrite',
+  returned: 'default',
+  uniqueness: 'none',
+  ...options,
+});
+
+// Small builders so a schema reads like the RFC tables it comes from.
+export const attr = {
+  string: (name: string, options: Options = {}) => defaults(name, 'string', options),
+  boolean: (name: string, options: Options = {}) => defaults(name, 'boolean', options),
+  integer: (name: string, options: Options = {}) => defaults(name, 'integer', options),
+  decimal: (name: string, options: Options = {}) => defaults(name, 'decimal', options),
+  dateTime: (name: string, options: Options = {}) => defaults(name, 'dateTime', options),
+  reference: (name: string, referenceTypes: string[], options: Options = {}) =>
+    defaults(name, 'reference', { referenceTypes, ...options }),
+  complex: (name: string, subAttributes: AttributeDefinition[], options: Options = {}) => ({
+    ...defaults(name, 'complex', options),
+    subAttributes,
+  }),
+};
+
+/** Sub-attributes shared by multi-valued attributes (RFC 7643 §2.4). */
+export function multiValuedSubAttributes(
+  valueType: AttributeDefinition,
+  typeValues: string[],
+  extra: AttributeDefinition[] = [],
+): AttributeDefinition[] {
+  return [
+    valueType,
+    attr.string('display'),
+    attr.string('type', { canonicalValues: typeValues }),
+    attr.boolean('primary'),
+    ...extra,
+  ];
+}
+
+export function findAttribute(attributes: readonly AttributeDefinition[] | undefined, name: string) {
+  const lower = name.toLowerCase();
+  return attributes?.find((a) => a.name.toLowerCase() === lower);
+}

@@ -1,0 +1,18 @@
+import { Urn } from '../messages/urns';
+import { attr, type SchemaDefinition } from './attribute';
+
+// RFC 7643 §4.2.
+export const groupSchema: SchemaDefinition = {
+  id: Urn.Group,
+  name: 'Group',
+  description: 'Group',
+  attributes: [
+    attr.string('displayName', { required: true, uniqueness: 'server' }),
+    attr.complex('members', [
+      attr.string('value', { mutability: 'immutable', caseExact: true }),
+      attr.reference('$ref', ['User', 'Group'], { mutability: 'immutable' }),
+      attr.string('display', { mutability: 'readOnly' }),
+      attr.string('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
+    ], { multiValued: true }),
+  ],
+};

@@ -1,0 +1,84 @@
+import { Urn } from '../messages/urns';
+import { attr, multiValuedSubAttributes, type SchemaDefinition } from './attribute';
+
+// RFC 7643 §4.1 (core User). photos, ims, entitlements, roles and x509Certificates are left out:
+// no IdP we serve maps them; unknown attributes in requests are ignored, not rejected.
+export const userSchema: SchemaDefinition = {
+  id: Urn.User,
+  name: 'User',
+  description: 'User Account',
+  attributes: [
+    attr.string('userName', { required: true, uniqueness: 'server', description: 'Unique identifier for the User, as sent by the client.' }),
+    attr.complex('name', [
+      attr.string('formatted'),
+      attr.string('familyName'),
+      attr.string('givenName'),
+      attr.string('middleName'),
+      attr.string('honorificPrefix'),
+      attr.string('honorificSuffix'),
+    ], { description: "The components of the user's real name." }),
+    attr.string('displayName'),
+    attr.string('nickName'),
+    attr.reference('profileUrl', ['external']),
+    attr.string('title'),
+    attr.string('userType'),
+    attr.string('preferredLanguage'),
+    attr.string('locale'),
+    attr.string('timezone'),
+    attr.boolean('active', { description: 'false means the learner is archived (deprovisioned), not deleted.' }),
+    attr.string('password', { mutability: 'writeOnly', returned: 'never', caseExact: true, description: 'Accepted and discarded: Roster is SSO-backed.' }),
+    attr.complex('emails', multiValuedSubAttributes(attr.string('value'), ['work', 'home', 'other']), { multiValued: true }),
+    attr.complex('phoneNumbers', multiValuedSubAttributes(attr.string('value'), ['work', 'home', 'mobile', 'fax', 'pager', 'other']), { multiValued: true }),
+    attr.complex('addresses', [
+      attr.string('formatted'),
+      attr.string('streetAddress'),
+      attr.string('locality'),
+      attr.string('region'),
+      attr.string('postalCode'),
+      attr.string('country'),
+      attr.string('type', { canonicalValues: ['work', 'home', 'other'] }),
+      attr.boolean('primary'),
+    ], { multiValued: true }),
+    attr.complex('photos', multiValuedSubAttributes(attr.reference('value', ['external']), ['photo', 'thumbnail']), { multiValued: true }),
+    attr.complex('groups', [
+      attr.string('value', { mutability: 'readOnly' }),
+      attr.reference('$ref', ['User', 'Group'], { mutability: 'readOnly' }),
+      attr.string('display', { mutability: 'readOnly' }),
+      attr.string('type', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
+    ], { multiValued: true, mutability: 'readOnly', description: 'Direct group memberships; change them through /Groups.' }),
+  ],
+};
+
+// RFC 7643 §4.3.
+export const enterpriseUserSchema: SchemaDefinition = {
+  id: Urn.EnterpriseUser,
+  name: 'EnterpriseUser',
+  description: 'Enterprise User',
+  attributes: [
+    attr.string('employeeNumber'),
+    attr.string('costCenter'),
+    attr.string('organization'),
+    attr.string('division'),
+    attr.string('department'),
+    attr.complex('manager', [
+      attr.string('value', { caseExact: true, description: 'The id of the manager, a User of the same tenant.' }),
+      attr.reference('$ref', ['User']),
+      attr.string('displayName', { mutability: 'readOnly' }),
+    ]),
+  ],
+};
+
+// The learner attributes the seed integrations sync. To add one: add an entry here (and, only if it
+// must be indexed, a column in users.storage.ts). It then shows in /Schemas, validates, filters and projects.
+export const rosterUserSchema: SchemaDefinition = {
+  id: Urn.RosterUser,
+  name: 'RosterUser',
+  description: 'Learner attributes',
+  attributes: [
+    attr.string('job_role'),
+    attr.string('company'),
+    attr.string('business_unit'),
+    attr.string('team_name'),
+    attr.boolean('security_champion'),
+  ],
+};
