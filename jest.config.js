@@ -13,5 +13,6 @@ module.exports = {
     '^@roster/directory$': '<rootDir>/libs/directory/src',
     '^@roster/migrations$': '<rootDir>/migrations',
   },
-  testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  testTimeout: 60000,
 };

@@ -4,6 +4,8 @@ export interface ColumnMapping {
   column: string;
   /** A lower-cased shadow column, used for caseExact:false comparisons so they can use an index. */
   ciColumn?: string;
+  /** A uuid column: on PostgreSQL a non-uuid literal must not reach it (it would be a type error). */
+  uuid?: boolean;
 }
 
 export interface ChildTableMapping {

@@ -9,6 +9,7 @@ export interface SqlFragment {
 }
 
 const ROOT = 'r';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Compiles a bound filter into a parameterised SQL condition over `<table> r`. Tenancy is not the
@@ -61,8 +62,9 @@ class SqlCompiler {
     const alias = `e${++this.aliasCounter}`;
     const child = this.storage.children[attr.key.toLowerCase()];
     if (child) {
+      // An uncorrelated IN lets the planner drive from the child table's value index.
       const where = body({ alias, element: { kind: 'table', columns: child.columns } });
-      return `EXISTS (SELECT 1 FROM ${child.table} ${alias} WHERE ${alias}.${child.foreignKey} = ${ROOT}.${this.storage.idColumn} AND ${where})`;
+      return `${ROOT}.${this.storage.idColumn} IN (SELECT ${alias}.${child.foreignKey} FROM ${child.table} ${alias} WHERE ${where})`;
     }
     const array = this.jsonPath(attr, undefined);
     const source =
@@ -87,8 +89,16 @@ class SqlCompiler {
     const def = filter.attr.sub ?? filter.attr.attribute;
     const caseInsensitive = (def.type === 'string' || def.type === 'reference') && !def.caseExact;
     const { sql: lhs, lowered } = this.valueExpression(filter.attr, scope, false, caseInsensitive);
-    const left = caseInsensitive && !lowered ? `lower(${lhs})` : lhs;
+    const leftExpr = caseInsensitive && !lowered ? `lower(${lhs})` : lhs;
     const value = caseInsensitive && typeof filter.value === 'string' ? filter.value.toLowerCase() : filter.value;
+    const uuidColumn = this.mapping(filter.attr, scope)?.uuid === true;
+    if (uuidColumn && (filter.op === 'eq' || filter.op === 'ne')) {
+      // Ids are uuids: a literal that is not one matches nothing (and must not be cast by PostgreSQL).
+      if (typeof value !== 'string' || !UUID.test(value)) return filter.op === 'eq' ? '1=0' : '1=1';
+      const param = this.param(value.toLowerCase(), false);
+      return filter.op === 'eq' ? `${lhs} = ${param}` : `${lhs} <> ${param}`;
+    }
+    const left = uuidColumn ? `CAST(${lhs} AS TEXT)` : leftExpr;
     const param = this.param(value, def.type === 'boolean' && this.isJson(filter.attr, scope));
     switch (filter.op) {
       case 'eq':
@@ -112,6 +122,12 @@ class SqlCompiler {
         return `${left} LIKE ${this.param(pattern, false)} ESCAPE '\\'`;
       }
     }
+  }
+
+  private mapping(attr: ResolvedAttribute, scope: Scope): ColumnMapping | undefined {
+    if (scope.element?.kind === 'table') return scope.element.columns[attr.sub?.name.toLowerCase() ?? 'value'];
+    if (scope.element) return undefined;
+    return this.storage.columns[attr.key.toLowerCase()];
   }
 
   private isJson(attr: ResolvedAttribute, scope: Scope): boolean {

@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type RosterConfig } from '@roster/config';
+import { DirectoryModule, entities } from '@roster/directory';
+import { migrations } from '@roster/migrations';
+import { DatabaseModule } from '@roster/platform';
+import { HealthController } from './health.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RosterConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations), DirectoryModule],
+      controllers: [HealthController],
+    };
+  }
+}

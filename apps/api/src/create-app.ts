@@ -1,0 +1,53 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import type { RosterConfig } from '@roster/config';
+import {
+  collapseSlashes,
+  contractRoutes,
+  ErrorResponder,
+  jsonBodyParser,
+  loadContract,
+  MigrationRunner,
+  PinoNestLogger,
+  readinessGate,
+  requestContext,
+  RouteTable,
+  ScimExceptionFilter,
+  scimContentType,
+} from '@roster/platform';
+import { AppModule } from './app.module';
+
+/**
+ * Builds the HTTP application. The order of the Express middleware matters: request id and logging,
+ * slash normalisation, SCIM media type, readiness, body parsing, then the error handler that turns
+ * body-parser failures into SCIM errors — all before Nest's router.
+ */
+export async function createApp(config: RosterConfig, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
+  const contract = loadContract();
+  const responder = new ErrorResponder(logger, new RouteTable(contractRoutes(contract.document)));
+  const migrations = app.get(MigrationRunner);
+
+  app.set('trust proxy', true);
+  app.disable('x-powered-by');
+  app.use(requestContext(logger));
+  app.use(collapseSlashes);
+  app.use(scimContentType);
+  app.use(readinessGate(() => migrations.ready, (error, req, res) => responder.send(error, req, res)));
+  app.use(jsonBodyParser(config.bodyLimitBytes));
+  app.use(responder.expressHandler());
+  app.useGlobalFilters(new ScimExceptionFilter(responder));
+  app.enableShutdownHooks();
+
+  // Swagger UI and the raw document come from the hand-written contract, never from decorators.
+  SwaggerModule.setup('docs', app, contract.document as unknown as OpenAPIObject, {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+  });
+  return app;
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
+
+export type AuditOutcome = 'success' | 'failure';
+export type AuditActor = { type: 'scim-token'; tokenId: string } | { type: 'admin' };
+export interface AuditChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+@Entity({ tableName: 'audit_events' })
+@Index({ name: 'audit_events_tenant_time_idx', properties: ['tenantId', 'occurredAt', 'id'] })
+@Index({ name: 'audit_events_tenant_resource_idx', properties: ['tenantId', 'resourceId', 'occurredAt'] })
+@Index({ name: 'audit_events_time_idx', properties: ['occurredAt'] })
+export class AuditEventEntity {
+  [OptionalProps]?: 'id' | 'changes' | 'resourceId' | 'resourceName' | 'resourceExternalId' | 'actorTokenId' | 'scimType' | 'detail' | 'requestId' | 'userAgent';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  tenantId: string;
+
+  @Property({ type: 'datetime' })
+  occurredAt: Date;
+
+  @Property({ type: 'string', length: 20 })
+  actorType: AuditActor['type'];
+
+  @Property({ type: 'uuid', nullable: true })
+  actorTokenId?: string | null;
+
+  @Property({ type: 'string', length: 64 })
+  action: string;
+
+  @Property({ type: 'string', length: 20 })
+  resourceType: string;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  resourceId?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  resourceName?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  resourceExternalId?: string | null;
+
+  @Property({ type: 'json', nullable: true })
+  changes?: AuditChange[] | null;
+
+  @Property({ type: 'string', length: 10 })
+  outcome: AuditOutcome;
+
+  @Property({ type: 'integer' })
+  httpStatus: number;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  scimType?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  detail?: string | null;
+
+  @Property({ type: 'string', length: 128, nullable: true })
+  requestId?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  userAgent?: string | null;
+}

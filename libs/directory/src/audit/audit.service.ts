@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/core';
+import type { ScimError } from '@roster/scim-core';
+import { AuditEventEntity, type AuditChange, type AuditOutcome } from './audit-event.entity';
+import type { AuditContext } from './audit-context';
+
+export interface AuditedResource {
+  type: 'User' | 'Group' | 'Token' | 'Tenant';
+  id?: string | null;
+  name?: string | null;
+  externalId?: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  resource: AuditedResource;
+  changes?: AuditChange[];
+  httpStatus: number;
+}
+
+/** Writes audit events. Successful changes are recorded inside the caller's transaction. */
+@Injectable()
+export class AuditService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Persists the event in `em` — the same unit of work (and transaction) as the change itself. */
+  record(em: EntityManager, tenantId: string, context: AuditContext, entry: AuditEntry, now = new Date()): void {
+    em.persist(em.create(AuditEventEntity, this.toEntity(tenantId, context, entry, 'success', now)));
+  }
+
+  /** A rejected write, recorded on its own after the failed transaction rolled back. */
+  async recordFailure(tenantId: string, context: AuditContext, entry: Omit<AuditEntry, 'httpStatus' | 'changes'>, error: ScimError): Promise<void> {
+    const em = this.em.fork();
+    const event = em.create(AuditEventEntity, {
+      ...this.toEntity(tenantId, context, { ...entry, httpStatus: error.status }, 'failure', new Date()),
+      scimType: error.scimType ?? null,
+      detail: error.detail.slice(0, 1000),
+    });
+    await em.persist(event).flush();
+  }
+
+  private toEntity(tenantId: string, context: AuditContext, entry: AuditEntry, outcome: AuditOutcome, now: Date) {
+    return {
+      tenantId,
+      occurredAt: now,
+      actorType: context.actor.type,
+      actorTokenId: context.actor.type === 'scim-token' ? context.actor.tokenId : null,
+      action: entry.action,
+      resourceType: entry.resource.type,
+      resourceId: entry.resource.id ?? null,
+      resourceName: entry.resource.name ?? null,
+      resourceExternalId: entry.resource.externalId ?? null,
+      changes: entry.changes?.length ? entry.changes : null,
+      outcome,
+      httpStatus: entry.httpStatus,
+      requestId: context.requestId ?? null,
+      userAgent: context.userAgent ?? null,
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { AuditEventEntity } from './audit/audit-event.entity';
+import { AuthFailureCounterEntity } from './audit/auth-failure-counter.entity';
+import { GroupMemberEntity } from './groups/group-member.entity';
+import { GroupEntity } from './groups/group.entity';
+import { ScimTokenEntity } from './tokens/scim-token.entity';
+import { TenantEntity } from './tenants/tenant.entity';
+import { UserEmailEntity } from './users/user-email.entity';
+import { UserEntity } from './users/user.entity';
+
+/** Every entity, explicitly: the ORM, the migration tool and the drift test all use this list. */
+export const entities = [
+  TenantEntity,
+  ScimTokenEntity,
+  UserEntity,
+  UserEmailEntity,
+  GroupEntity,
+  GroupMemberEntity,
+  AuditEventEntity,
+  AuthFailureCounterEntity,
+];

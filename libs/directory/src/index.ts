@@ -1,0 +1,7 @@
+export * from './entities';
+export * from './directory.module';
+export * from './audit';
+export * from './tenants';
+export * from './tokens';
+export * from './users';
+export * from './discovery';

@@ -1,0 +1,2 @@
+export * from './resource-query';
+export * from './sql';

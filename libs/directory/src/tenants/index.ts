@@ -1,0 +1,4 @@
+export * from './tenant.entity';
+export * from './tenants.service';
+export * from './tenants.module';
+export { scimBaseUrl } from './tenants.controller';

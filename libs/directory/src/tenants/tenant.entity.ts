@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+
+@Entity({ tableName: 'tenants' })
+export class TenantEntity {
+  [OptionalProps]?: 'id' | 'scimEnabled' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'string', length: 200 })
+  name: string;
+
+  /** Appears in the SCIM base URL: lower-case letters, digits and dashes only (Okta rejects "_"). */
+  @Property({ type: 'string', length: 63 })
+  @Unique({ name: 'tenants_slug_unique' })
+  slug: string;
+
+  @Property({ type: 'boolean' })
+  scimEnabled: boolean = true;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

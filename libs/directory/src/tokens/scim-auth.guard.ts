@@ -1,0 +1,58 @@
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
+import { publicOrigin } from '@roster/platform';
+import { ScimError } from '@roster/scim-core';
+import { AuthFailuresService } from '../audit/auth-failures.service';
+import { TenantsService } from '../tenants/tenants.service';
+import type { AuthenticatedToken } from './scim-bearer.strategy';
+
+/**
+ * Every route under a tenant's SCIM base URL. Accepts `Authorization: Bearer <token>` and the bare
+ * token (Okta's "HTTP Header" mode sends exactly what the admin pasted), then delegates to passport.
+ */
+@Injectable()
+export class ScimAuthGuard extends AuthGuard('scim-bearer') {
+  constructor(
+    @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
+    private readonly tenants: TenantsService,
+    private readonly failures: AuthFailuresService,
+  ) {
+    super({ session: false });
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const header = req.headers.authorization?.trim();
+    if (!header) {
+      await this.countFailure(req, 'missing Authorization header');
+      throw ScimError.unauthorized('Missing Authorization header: send "Authorization: Bearer <token>"');
+    }
+    if (/^basic\s/i.test(header)) {
+      await this.countFailure(req, 'Basic authentication');
+      throw ScimError.unauthorized('Basic authentication is not supported: use a bearer token issued by Roster');
+    }
+    if (!/^bearer\s/i.test(header)) req.headers.authorization = `Bearer ${header}`;
+    await super.canActivate(context);
+    const token = req.user as AuthenticatedToken;
+    const tenantKey = String(req.params.tenant);
+    req.scimCaller = {
+      tenantId: token.tenantId,
+      tokenId: token.tokenId,
+      baseUrl: `${publicOrigin(this.config.publicUrl, req)}/scim/v2/${encodeURIComponent(tenantKey)}`,
+    };
+    return true;
+  }
+
+  override handleRequest<T>(error: unknown, user: T): T {
+    if (error) throw error;
+    if (!user) throw ScimError.unauthorized('Malformed Authorization header: send "Authorization: Bearer <token>"');
+    return user;
+  }
+
+  private async countFailure(req: Request, reason: string): Promise<void> {
+    const tenant = await this.tenants.findByKey(String(req.params.tenant ?? ''));
+    if (tenant) await this.failures.count(tenant.id, reason);
+  }
+}

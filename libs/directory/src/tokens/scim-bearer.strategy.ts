@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-http-bearer';
+import { ScimError } from '@roster/scim-core';
+import { AuthFailuresService } from '../audit/auth-failures.service';
+import { TokensService } from './tokens.service';
+
+export interface AuthenticatedToken {
+  tenantId: string;
+  tokenId: string;
+}
+
+@Injectable()
+export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer') {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly failures: AuthFailuresService,
+  ) {
+    super({ passReqToCallback: true });
+  }
+
+  async validate(req: Request, token: string): Promise<AuthenticatedToken> {
+    const tenantKey = String(req.params.tenant ?? '');
+    const result = await this.tokens.authenticate(tenantKey, token);
+    if (result.ok) return { tenantId: result.tenantId, tokenId: result.tokenId };
+    if (result.tenantId) await this.failures.count(result.tenantId, result.reason);
+    // The detail is shown verbatim to the customer's admin by Okta: say what to do, not which check failed.
+    if (result.status === 403) throw new ScimError(403, undefined, 'SCIM provisioning is disabled for this tenant; an administrator can re-enable it in Roster');
+    throw ScimError.unauthorized('The bearer token is invalid, expired or revoked for this SCIM base URL; issue a new token in Roster and paste it into your identity provider');
+  }
+}

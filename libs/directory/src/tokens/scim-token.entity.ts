@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+
+@Entity({ tableName: 'scim_tokens' })
+@Index({ name: 'scim_tokens_tenant_idx', properties: ['tenantId', 'createdAt'] })
+export class ScimTokenEntity {
+  [OptionalProps]?: 'id' | 'createdAt' | 'description' | 'expiresAt' | 'revokedAt' | 'lastUsedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  tenantId: string;
+
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  @Property({ type: 'string', length: 64 })
+  @Unique({ name: 'scim_tokens_hash_unique' })
+  tokenHash: string;
+
+  @Property({ type: 'string', length: 16 })
+  prefix: string;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  description?: string | null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  expiresAt?: Date | null;
+
+  /** When the token stopped — or, after a rotation with overlap, will stop — working. */
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt?: Date | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  lastUsedAt?: Date | null;
+}

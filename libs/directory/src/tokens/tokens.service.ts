@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/core';
+import { ScimError } from '@roster/scim-core';
+import { AuditService } from '../audit/audit.service';
+import type { AuditContext } from '../audit/audit-context';
+import { TenantsService } from '../tenants/tenants.service';
+import { ScimTokenEntity } from './scim-token.entity';
+import { generateToken, hashesEqual, hashToken } from './token-secret';
+
+export interface IssueTokenInput {
+  description?: string;
+  expiresInDays?: number;
+  revokeOthersAfterSeconds?: number;
+}
+
+export interface TokenView {
+  id: string;
+  prefix: string;
+  description: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export type AuthenticationResult =
+  | { ok: true; tenantId: string; tokenId: string; slug: string }
+  | { ok: false; status: 401 | 403; reason: string; tenantId?: string };
+
+const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
+// lastUsedAt is kept to the minute, so a busy IdP does not cost a write per request.
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tenants: TenantsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Issues a token and revokes the tenant's earlier ones (now, or after the overlap). */
+  async issue(tenantId: string, input: IssueTokenInput, context: AuditContext, now = new Date()): Promise<TokenView & { token: string }> {
+    const tenant = await this.tenants.require(tenantId);
+    const overlap = input.revokeOthersAfterSeconds ?? 0;
+    if (overlap < 0 || overlap > MAX_OVERLAP_SECONDS) throw ScimError.invalidValue(`revokeOthersAfterSeconds must be between 0 and ${MAX_OVERLAP_SECONDS}`);
+    const secret = generateToken();
+    const revokeAt = new Date(now.getTime() + overlap * 1000);
+    return this.em.transactional(async (em) => {
+      const others = await em.find(ScimTokenEntity, { tenantId: tenant.id, $or: [{ revokedAt: null }, { revokedAt: { $gt: revokeAt } }] });
+      for (const other of others) {
+        other.revokedAt = revokeAt;
+        this.audit.record(em, tenant.id, context, {
+          action: 'token.revoked',
+          resource: { type: 'Token', id: other.id, name: other.prefix },
+          changes: [{ path: 'revokedAt', before: null, after: revokeAt.toISOString() }],
+          httpStatus: 201,
+        }, now);
+      }
+      const token = em.create(ScimTokenEntity, {
+        tenantId: tenant.id,
+        tokenHash: secret.hash,
+        prefix: secret.prefix,
+        description: input.description?.trim() || null,
+        createdAt: now,
+        expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+      });
+      this.audit.record(em, tenant.id, context, {
+        action: 'token.issued',
+        resource: { type: 'Token', id: token.id, name: token.prefix },
+        changes: [
+          { path: 'description', before: null, after: token.description ?? null },
+          { path: 'expiresAt', before: null, after: token.expiresAt?.toISOString() ?? null },
+        ],
+        httpStatus: 201,
+      }, now);
+      return { ...toView(token), token: secret.token };
+    });
+  }
+
+  async list(tenantId: string): Promise<TokenView[]> {
+    const tenant = await this.tenants.require(tenantId);
+    const tokens = await this.em.find(ScimTokenEntity, { tenantId: tenant.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    return tokens.map(toView);
+  }
+
+  async revoke(tenantId: string, tokenId: string, context: AuditContext, now = new Date()): Promise<void> {
+    const tenant = await this.tenants.require(tenantId);
+    await this.em.transactional(async (em) => {
+      const token = /^[0-9a-f-]{36}$/i.test(tokenId) ? await em.findOne(ScimTokenEntity, { id: tokenId.toLowerCase(), tenantId: tenant.id }) : null;
+      if (!token) throw ScimError.notFound(`Token ${tokenId} not found`);
+      if (token.revokedAt && token.revokedAt <= now) return;
+      const before = token.revokedAt?.toISOString() ?? null;
+      token.revokedAt = now;
+      this.audit.record(em, tenant.id, context, {
+        action: 'token.revoked',
+        resource: { type: 'Token', id: token.id, name: token.prefix },
+        changes: [{ path: 'revokedAt', before, after: now.toISOString() }],
+        httpStatus: 204,
+      }, now);
+    });
+  }
+
+  /**
+   * Checks a presented token against the tenant named in the URL (slug or id). The token is found by
+   * its hash (an index lookup) and the stored hash is compared in constant time.
+   */
+  async authenticate(tenantKey: string, presented: string, now = new Date()): Promise<AuthenticationResult> {
+    const tenant = await this.tenants.findByKey(tenantKey);
+    if (!tenant) return { ok: false, status: 401, reason: 'unknown tenant' };
+    const hash = hashToken(presented);
+    const em = this.em.fork();
+    const token = await em.findOne(ScimTokenEntity, { tokenHash: hash });
+    if (!token || !hashesEqual(token.tokenHash, hash)) return { ok: false, status: 401, reason: 'unknown token', tenantId: tenant.id };
+    if (token.tenantId !== tenant.id) return { ok: false, status: 401, reason: "another tenant's token", tenantId: tenant.id };
+    if (token.revokedAt && token.revokedAt <= now) return { ok: false, status: 401, reason: 'revoked token', tenantId: tenant.id };
+    if (token.expiresAt && token.expiresAt <= now) return { ok: false, status: 401, reason: 'expired token', tenantId: tenant.id };
+    if (!tenant.scimEnabled) return { ok: false, status: 403, reason: 'SCIM disabled for tenant', tenantId: tenant.id };
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
+      await em.nativeUpdate(ScimTokenEntity, { id: token.id }, { lastUsedAt: now });
+    }
+    return { ok: true, tenantId: tenant.id, tokenId: token.id, slug: tenant.slug };
+  }
+}
+
+function toView(token: ScimTokenEntity): TokenView {
+  return {
+    id: token.id,
+    prefix: token.prefix,
+    description: token.description ?? null,
+    createdAt: token.createdAt,
+    lastUsedAt: token.lastUsedAt ?? null,
+    expiresAt: token.expiresAt ?? null,
+    revokedAt: token.revokedAt ?? null,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './user.entity';
+export * from './user-email.entity';
+export * from './user.storage';
+export * from './users.repository';
+export * from './users.service';
+export * from './users.module';

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/core';
+import { runSql, runSqlWrite } from '../shared/sql';
+import type { GroupRef } from './user.mapper';
+
+/**
+ * The read-only `groups` attribute of users and the membership cleanup when a user is deleted. These
+ * read and delete rows of the groups module's tables directly (plain SQL on group_members/groups),
+ * which keeps the dependency one-way: groups depends on users, never the reverse.
+ */
+@Injectable()
+export class UserGroupsQuery {
+  async groupsOf(em: EntityManager, tenantId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+    const result = new Map<string, GroupRef[]>();
+    if (!userIds.length) return result;
+    const placeholders = userIds.map(() => '?').join(', ');
+    const rows = await runSql<{ user_id: string; group_id: string; display_name: string }>(
+      em,
+      `SELECT m.user_id AS user_id, g.id AS group_id, g.display_name AS display_name
+         FROM group_members m JOIN groups g ON g.id = m.group_id
+        WHERE m.tenant_id = ? AND m.user_id IN (${placeholders})
+        ORDER BY g.display_name_ci, g.id`,
+      [tenantId, ...userIds],
+    );
+    for (const row of rows) {
+      const list = result.get(row.user_id) ?? [];
+      list.push({ value: row.group_id, display: row.display_name });
+      result.set(row.user_id, list);
+    }
+    return result;
+  }
+
+  async removeMemberships(em: EntityManager, tenantId: string, userId: string): Promise<number> {
+    return runSqlWrite(em, 'DELETE FROM group_members WHERE tenant_id = ? AND user_id = ?', [tenantId, userId]);
+  }
+}

@@ -1,0 +1,33 @@
+import type { ResourceStorage } from '@roster/scim-core';
+
+/**
+ * Where User attributes live for the filter compiler. Anything not listed is read from the JSON
+ * `document` column at its canonical path — so a new extension attribute filters with no entry here;
+ * add one only to give an attribute an indexed column (and derive that column in user.columns.ts).
+ */
+export const userStorage: ResourceStorage = {
+  table: 'users',
+  idColumn: 'id',
+  documentColumn: 'document',
+  columns: {
+    id: { column: 'id', uuid: true },
+    username: { column: 'user_name', ciColumn: 'user_name_ci' },
+    externalid: { column: 'external_id' },
+    displayname: { column: 'display_name' },
+    active: { column: 'active' },
+    'meta.created': { column: 'created_at' },
+    'meta.lastmodified': { column: 'updated_at' },
+  },
+  children: {
+    emails: {
+      table: 'user_emails',
+      foreignKey: 'user_id',
+      columns: {
+        value: { column: 'value', ciColumn: 'value_ci' },
+        type: { column: 'type' },
+        primary: { column: 'is_primary' },
+        display: { column: 'display' },
+      },
+    },
+  },
+};

@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import type { ScimUser, UserListResponse } from '@roster/contract';
+import { Caller, etagOf, type ScimCaller } from '@roster/platform';
+import { parseProjection, projectResource, toListResponse, UserResourceType } from '@roster/scim-core';
+import { Audit, type AuditContext } from '../audit/audit-context';
+import { ScimAuthGuard } from '../tokens/scim-auth.guard';
+import { UsersService, type UserResult } from './users.service';
+
+type Query = Record<string, unknown>;
+
+@Controller('scim/v2/:tenant/Users')
+@UseGuards(ScimAuthGuard)
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  async list(@Caller() caller: ScimCaller, @Query() query: Query): Promise<UserListResponse> {
+    const page = await this.users.list(caller, query);
+    const resources = page.resources.map((r) => projectResource(UserResourceType, r, page.projection) as ScimUser);
+    return toListResponse(resources, { totalResults: page.total, startIndex: page.startIndex });
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@Caller() caller: ScimCaller, @Body() body: unknown, @Query() query: Query, @Audit() audit: AuditContext, @Res({ passthrough: true }) res: Response): Promise<ScimUser> {
+    const result = await this.users.create(caller, body, audit);
+    res.setHeader('Location', String((result.resource.meta as { location: string }).location));
+    return present(result, query, res);
+  }
+
+  @Get(':id')
+  async get(@Caller() caller: ScimCaller, @Param('id') id: string, @Query() query: Query, @Res({ passthrough: true }) res: Response): Promise<ScimUser> {
+    return present(await this.users.get(caller, id), query, res);
+  }
+
+  @Put(':id')
+  async replace(
+    @Caller() caller: ScimCaller,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Query() query: Query,
+    @Audit() audit: AuditContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScimUser> {
+    return present(await this.users.replace(caller, id, body, ifMatch, audit), query, res);
+  }
+
+  @Patch(':id')
+  async patch(
+    @Caller() caller: ScimCaller,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Query() query: Query,
+    @Audit() audit: AuditContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScimUser> {
+    return present(await this.users.patch(caller, id, body, ifMatch, audit), query, res);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Caller() caller: ScimCaller, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Audit() audit: AuditContext): Promise<void> {
+    await this.users.delete(caller, id, ifMatch, audit);
+  }
+}
+
+function present(result: UserResult, query: Query, res: Response): ScimUser {
+  res.setHeader('ETag', etagOf(result.version));
+  return projectResource(UserResourceType, result.resource, parseProjection(query)) as ScimUser;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TokensModule } from '../tokens/tokens.module';
+import { UserGroupsQuery } from './user-groups.query';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TokensModule],
+  controllers: [UsersController],
+  providers: [UsersService, UsersRepository, UserGroupsQuery],
+  exports: [UsersService, UsersRepository],
+})
+export class UsersModule {}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/core';
+import type { ListQuery } from '@roster/scim-core';
+import { queryPage } from '../shared/resource-query';
+import type { DerivedUserColumns } from './user.columns';
+import { UserEmailEntity } from './user-email.entity';
+import { UserEntity } from './user.entity';
+import { userStorage } from './user.storage';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** All User queries; every method is scoped by tenant. */
+@Injectable()
+export class UsersRepository {
+  async findById(em: EntityManager, tenantId: string, id: string): Promise<UserEntity | null> {
+    if (!UUID.test(id)) return null;
+    return em.findOne(UserEntity, { tenantId, id: id.toLowerCase() });
+  }
+
+  async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; users: UserEntity[] }> {
+    const page = await queryPage(em, userStorage, tenantId, query);
+    if (!page.ids.length) return { total: page.total, users: [] };
+    const found = await em.find(UserEntity, { tenantId, id: { $in: page.ids } });
+    const byId = new Map(found.map((u) => [u.id, u]));
+    return { total: page.total, users: page.ids.map((id) => byId.get(id)).filter((u): u is UserEntity => !!u) };
+  }
+
+  /** Which of these ids are users of the tenant (for group members and managers). */
+  async existingIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
+    const valid = ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+    if (!valid.length) return new Set();
+    const found = new Set<string>();
+    for (let i = 0; i < valid.length; i += 500) {
+      const rows = await em.find(UserEntity, { tenantId, id: { $in: valid.slice(i, i + 500) } }, { fields: ['id'] });
+      rows.forEach((r) => found.add(r.id));
+    }
+    return found;
+  }
+
+  async userNames(em: EntityManager, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    const rows = ids.length ? await em.find(UserEntity, { tenantId, id: { $in: ids } }, { fields: ['id', 'userName'] }) : [];
+    return new Map(rows.map((r) => [r.id, r.userName]));
+  }
+
+  /** Rewrites the email index rows of a user inside the caller's unit of work. */
+  async replaceEmails(em: EntityManager, user: UserEntity, columns: DerivedUserColumns, isNew: boolean): Promise<void> {
+    if (!isNew) await em.nativeDelete(UserEmailEntity, { userId: user.id });
+    for (const email of columns.emails) {
+      em.persist(em.create(UserEmailEntity, { userId: user.id, tenantId: user.tenantId, ...email }));
+    }
+  }
+
+  async delete(em: EntityManager, user: UserEntity): Promise<void> {
+    await em.nativeDelete(UserEmailEntity, { userId: user.id });
+    em.remove(user);
+  }
+}

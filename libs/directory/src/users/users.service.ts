@@ -1,0 +1,203 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, OptimisticLockError } from '@mikro-orm/core';
+import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
+import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
+import {
+  applyPatch,
+  isObject,
+  parseListQuery,
+  ScimError,
+  toResourceDocument,
+  Urn,
+  UserResourceType,
+  type JsonObject,
+  type ResourceDocument,
+} from '@roster/scim-core';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService, type AuditedResource } from '../audit/audit.service';
+import { withFailureAudit } from '../audit/audited';
+import { diffDocuments } from '../audit/diff';
+import { deriveUserColumns } from './user.columns';
+import { UserEntity } from './user.entity';
+import { toScimUser } from './user.mapper';
+import { UserGroupsQuery } from './user-groups.query';
+import { UsersRepository } from './users.repository';
+
+export interface UserResult {
+  resource: JsonObject;
+  version: number;
+}
+
+const MAX_PATCH_ATTEMPTS = 3;
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UsersRepository,
+    private readonly userGroups: UserGroupsQuery,
+    private readonly audit: AuditService,
+    @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
+  ) {}
+
+  async list(caller: ScimCaller, rawQuery: Record<string, unknown>) {
+    const query = parseListQuery(UserResourceType, rawQuery, this.config.scim);
+    const { total, users } = await this.users.list(this.em, caller.tenantId, query);
+    const groups = await this.userGroups.groupsOf(this.em, caller.tenantId, users.map((u) => u.id));
+    return {
+      total,
+      startIndex: query.startIndex,
+      projection: query.projection,
+      resources: users.map((u) => toScimUser(u, caller.baseUrl, groups.get(u.id))),
+    };
+  }
+
+  async get(caller: ScimCaller, id: string): Promise<UserResult> {
+    const user = await this.require(this.em, caller.tenantId, id);
+    return this.result(this.em, caller, user);
+  }
+
+  async create(caller: ScimCaller, body: unknown, context: AuditContext): Promise<UserResult> {
+    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.created', resource: attempted(body) }, () =>
+      this.em.transactional(async (em) => {
+        const document = toResourceDocument(UserResourceType, body);
+        document.active = document.active ?? true;
+        await this.assertManagerExists(em, caller.tenantId, document, undefined);
+        const columns = deriveUserColumns(document);
+        const now = new Date();
+        const user = em.create(UserEntity, { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
+        await this.users.replaceEmails(em, user, columns, true);
+        this.audit.record(em, caller.tenantId, context, {
+          action: 'user.created',
+          resource: identityOf(user),
+          changes: diffDocuments({}, document),
+          httpStatus: 201,
+        });
+        await this.flush(em);
+        return this.result(em, caller, user);
+      }),
+    );
+  }
+
+  async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
+    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { ...attempted(body), id } }, () =>
+      this.em.transactional(async (em) => {
+        const user = await this.require(em, caller.tenantId, id);
+        assertIfMatch(ifMatch, user.version);
+        if (isObject(body) && typeof body.id === 'string' && body.id.toLowerCase() !== user.id) {
+          throw ScimError.mutability('"id" in the body does not match the resource id in the path');
+        }
+        const document = toResourceDocument(UserResourceType, body);
+        // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) and active keep
+        // their values when a PUT leaves them out, so a partial PUT never re-links or re-activates a user.
+        if (document.externalId === undefined && user.document.externalId !== undefined) document.externalId = user.document.externalId;
+        document.active = document.active ?? user.active;
+        return this.write(em, caller, user, document, context);
+      }),
+    );
+  }
+
+  async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
+    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { type: 'User', id } }, async () => {
+      // Concurrent PATCHes of one user: the version column detects the race and the PATCH re-applies.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.em.transactional(async (em) => {
+            const user = await this.require(em, caller.tenantId, id);
+            assertIfMatch(ifMatch, user.version);
+            const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
+            if (!changed) return this.result(em, caller, user);
+            return this.write(em, caller, user, document, context);
+          });
+        } catch (error) {
+          if (!(error instanceof OptimisticLockError) || attempt >= MAX_PATCH_ATTEMPTS || ifMatch) throw error;
+        }
+      }
+    });
+  }
+
+  async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
+    await withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.deleted', resource: { type: 'User', id } }, () =>
+      this.em.transactional(async (em) => {
+        const user = await this.require(em, caller.tenantId, id);
+        assertIfMatch(ifMatch, user.version);
+        await this.userGroups.removeMemberships(em, caller.tenantId, user.id);
+        await this.users.delete(em, user);
+        this.audit.record(em, caller.tenantId, context, {
+          action: 'user.deleted',
+          resource: identityOf(user),
+          changes: diffDocuments(user.document, {}),
+          httpStatus: 204,
+        });
+        await this.flush(em);
+      }),
+    );
+  }
+
+  private async write(em: EntityManager, caller: ScimCaller, user: UserEntity, document: ResourceDocument, context: AuditContext): Promise<UserResult> {
+    await this.assertManagerExists(em, caller.tenantId, document, user.id);
+    const columns = deriveUserColumns(document);
+    const before = user.document;
+    const changes = diffDocuments(before, document);
+    if (!changes.length) return this.result(em, caller, user);
+    const wasActive = user.active;
+    Object.assign(user, pickColumns(columns), { document, updatedAt: new Date() });
+    await this.users.replaceEmails(em, user, columns, false);
+    const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
+    this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
+    await this.flush(em);
+    return this.result(em, caller, user);
+  }
+
+  private async result(em: EntityManager, caller: ScimCaller, user: UserEntity): Promise<UserResult> {
+    const groups = await this.userGroups.groupsOf(em, caller.tenantId, [user.id]);
+    return { resource: toScimUser(user, caller.baseUrl, groups.get(user.id)), version: user.version };
+  }
+
+  private async require(em: EntityManager, tenantId: string, id: string): Promise<UserEntity> {
+    const user = await this.users.findById(em, tenantId, id);
+    if (!user) throw ScimError.notFound(`User ${id} not found`);
+    return user;
+  }
+
+  // The enterprise manager must be a user of the same tenant (never another tenant's, never oneself).
+  private async assertManagerExists(em: EntityManager, tenantId: string, document: ResourceDocument, selfId: string | undefined) {
+    const enterprise = document[Urn.EnterpriseUser];
+    const managerId = isObject(enterprise) && isObject(enterprise.manager) ? enterprise.manager.value : undefined;
+    if (typeof managerId !== 'string') return;
+    const found = await this.users.existingIds(em, tenantId, [managerId]);
+    if (!found.has(managerId.toLowerCase()) || managerId.toLowerCase() === selfId) {
+      throw ScimError.invalidValue(`manager "${managerId}" is not another user of this tenant`);
+    }
+  }
+
+  private async flush(em: EntityManager): Promise<void> {
+    try {
+      await em.flush();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const message = String((error as Error).message).toLowerCase();
+        throw ScimError.uniqueness(
+          message.includes('user_name') || message.includes('username')
+            ? 'A user with this userName already exists in this tenant'
+            : 'Another user of this tenant already uses this email address',
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function pickColumns(columns: ReturnType<typeof deriveUserColumns>) {
+  const { emails: _emails, ...rest } = columns;
+  return rest;
+}
+
+function identityOf(user: UserEntity): AuditedResource {
+  return { type: 'User', id: user.id, name: user.userName, externalId: user.externalId ?? null };
+}
+
+function attempted(body: unknown): AuditedResource {
+  const get = (key: string) => (isObject(body) && typeof body[key] === 'string' ? (body[key] as string).slice(0, 512) : null);
+  return { type: 'User', name: get('userName'), externalId: get('externalId') };
+}
