@@ -33,7 +33,7 @@ describe.each(dialects())('admin API on %s', (dialect) => {
   });
 
   it('uses the request host when ROSTER_PUBLIC_URL is unset', async () => {
-    const local = await startTestApp(dialect);
+    const local = await startTestApp(dialect, { ROSTER_PUBLIC_URL: '' });
     try {
       const res = await local.http.post('/admin/v1/tenants').set(admin).set('Host', 'scim.acme.test:8443').send({ name: 'Hosted', slug: 'hosted' }).expect(201);
       expect(res.body.scimBaseUrl).toBe('http://scim.acme.test:8443/scim/v2/hosted');

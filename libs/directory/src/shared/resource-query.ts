@@ -25,8 +25,10 @@ export async function queryPage(em: EntityManager, storage: ResourceStorage, ten
   const total = Number(countRows[0]?.n ?? 0);
   if (query.count === 0 || total < query.startIndex) return { total, ids: [] };
   const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
-  const order = query.sortBy
-    ? `${sortExpression(query.sortBy, storage, dialect)} ${direction}, r.created_at ${direction}, r.id ${direction}`
+  const sortBy = query.sortBy ? sortExpression(query.sortBy, storage, dialect) : undefined;
+  // Unassigned values sort last in both directions, on both dialects (their NULL orders differ).
+  const order = sortBy
+    ? `(${sortBy}) IS NULL, ${sortBy} ${direction}, r.created_at ${direction}, r.id ${direction}`
     : 'r.created_at ASC, r.id ASC';
   const rows = await runSql<{ id: string }>(
     em,

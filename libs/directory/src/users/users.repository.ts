@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, LockMode } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
-import { queryPage } from '../shared/resource-query';
+import { dialectOf, queryPage } from '../shared/resource-query';
 import type { DerivedUserColumns } from './user.columns';
 import { UserEmailEntity } from './user-email.entity';
 import { UserEntity } from './user.entity';
@@ -12,9 +12,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** All User queries; every method is scoped by tenant. */
 @Injectable()
 export class UsersRepository {
-  async findById(em: EntityManager, tenantId: string, id: string): Promise<UserEntity | null> {
+  /** `forUpdate` locks the row on PostgreSQL so concurrent writers queue; SQLite serialises writes anyway. */
+  async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity | null> {
     if (!UUID.test(id)) return null;
-    return em.findOne(UserEntity, { tenantId, id: id.toLowerCase() });
+    const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
+    return em.findOne(UserEntity, { tenantId, id: id.toLowerCase() }, lock);
   }
 
   async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; users: UserEntity[] }> {

@@ -82,7 +82,7 @@ export class UsersService {
   async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { ...attempted(body), id } }, () =>
       this.em.transactional(async (em) => {
-        const user = await this.require(em, caller.tenantId, id);
+        const user = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, user.version);
         if (isObject(body) && typeof body.id === 'string' && body.id.toLowerCase() !== user.id) {
           throw ScimError.mutability('"id" in the body does not match the resource id in the path');
@@ -103,7 +103,7 @@ export class UsersService {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.em.transactional(async (em) => {
-            const user = await this.require(em, caller.tenantId, id);
+            const user = await this.require(em, caller.tenantId, id, true);
             assertIfMatch(ifMatch, user.version);
             const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
             if (!changed) return this.result(em, caller, user);
@@ -119,7 +119,7 @@ export class UsersService {
   async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
     await withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.deleted', resource: { type: 'User', id } }, () =>
       this.em.transactional(async (em) => {
-        const user = await this.require(em, caller.tenantId, id);
+        const user = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, user.version);
         await this.userGroups.removeMemberships(em, caller.tenantId, user.id);
         await this.users.delete(em, user);
@@ -154,8 +154,8 @@ export class UsersService {
     return { resource: toScimUser(user, caller.baseUrl, groups.get(user.id)), version: user.version };
   }
 
-  private async require(em: EntityManager, tenantId: string, id: string): Promise<UserEntity> {
-    const user = await this.users.findById(em, tenantId, id);
+  private async require(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity> {
+    const user = await this.users.findById(em, tenantId, id, forUpdate);
     if (!user) throw ScimError.notFound(`User ${id} not found`);
     return user;
   }

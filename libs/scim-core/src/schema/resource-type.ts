@@ -87,6 +87,18 @@ export function resolveAttribute(type: ResourceType, ref: AttributeReference): R
     attribute = findAttribute(ext.attributes, ref.name);
   } else {
     attribute = findAttribute(type.schema.attributes, ref.name) ?? findAttribute(commonAttributes, ref.name);
+    // Unqualified names that only an extension defines (Entra: `manager eq "…"`) resolve to that extension.
+    if (!attribute) {
+      for (const ext of type.extensions) {
+        const found = findAttribute(ext.schema.attributes, ref.name);
+        if (found) {
+          schemaUrn = ext.schema.id;
+          extension = true;
+          attribute = found;
+          break;
+        }
+      }
+    }
   }
   if (!attribute) return undefined;
   let sub: AttributeDefinition | undefined;
