@@ -7,10 +7,10 @@ import { HealthController } from './health.controller';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: RosterConfig): DynamicModule {
+  static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations), DirectoryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, log), DirectoryModule],
       controllers: [HealthController],
     };
   }

@@ -25,7 +25,7 @@ import { AppModule } from './app.module';
  * body-parser failures into SCIM errors — all before Nest's router.
  */
 export async function createApp(config: RosterConfig, logger: Logger): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, (message) => logger.info({ context: 'mikro-orm' }, message)), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });

@@ -4,4 +4,5 @@ export * from './audit';
 export * from './tenants';
 export * from './tokens';
 export * from './users';
+export * from './groups';
 export * from './discovery';

@@ -38,6 +38,44 @@ export interface paths {
         patch: operations["updateTenant"];
         trace?: never;
     };
+    "/admin/v1/tenants/{tenantId}/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /** The tenant's audit trail, newest first, keyset-paginated */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenantId}/auth-failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /** Authentication failures on the tenant's SCIM base URL, counted per UTC hour */
+        get: operations["listAuthFailures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants/{tenantId}/tokens": {
         parameters: {
             query?: never;
@@ -91,6 +129,49 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/Groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        /** List or filter groups; `excludedAttributes=members` skips loading members */
+        get: operations["listGroups"];
+        put?: never;
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/Groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ResourceId"];
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        get: operations["getGroup"];
+        /** Replace the group, member list included (Okta AIW apps) */
+        put: operations["replaceGroup"];
+        post?: never;
+        /** Delete the group; its users are not touched */
+        delete: operations["deleteGroup"];
+        options?: never;
+        head?: never;
+        /** Modify (renames, membership adds and removes); 204, or 200 with the group when attributes/excludedAttributes are given */
+        patch: operations["patchGroup"];
         trace?: never;
     };
     "/scim/v2/{tenant}/ResourceTypes": {
@@ -247,6 +328,53 @@ export interface components {
             streetAddress?: string;
             type?: string;
         };
+        AuditEvent: {
+            action: string;
+            actor: {
+                /** Format: uuid */
+                tokenId?: string;
+                /** @enum {string} */
+                type: "scim-token" | "admin";
+            };
+            changes: {
+                after: unknown;
+                before: unknown;
+                path: string;
+            }[];
+            detail: string | null;
+            httpStatus: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @enum {string} */
+            outcome: "success" | "failure";
+            requestId: string | null;
+            resource: {
+                externalId: string | null;
+                id: string | null;
+                /** @description userName */
+                name: string | null;
+                /** @enum {string} */
+                type: "User" | "Group" | "Token" | "Tenant";
+            };
+            scimType: string | null;
+            /** Format: uuid */
+            tenantId: string;
+            userAgent: string | null;
+        };
+        AuditEventPage: {
+            items: components["schemas"]["AuditEvent"][];
+            nextCursor: string | null;
+        };
+        AuthFailureList: {
+            items: {
+                count: number;
+                lastReason: string;
+                /** @description UTC hour, e.g. 2026-11-23T14 */
+                window: string;
+            }[];
+        };
         CreateTenantRequest: {
             name: string;
             /** @description Used in the SCIM base URL; derived from the name when omitted. */
@@ -264,6 +392,35 @@ export interface components {
                 value?: string;
             };
             organization?: string;
+        };
+        Group: {
+            displayName?: string;
+            externalId?: string;
+            id: string;
+            members?: components["schemas"]["GroupMember"][];
+            meta: components["schemas"]["Meta"];
+            schemas: string[];
+        };
+        GroupListResponse: {
+            itemsPerPage: number;
+            Resources: components["schemas"]["Group"][];
+            schemas: "urn:ietf:params:scim:api:messages:2.0:ListResponse"[];
+            startIndex: number;
+            totalResults: number;
+        };
+        GroupMember: {
+            $ref?: string | null;
+            readonly display?: string;
+            type?: string;
+            /** @description The member's id (a User of the same tenant) */
+            value?: string;
+        };
+        /** @description A Group as sent by a client; readOnly echoes and unknown schema URNs (Entra's ADSCIM one) are ignored. */
+        GroupWrite: {
+            displayName: string;
+            externalId?: string;
+            members?: components["schemas"]["GroupMember"][];
+            schemas?: string[];
         };
         Health: {
             /** @enum {string} */
@@ -660,6 +817,67 @@ export interface operations {
             404: components["responses"]["AdminError"];
         };
     };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description e.g. user.deactivated */
+                action?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                outcome?: "success" | "failure";
+                resourceId?: string;
+                /** @description Inclusive */
+                since?: string;
+                /** @description Exclusive */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    listAuthFailures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest hour first (last 48 hours with failures) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthFailureList"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
     listTokens: {
         parameters: {
             query?: never;
@@ -763,6 +981,233 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated attribute paths to return (id and schemas are always returned). */
+                attributes?: components["parameters"]["Attributes"];
+                /** @description Page size; negative is 0, 0 returns only totalResults; capped at maxResults. */
+                count?: components["parameters"]["Count"];
+                /** @description Comma-separated attribute paths to leave out. */
+                excludedAttributes?: components["parameters"]["ExcludedAttributes"];
+                /** @description RFC 7644 §3.4.2.2 filter, e.g. `userName eq "bjensen@example.com"`. */
+                filter?: components["parameters"]["Filter"];
+                sortBy?: components["parameters"]["SortBy"];
+                sortOrder?: components["parameters"]["SortOrder"];
+                /** @description 1-based; values below 1 are treated as 1. */
+                startIndex?: components["parameters"]["StartIndex"];
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A ListResponse, empty when nothing matches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["GroupListResponse"];
+                };
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated attribute paths to return (id and schemas are always returned). */
+                attributes?: components["parameters"]["Attributes"];
+                /** @description Comma-separated attribute paths to leave out. */
+                excludedAttributes?: components["parameters"]["ExcludedAttributes"];
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupWrite"];
+                "application/scim+json": components["schemas"]["GroupWrite"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["Group"];
+                };
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+            409: components["responses"]["ScimError"];
+        };
+    };
+    getGroup: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated attribute paths to return (id and schemas are always returned). */
+                attributes?: components["parameters"]["Attributes"];
+                /** @description Comma-separated attribute paths to leave out. */
+                excludedAttributes?: components["parameters"]["ExcludedAttributes"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ResourceId"];
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["Group"];
+                };
+            };
+            401: components["responses"]["ScimError"];
+            404: components["responses"]["ScimError"];
+        };
+    };
+    replaceGroup: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated attribute paths to return (id and schemas are always returned). */
+                attributes?: components["parameters"]["Attributes"];
+                /** @description Comma-separated attribute paths to leave out. */
+                excludedAttributes?: components["parameters"]["ExcludedAttributes"];
+            };
+            header?: {
+                /** @description An ETag from meta.version; a mismatch answers 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: components["parameters"]["ResourceId"];
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupWrite"];
+                "application/scim+json": components["schemas"]["GroupWrite"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["Group"];
+                };
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+            404: components["responses"]["ScimError"];
+            409: components["responses"]["ScimError"];
+            412: components["responses"]["ScimError"];
+        };
+    };
+    deleteGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from meta.version; a mismatch answers 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: components["parameters"]["ResourceId"];
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["ScimError"];
+            404: components["responses"]["ScimError"];
+            412: components["responses"]["ScimError"];
+        };
+    };
+    patchGroup: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated attribute paths to return (id and schemas are always returned). */
+                attributes?: components["parameters"]["Attributes"];
+                /** @description Comma-separated attribute paths to leave out. */
+                excludedAttributes?: components["parameters"]["ExcludedAttributes"];
+            };
+            header?: {
+                /** @description An ETag from meta.version; a mismatch answers 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: components["parameters"]["ResourceId"];
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchOp"];
+                "application/scim+json": components["schemas"]["PatchOp"];
+            };
+        };
+        responses: {
+            /** @description Modified, with the group as asked for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Modified */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+            404: components["responses"]["ScimError"];
+            409: components["responses"]["ScimError"];
+            412: components["responses"]["ScimError"];
         };
     };
     listResourceTypes: {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
+import { DateTimeType, OptionalProps } from '@mikro-orm/core';
 
 export type AuditOutcome = 'success' | 'failure';
 export type AuditActor = { type: 'scim-token'; tokenId: string } | { type: 'admin' };
@@ -23,7 +23,7 @@ export class AuditEventEntity {
   @Property({ type: 'uuid' })
   tenantId: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   occurredAt: Date;
 
   @Property({ type: 'string', length: 20 })

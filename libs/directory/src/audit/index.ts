@@ -6,3 +6,4 @@ export * from './auth-failures.service';
 export * from './audit.module';
 export * from './diff';
 export * from './audited';
+export * from './audit-query.service';

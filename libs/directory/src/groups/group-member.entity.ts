@@ -1,4 +1,4 @@
-import { OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
+import { DateTimeType, OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { UserEntity } from '../users/user.entity';
 import { GroupEntity } from './group.entity';
@@ -21,6 +21,6 @@ export class GroupMemberEntity {
   @Property({ type: 'uuid' })
   tenantId: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

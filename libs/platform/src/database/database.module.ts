@@ -6,11 +6,11 @@ import { buildOrmOptions, type MigrationSets } from './orm-options';
 
 @Module({})
 export class DatabaseModule {
-  static forRoot(database: DatabaseConfig, entities: Function[], migrations: MigrationSets): DynamicModule {
+  static forRoot(database: DatabaseConfig, entities: Function[], migrations: MigrationSets, log?: (message: string) => void): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, entities, migrations), registerRequestContext: true })],
+      imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, entities, migrations, log), registerRequestContext: true })],
       providers: [MigrationRunner],
       exports: [MigrationRunner],
     };

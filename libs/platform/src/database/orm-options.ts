@@ -11,13 +11,15 @@ export interface MigrationSets {
 }
 
 /** One builder for both dialects; each uses its own driver's defineConfig and its own migration set. */
-export function buildOrmOptions(database: DatabaseConfig, entities: Function[], migrations: MigrationSets): Options {
+export function buildOrmOptions(database: DatabaseConfig, entities: Function[], migrations: MigrationSets, log: (message: string) => void = () => undefined): Options {
   const shared = {
     entities,
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    debug: false,
+    debug: process.env.ROSTER_SQL_DEBUG === '1',
+    // MikroORM's own lines (migrator progress, SQL when ROSTER_SQL_DEBUG=1) go to the structured logger.
+    logger: (message: string) => log(message.replace(/\u001b\[\d+m/g, '')),
   };
   if (database.dialect === 'sqlite') {
     return defineSqliteConfig({

@@ -1,0 +1,19 @@
+import type { ResourceStorage } from '@roster/scim-core';
+
+/** Where Group attributes live for the filter compiler (see users/user.storage.ts). */
+export const groupStorage: ResourceStorage = {
+  table: 'groups',
+  idColumn: 'id',
+  documentColumn: 'document',
+  columns: {
+    id: { column: 'id', uuid: true },
+    displayname: { column: 'display_name', ciColumn: 'display_name_ci' },
+    externalid: { column: 'external_id' },
+    'meta.created': { column: 'created_at' },
+    'meta.lastmodified': { column: 'updated_at' },
+  },
+  children: {
+    // `members eq "<userId>"` and `members[value eq "…"]` use the (user_id) index of group_members.
+    members: { table: 'group_members', foreignKey: 'group_id', columns: { value: { column: 'user_id', uuid: true } } },
+  },
+};

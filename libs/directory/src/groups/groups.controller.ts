@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import type { GroupListResponse, ScimGroup } from '@roster/contract';
+import { Caller, etagOf, type ScimCaller } from '@roster/platform';
+import { GroupResourceType, parseProjection, projectResource, toListResponse } from '@roster/scim-core';
+import { Audit, type AuditContext } from '../audit/audit-context';
+import { ScimAuthGuard } from '../tokens/scim-auth.guard';
+import { GroupsService, type GroupResult } from './groups.service';
+
+type Query = Record<string, unknown>;
+
+@Controller('scim/v2/:tenant/Groups')
+@UseGuards(ScimAuthGuard)
+export class GroupsController {
+  constructor(private readonly groups: GroupsService) {}
+
+  @Get()
+  async list(@Caller() caller: ScimCaller, @Query() query: Query): Promise<GroupListResponse> {
+    const page = await this.groups.list(caller, query);
+    const resources = page.resources.map((r) => projectResource(GroupResourceType, r, page.projection) as ScimGroup);
+    return toListResponse(resources, { totalResults: page.total, startIndex: page.startIndex });
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@Caller() caller: ScimCaller, @Body() body: unknown, @Query() query: Query, @Audit() audit: AuditContext, @Res({ passthrough: true }) res: Response): Promise<ScimGroup> {
+    const result = await this.groups.create(caller, body, parseProjection(query), audit);
+    res.setHeader('Location', String((result.resource.meta as { location: string }).location));
+    return present(result, query, res);
+  }
+
+  @Get(':id')
+  async get(@Caller() caller: ScimCaller, @Param('id') id: string, @Query() query: Query, @Res({ passthrough: true }) res: Response): Promise<ScimGroup> {
+    return present(await this.groups.get(caller, id, parseProjection(query)), query, res);
+  }
+
+  @Put(':id')
+  async replace(
+    @Caller() caller: ScimCaller,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Query() query: Query,
+    @Audit() audit: AuditContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScimGroup> {
+    return present(await this.groups.replace(caller, id, body, ifMatch, parseProjection(query), audit), query, res);
+  }
+
+  // Entra asks for 204 on group PATCH (Okta accepts it); the resource comes back only when the request
+  // names attributes or excludedAttributes.
+  @Patch(':id')
+  async patch(
+    @Caller() caller: ScimCaller,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Query() query: Query,
+    @Audit() audit: AuditContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScimGroup | undefined> {
+    const projection = parseProjection(query);
+    const wantsBody = !!(projection.attributes || projection.excludedAttributes);
+    const result = await this.groups.patch(caller, id, body, ifMatch, wantsBody ? projection : undefined, audit);
+    if (!result) {
+      res.status(204);
+      return undefined;
+    }
+    return present(result, query, res);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Caller() caller: ScimCaller, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Audit() audit: AuditContext): Promise<void> {
+    await this.groups.delete(caller, id, ifMatch, audit);
+  }
+}
+
+function present(result: GroupResult, query: Query, res: Response): ScimGroup {
+  res.setHeader('ETag', etagOf(result.version));
+  return projectResource(GroupResourceType, result.resource, parseProjection(query)) as ScimGroup;
+}

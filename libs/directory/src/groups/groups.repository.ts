@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, LockMode } from '@mikro-orm/core';
+import type { ListQuery } from '@roster/scim-core';
+import { dialectOf, queryPage } from '../shared/resource-query';
+import { runSql } from '../shared/sql';
+import { GroupEntity } from './group.entity';
+import { groupStorage } from './group.storage';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BATCH = 500;
+
+export interface MemberRow {
+  userId: string;
+  userName: string;
+}
+
+/**
+ * Group queries, every one scoped by tenant. Membership changes are set-based SQL in batches, so their
+ * cost follows the number of members changed, never the size of the group.
+ */
+@Injectable()
+export class GroupsRepository {
+  async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity | null> {
+    if (!UUID.test(id)) return null;
+    const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
+    return em.findOne(GroupEntity, { tenantId, id: id.toLowerCase() }, lock);
+  }
+
+  async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; groups: GroupEntity[] }> {
+    const page = await queryPage(em, groupStorage, tenantId, query);
+    if (!page.ids.length) return { total: page.total, groups: [] };
+    const found = await em.find(GroupEntity, { tenantId, id: { $in: page.ids } });
+    const byId = new Map(found.map((g) => [g.id, g]));
+    return { total: page.total, groups: page.ids.map((id) => byId.get(id)).filter((g): g is GroupEntity => !!g) };
+  }
+
+  /** Members of several groups, with the userName shown as `display` (Okta sends and expects it). */
+  async membersOf(em: EntityManager, tenantId: string, groupIds: string[]): Promise<Map<string, MemberRow[]>> {
+    const result = new Map<string, MemberRow[]>();
+    for (let i = 0; i < groupIds.length; i += BATCH) {
+      const batch = groupIds.slice(i, i + BATCH);
+      const rows = await runSql<{ group_id: string; user_id: string; user_name: string }>(
+        em,
+        `SELECT m.group_id AS group_id, m.user_id AS user_id, u.user_name AS user_name
+           FROM group_members m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = ? AND m.group_id IN (${placeholders(batch)})
+          ORDER BY m.group_id, m.created_at, m.user_id`,
+        [tenantId, ...batch],
+      );
+      for (const row of rows) {
+        const list = result.get(row.group_id) ?? [];
+        list.push({ userId: row.user_id, userName: row.user_name });
+        result.set(row.group_id, list);
+      }
+    }
+    return result;
+  }
+
+  async memberIds(em: EntityManager, groupId: string): Promise<string[]> {
+    const rows = await runSql<{ user_id: string }>(em, 'SELECT user_id FROM group_members WHERE group_id = ?', [groupId]);
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Ids (lower-cased) among `ids` that are users of the tenant. */
+  async existingUserIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
+    const valid = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    const found = new Set<string>();
+    for (let i = 0; i < valid.length; i += BATCH) {
+      const batch = valid.slice(i, i + BATCH);
+      const rows = await runSql<{ id: string }>(em, `SELECT id FROM users WHERE tenant_id = ? AND id IN (${placeholders(batch)})`, [tenantId, ...batch]);
+      rows.forEach((r) => found.add(r.id));
+    }
+    return found;
+  }
+
+  /** Inserts memberships; existing ones are left alone. Returns the user ids really added. */
+  async addMembers(em: EntityManager, tenantId: string, groupId: string, userIds: string[], now: Date): Promise<string[]> {
+    const added: string[] = [];
+    const at = dialectOf(em) === 'sqlite' ? now.getTime() : now.toISOString();
+    for (let i = 0; i < userIds.length; i += BATCH) {
+      const batch = userIds.slice(i, i + BATCH);
+      const values = batch.map(() => '(?, ?, ?, ?)').join(', ');
+      const rows = await runSql<{ user_id: string }>(
+        em,
+        `INSERT INTO group_members (group_id, user_id, tenant_id, created_at) VALUES ${values}
+         ON CONFLICT (group_id, user_id) DO NOTHING RETURNING user_id`,
+        batch.flatMap((userId) => [groupId, userId, tenantId, at]),
+      );
+      added.push(...rows.map((r) => r.user_id));
+    }
+    return added;
+  }
+
+  /** Deletes memberships; absent ones are ignored. Returns the user ids really removed. */
+  async removeMembers(em: EntityManager, groupId: string, userIds: string[]): Promise<string[]> {
+    const removed: string[] = [];
+    const valid = [...new Set(userIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    for (let i = 0; i < valid.length; i += BATCH) {
+      const batch = valid.slice(i, i + BATCH);
+      const rows = await runSql<{ user_id: string }>(
+        em,
+        `DELETE FROM group_members WHERE group_id = ? AND user_id IN (${placeholders(batch)}) RETURNING user_id`,
+        [groupId, ...batch],
+      );
+      removed.push(...rows.map((r) => r.user_id));
+    }
+    return removed;
+  }
+
+  async removeAllMembers(em: EntityManager, groupId: string): Promise<string[]> {
+    const rows = await runSql<{ user_id: string }>(em, 'DELETE FROM group_members WHERE group_id = ? RETURNING user_id', [groupId]);
+    return rows.map((r) => r.user_id);
+  }
+}
+
+function placeholders(items: unknown[]): string {
+  return items.map(() => '?').join(', ');
+}

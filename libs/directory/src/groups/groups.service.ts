@@ -1,0 +1,248 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/core';
+import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
+import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
+import {
+  applyOperations,
+  GroupResourceType,
+  isObject,
+  matchesElement,
+  memberIds,
+  normaliseOperations,
+  parseListQuery,
+  parsePatchRequest,
+  ScimError,
+  splitMembershipOperations,
+  toResourceDocument,
+  type JsonObject,
+  type MembershipChange,
+  type Projection,
+  type ResourceDocument,
+} from '@roster/scim-core';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService, type AuditedResource } from '../audit/audit.service';
+import { withFailureAudit } from '../audit/audited';
+import { diffDocuments } from '../audit/diff';
+import { GroupEntity } from './group.entity';
+import { toScimGroup } from './group.mapper';
+import { GroupsRepository } from './groups.repository';
+
+export interface GroupResult {
+  resource: JsonObject;
+  version: number;
+}
+
+/** Whether a response needs the member list (Entra reads with excludedAttributes=members). */
+export function wantsMembers(projection: Projection): boolean {
+  if (projection.attributes?.length) return projection.attributes.some((a) => /^(urn:ietf:params:scim:schemas:core:2\.0:group:)?members(\.|$)/i.test(a));
+  return !projection.excludedAttributes?.some((a) => /^(urn:ietf:params:scim:schemas:core:2\.0:group:)?members$/i.test(a));
+}
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly groups: GroupsRepository,
+    private readonly audit: AuditService,
+    @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
+  ) {}
+
+  async list(caller: ScimCaller, rawQuery: Record<string, unknown>) {
+    const query = parseListQuery(GroupResourceType, rawQuery, this.config.scim);
+    const { total, groups } = await this.groups.list(this.em, caller.tenantId, query);
+    const members = wantsMembers(query.projection) ? await this.groups.membersOf(this.em, caller.tenantId, groups.map((g) => g.id)) : undefined;
+    return {
+      total,
+      startIndex: query.startIndex,
+      projection: query.projection,
+      resources: groups.map((g) => toScimGroup(g, caller.baseUrl, members?.get(g.id))),
+    };
+  }
+
+  async get(caller: ScimCaller, id: string, projection: Projection): Promise<GroupResult> {
+    const group = await this.require(this.em, caller.tenantId, id);
+    return this.result(this.em, caller, group, wantsMembers(projection));
+  }
+
+  async create(caller: ScimCaller, body: unknown, projection: Projection, context: AuditContext): Promise<GroupResult> {
+    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.created', resource: attempted(body) }, () =>
+      this.em.transactional(async (em) => {
+        const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
+        const now = new Date();
+        const group = em.create(GroupEntity, { tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
+        await this.flush(em);
+        const added = await this.addMembers(em, caller.tenantId, group, members, now);
+        this.audit.record(em, caller.tenantId, context, {
+          action: 'group.created',
+          resource: identityOf(group),
+          changes: [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])],
+          httpStatus: 201,
+        });
+        await this.flush(em);
+        return this.result(em, caller, group, wantsMembers(projection));
+      }),
+    );
+  }
+
+  /** PUT: displayName/externalId replaced, member list replaced (Okta AIW apps). */
+  async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection, context: AuditContext): Promise<GroupResult> {
+    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.updated', resource: { ...attempted(body), id } }, () =>
+      this.em.transactional(async (em) => {
+        const group = await this.require(em, caller.tenantId, id, true);
+        assertIfMatch(ifMatch, group.version);
+        if (isObject(body) && typeof body.id === 'string' && body.id.toLowerCase() !== group.id) {
+          throw ScimError.mutability('"id" in the body does not match the resource id in the path');
+        }
+        const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
+        if (document.externalId === undefined && group.document.externalId !== undefined) document.externalId = group.document.externalId;
+        const changed = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
+        await this.writeAttributes(em, caller, group, document, context, changed);
+        return this.result(em, caller, group, wantsMembers(projection));
+      }),
+    );
+  }
+
+  /** PATCH: membership changes as set-based SQL, other attributes through the PATCH engine; atomic. */
+  async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection | undefined, context: AuditContext): Promise<GroupResult | undefined> {
+    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.updated', resource: { type: 'Group', id } }, () =>
+      this.em.transactional(async (em) => {
+        const group = await this.require(em, caller.tenantId, id, true);
+        assertIfMatch(ifMatch, group.version);
+        const operations = normaliseOperations(parsePatchRequest(body), { type: GroupResourceType, resourceId: group.id });
+        const { attributeOperations, membership } = splitMembershipOperations(GroupResourceType, operations);
+        const membersChanged = await this.applyMembership(em, caller.tenantId, group, membership, context);
+        const { document } = applyOperations(GroupResourceType, group.document, attributeOperations);
+        await this.writeAttributes(em, caller, group, document, context, membersChanged);
+        return projection ? this.result(em, caller, group, wantsMembers(projection)) : undefined;
+      }),
+    );
+  }
+
+  async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
+    await withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.deleted', resource: { type: 'Group', id } }, () =>
+      this.em.transactional(async (em) => {
+        const group = await this.require(em, caller.tenantId, id, true);
+        assertIfMatch(ifMatch, group.version);
+        // Memberships go with the group; its users are untouched.
+        await this.groups.removeAllMembers(em, group.id);
+        em.remove(group);
+        this.audit.record(em, caller.tenantId, context, { action: 'group.deleted', resource: identityOf(group), changes: diffDocuments(group.document, {}), httpStatus: 204 });
+        await this.flush(em);
+      }),
+    );
+  }
+
+  private async applyMembership(em: EntityManager, tenantId: string, group: GroupEntity, changes: MembershipChange[], context: AuditContext): Promise<boolean> {
+    const added = new Set<string>();
+    const removed = new Set<string>();
+    const now = new Date();
+    for (const change of changes) {
+      let gained: string[] = [];
+      let lost: string[] = [];
+      switch (change.kind) {
+        case 'add':
+          gained = await this.addMembers(em, tenantId, group, change.ids, now);
+          break;
+        case 'remove':
+          lost = await this.groups.removeMembers(em, group.id, change.ids);
+          break;
+        case 'removeAll':
+          lost = await this.groups.removeAllMembers(em, group.id);
+          break;
+        case 'removeMatching': {
+          const members = (await this.groups.membersOf(em, tenantId, [group.id])).get(group.id) ?? [];
+          const ids = members.filter((m) => matchesElement(change.filter, { value: m.userId, display: m.userName, type: 'User' })).map((m) => m.userId);
+          lost = await this.groups.removeMembers(em, group.id, ids);
+          break;
+        }
+        case 'replace': {
+          // Replacing is inherently proportional to the new list: diff it against the current one.
+          const wanted = await this.validatedMembers(em, tenantId, change.ids);
+          const current = new Set(await this.groups.memberIds(em, group.id));
+          lost = await this.groups.removeMembers(em, group.id, [...current].filter((id) => !wanted.includes(id)));
+          gained = await this.groups.addMembers(em, tenantId, group.id, wanted.filter((id) => !current.has(id)), now);
+          break;
+        }
+      }
+      for (const id of gained) removed.has(id) ? removed.delete(id) : added.add(id);
+      for (const id of lost) added.has(id) ? added.delete(id) : removed.add(id);
+    }
+    if (added.size) {
+      this.audit.record(em, tenantId, context, { action: 'group.members_added', resource: identityOf(group), changes: [{ path: 'members', before: null, after: [...added] }], httpStatus: 200 });
+    }
+    if (removed.size) {
+      this.audit.record(em, tenantId, context, { action: 'group.members_removed', resource: identityOf(group), changes: [{ path: 'members', before: [...removed], after: null }], httpStatus: 200 });
+    }
+    return added.size > 0 || removed.size > 0;
+  }
+
+  private async addMembers(em: EntityManager, tenantId: string, group: GroupEntity, ids: string[], now: Date): Promise<string[]> {
+    const valid = await this.validatedMembers(em, tenantId, ids);
+    return valid.length ? this.groups.addMembers(em, tenantId, group.id, valid, now) : [];
+  }
+
+  /** Every member must be a user of this tenant; otherwise nothing is stored (400 invalidValue). */
+  private async validatedMembers(em: EntityManager, tenantId: string, ids: string[]): Promise<string[]> {
+    const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+    const existing = await this.groups.existingUserIds(em, tenantId, unique);
+    const unknown = unique.filter((id) => !existing.has(id));
+    if (unknown.length) {
+      throw ScimError.invalidValue(`Unknown member${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''} (members must be users of this tenant)`);
+    }
+    return unique;
+  }
+
+  private async writeAttributes(em: EntityManager, caller: ScimCaller, group: GroupEntity, document: ResourceDocument, context: AuditContext, membersChanged: boolean) {
+    const changes = diffDocuments(group.document, document);
+    if (changes.length) {
+      this.audit.record(em, caller.tenantId, context, { action: 'group.updated', resource: { ...identityOf(group), name: String(document.displayName) }, changes, httpStatus: 200 });
+      Object.assign(group, columnsOf(document), { document });
+    }
+    // Touching updatedAt makes the ORM bump the version column, so ETags see membership-only writes too.
+    if (changes.length || membersChanged) group.updatedAt = new Date();
+    await this.flush(em);
+  }
+
+  private async result(em: EntityManager, caller: ScimCaller, group: GroupEntity, withMembers: boolean): Promise<GroupResult> {
+    const members = withMembers ? (await this.groups.membersOf(em, caller.tenantId, [group.id])).get(group.id) ?? [] : undefined;
+    return { resource: toScimGroup(group, caller.baseUrl, members), version: group.version };
+  }
+
+  private async require(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity> {
+    const group = await this.groups.findById(em, tenantId, id, forUpdate);
+    if (!group) throw ScimError.notFound(`Group ${id} not found`);
+    return group;
+  }
+
+  private async flush(em: EntityManager): Promise<void> {
+    try {
+      await em.flush();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw ScimError.uniqueness('A group with this displayName already exists in this tenant');
+      throw error;
+    }
+  }
+}
+
+function splitMembers(document: ResourceDocument): { document: ResourceDocument; members: string[] } {
+  const { members, ...rest } = document;
+  return { document: rest, members: memberIds(members) };
+}
+
+function columnsOf(document: ResourceDocument) {
+  const displayName = String(document.displayName);
+  return {
+    displayName,
+    displayNameCi: displayName.toLowerCase(),
+    externalId: typeof document.externalId === 'string' ? document.externalId : null,
+  };
+}
+
+function identityOf(group: GroupEntity): AuditedResource {
+  return { type: 'Group', id: group.id, name: group.displayName, externalId: group.externalId ?? null };
+}
+
+function attempted(body: unknown): AuditedResource {
+  const get = (key: string) => (isObject(body) && typeof body[key] === 'string' ? (body[key] as string).slice(0, 512) : null);
+  return { type: 'Group', name: get('displayName'), externalId: get('externalId') };
+}
