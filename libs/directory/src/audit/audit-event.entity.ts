@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { DateTimeType, OptionalProps } from '@mikro-orm/core';
+import { eventId } from './event-id';
 
 export type AuditOutcome = 'success' | 'failure';
 export type AuditActor = { type: 'scim-token'; tokenId: string } | { type: 'admin' };
@@ -18,7 +18,7 @@ export class AuditEventEntity {
   [OptionalProps]?: 'id' | 'changes' | 'resourceId' | 'resourceName' | 'resourceExternalId' | 'actorTokenId' | 'scimType' | 'detail' | 'requestId' | 'userAgent';
 
   @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
+  id: string = eventId();
 
   @Property({ type: 'uuid' })
   tenantId: string;

@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/core';
 import type { ScimError } from '@roster/scim-core';
 import { AuditEventEntity, type AuditChange, type AuditOutcome } from './audit-event.entity';
 import type { AuditContext } from './audit-context';
+import { eventId, eventTime } from './event-id';
 
 export interface AuditedResource {
   type: 'User' | 'Group' | 'Token' | 'Tenant';
@@ -40,9 +41,12 @@ export class AuditService {
   }
 
   private toEntity(tenantId: string, context: AuditContext, entry: AuditEntry, outcome: AuditOutcome, now: Date) {
+    // The id carries the recording order; occurredAt is taken from it so the two never disagree.
+    const id = eventId(now.getTime());
     return {
+      id,
       tenantId,
-      occurredAt: now,
+      occurredAt: eventTime(id),
       actorType: context.actor.type,
       actorTokenId: context.actor.type === 'scim-token' ? context.actor.tokenId : null,
       action: entry.action,

@@ -27,6 +27,17 @@ export class UsersRepository {
     return { total: page.total, users: page.ids.map((id) => byId.get(id)).filter((u): u is UserEntity => !!u) };
   }
 
+  /** What another user of the tenant already holds: the same userName or the same identity email. */
+  async conflictOf(em: EntityManager, tenantId: string, columns: DerivedUserColumns, selfId?: string): Promise<'userName' | 'email' | undefined> {
+    const others = await em.find(
+      UserEntity,
+      { tenantId, $or: [{ userNameCi: columns.userNameCi }, { identityEmailCi: columns.identityEmailCi }], ...(selfId ? { id: { $ne: selfId } } : {}) },
+      { fields: ['id', 'userNameCi'], limit: 2 },
+    );
+    if (!others.length) return undefined;
+    return others.some((u) => u.userNameCi === columns.userNameCi) ? 'userName' : 'email';
+  }
+
   /** Which of these ids are users of the tenant (for group members and managers). */
   async existingIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
     const valid = ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());

@@ -17,7 +17,7 @@ import type { AuditContext } from '../audit/audit-context';
 import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { withFailureAudit } from '../audit/audited';
 import { diffDocuments } from '../audit/diff';
-import { deriveUserColumns } from './user.columns';
+import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
 import { toScimUser } from './user.mapper';
 import { UserGroupsQuery } from './user-groups.query';
@@ -64,6 +64,7 @@ export class UsersService {
         document.active = document.active ?? true;
         await this.assertManagerExists(em, caller.tenantId, document, undefined);
         const columns = deriveUserColumns(document);
+        await this.assertUnique(em, caller.tenantId, columns, undefined);
         const now = new Date();
         const user = em.create(UserEntity, { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
         await this.users.replaceEmails(em, user, columns, true);
@@ -137,6 +138,7 @@ export class UsersService {
   private async write(em: EntityManager, caller: ScimCaller, user: UserEntity, document: ResourceDocument, context: AuditContext): Promise<UserResult> {
     await this.assertManagerExists(em, caller.tenantId, document, user.id);
     const columns = deriveUserColumns(document);
+    await this.assertUnique(em, caller.tenantId, columns, user.id);
     const before = user.document;
     const changes = diffDocuments(before, document);
     if (!changes.length) return this.result(em, caller, user);
@@ -171,21 +173,29 @@ export class UsersService {
     }
   }
 
+  // Checked first for a precise message; the unique indexes still decide races between concurrent writers.
+  private async assertUnique(em: EntityManager, tenantId: string, columns: DerivedUserColumns, selfId: string | undefined) {
+    const conflict = await this.users.conflictOf(em, tenantId, columns, selfId);
+    if (conflict) throw uniquenessError(conflict);
+  }
+
   private async flush(em: EntityManager): Promise<void> {
     try {
       await em.flush();
     } catch (error) {
       if (isUniqueViolation(error)) {
         const message = String((error as Error).message).toLowerCase();
-        throw ScimError.uniqueness(
-          message.includes('user_name') || message.includes('username')
-            ? 'A user with this userName already exists in this tenant'
-            : 'Another user of this tenant already uses this email address',
-        );
+        throw uniquenessError(message.includes('user_name') || message.includes('username') ? 'userName' : 'email');
       }
       throw error;
     }
   }
+}
+
+function uniquenessError(conflict: 'userName' | 'email'): ScimError {
+  return ScimError.uniqueness(
+    conflict === 'userName' ? 'A user with this userName already exists in this tenant' : 'Another user of this tenant already uses this email address',
+  );
 }
 
 function pickColumns(columns: ReturnType<typeof deriveUserColumns>) {
