@@ -57,7 +57,21 @@ export function splitMembershipOperations(
     else if (operation.value === undefined || operation.value === null) membership.push({ kind: 'removeAll' });
     else membership.push({ kind: 'remove', ids: memberIds(operation.value) });
   }
-  return { attributeOperations, membership };
+  return { attributeOperations, membership: coalesce(membership) };
+}
+
+// Okta sends one remove op per member: adjacent adds (or removes) become one set operation.
+function coalesce(changes: MembershipChange[]): MembershipChange[] {
+  const out: MembershipChange[] = [];
+  for (const change of changes) {
+    const last = out[out.length - 1];
+    if (last && (change.kind === 'add' || change.kind === 'remove') && last.kind === change.kind) {
+      out[out.length - 1] = { kind: change.kind, ids: [...last.ids, ...change.ids] };
+    } else {
+      out.push(change);
+    }
+  }
+  return out;
 }
 
 /** `[{value}]`, `{value}`, `["id"]` or `"id"` → ids; `$ref`, `display` and `type` are ignored. */

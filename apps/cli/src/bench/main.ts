@@ -1,0 +1,189 @@
+import '../../../api/src/node-guard';
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import pino from 'pino';
+import { Client } from 'pg';
+import { loadConfig, type DatabaseConfig } from '@roster/config';
+import { AuditService, TenantsService, TokensService, userStorage } from '@roster/directory';
+import { MigrationRunner } from '@roster/platform';
+import { bindFilter, filterToSql, parseFilter, UserResourceType } from '@roster/scim-core';
+import { createApp } from '../../../api/src/create-app';
+import { seedMembers, seedUsers } from './seed';
+
+// `npm run bench`: latency of the lookups IdPs make on every sync, of membership changes on large
+// groups, and of audited vs unaudited writes, on SQLite and PostgreSQL, over real HTTP on loopback.
+// BENCH_USERS (default 100000) sets the tenant size; ROSTER_BENCH_PG_URL an admin PostgreSQL URL.
+
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const LOOKUPS = 300;
+const ADMIN = 'bench-admin-token-0123456789';
+
+interface Stats {
+  p50: number;
+  p95: number;
+  mean: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: at(0.5), p95: at(0.95), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+const fmt = (s: Stats) => `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, mean ${s.mean.toFixed(2)} ms`;
+
+async function timed(fn: () => Promise<Response>): Promise<number> {
+  const started = process.hrtime.bigint();
+  const res = await fn();
+  await res.arrayBuffer();
+  if (res.status >= 300) throw new Error(`unexpected ${res.status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function postgresDatabase(): Promise<{ config: DatabaseConfig; drop: () => Promise<void> } | undefined> {
+  const admin = process.env.ROSTER_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const client = new Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+  } catch {
+    return undefined;
+  }
+  await client.query('drop database if exists roster_bench with (force)');
+  await client.query('create database roster_bench');
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = '/roster_bench';
+  return {
+    config: { dialect: 'postgresql', url: url.toString() },
+    drop: async () => {
+      const c = new Client({ connectionString: admin });
+      await c.connect();
+      await c.query('drop database if exists roster_bench with (force)');
+      await c.end();
+    },
+  };
+}
+
+async function run(database: DatabaseConfig): Promise<void> {
+  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN }), database };
+  const app = await createApp(config, pino({ level: 'silent' }));
+  await app.get(MigrationRunner).run();
+  await app.listen(0, '127.0.0.1');
+  try {
+    await measure(app, database);
+  } finally {
+    await app.close();
+  }
+}
+
+async function measure(app: Awaited<ReturnType<typeof createApp>>, database: DatabaseConfig): Promise<void> {
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const orm = app.get(MikroORM);
+  const em = orm.em.fork();
+  const audit = { actor: { type: 'admin' as const } };
+  const { tenant, token } = await RequestContext.create(orm.em, async () => {
+    const created = await app.get(TenantsService).create({ name: 'Bench' }, audit);
+    return { tenant: created, token: (await app.get(TokensService).issue(created.id, {}, audit)).token };
+  });
+  const base = `http://127.0.0.1:${port}/scim/v2/${tenant.slug}`;
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' };
+  const get = (path: string) => fetch(`${base}${path}`, { headers });
+  const send = (method: string, path: string, body: unknown) => fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body) });
+
+  console.log(`\n## ${database.dialect}\n`);
+  const started = Date.now();
+  await seedUsers(em, tenant.id, USERS, 'u');
+  await em.getConnection().execute(database.dialect === 'postgresql' ? 'analyze' : 'analyze');
+  console.log(`- seeded ${USERS} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // 1. The lookups Okta and Entra make on every sync.
+  const lookups: [string, (n: number) => string][] = [
+    ['userName eq (exact case)', (n) => `userName eq "u${n}@Example.com"`],
+    ['userName eq (upper case)', (n) => `userName eq "U${n}@EXAMPLE.COM"`],
+    ['externalId eq', (n) => `externalId eq "ext-u${n}@example.com"`],
+    ['emails[type eq "work"].value eq', (n) => `emails[type eq "work"].value eq "u${n}@example.com"`],
+    ['emails.value eq', (n) => `emails.value eq "u${n}@example.com"`],
+  ];
+  for (const [label, filter] of lookups) {
+    for (let i = 0; i < 20; i++) await timed(() => get(`/Users?filter=${encodeURIComponent(filter(i))}`)); // warm-up
+    const samples: number[] = [];
+    for (let i = 0; i < LOOKUPS; i++) {
+      const n = Math.floor(Math.random() * USERS);
+      samples.push(await timed(() => get(`/Users?filter=${encodeURIComponent(filter(n))}`)));
+    }
+    console.log(`- GET /Users?filter=${label} on ${USERS} users: ${fmt(stats(samples))}`);
+  }
+
+  // How we know the index is used: the database's own plan for the compiled query.
+  for (const [label, filter] of lookups) {
+    const compiled = filterToSql(bindFilter(parseFilter(filter(42)), UserResourceType), userStorage, database.dialect);
+    const sql = `SELECT r.id FROM users r WHERE r.tenant_id = ? AND (${compiled.sql}) ORDER BY r.created_at ASC, r.id ASC LIMIT 100`;
+    const params = [tenant.id, ...compiled.params];
+    const plan = (await em.getConnection().execute(database.dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${sql}` : `EXPLAIN ${sql}`, params)) as Record<string, unknown>[];
+    const text = plan.map((row) => String(row.detail ?? row['QUERY PLAN'])).join(' | ');
+    console.log(`- plan for ${label}: ${text}`);
+  }
+
+  // 2. Membership changes on large groups: 100 added, then 100 removed, in one PATCH each.
+  const spare = await seedUsers(em, tenant.id, 1000, 'spare');
+  const all = (await em.getConnection().execute('select id from users where tenant_id = ? and user_name like ? limit 10000', [tenant.id, 'u%'])) as { id: string }[];
+  for (const size of [100, 1000, 10000]) {
+    const group = (await (await send('POST', '/Groups', { displayName: `Group of ${size}` })).json()) as { id: string };
+    await seedMembers(em, tenant.id, group.id, all.slice(0, size).map((r) => r.id));
+    const adds: number[] = [];
+    const removes: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const batch = spare.slice(round * 100, round * 100 + 100);
+      adds.push(await timed(() => send('PATCH', `/Groups/${group.id}`, { Operations: [{ op: 'add', path: 'members', value: batch.map((value) => ({ value })) }] })));
+      removes.push(await timed(() => send('PATCH', `/Groups/${group.id}`, { Operations: batch.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })) })));
+    }
+    console.log(`- group of ${size}: add 100 members ${fmt(stats(adds))}; remove 100 members ${fmt(stats(removes))}`);
+  }
+
+  // 3. What the audit trail costs a write: the same creates with the audit hook on and off.
+  const service = app.get(AuditService);
+  const record = service.record.bind(service);
+  const creates = { audited: [] as number[], unaudited: [] as number[] };
+  for (let round = 0; round < 6; round++) {
+    const audited = round % 2 === 0;
+    service.record = audited ? record : () => undefined;
+    for (let i = 0; i < 50; i++) {
+      const userName = `w${round}-${i}@example.com`;
+      creates[audited ? 'audited' : 'unaudited'].push(await timed(() => send('POST', '/Users', { userName, name: { givenName: 'W', familyName: String(i) } })));
+    }
+  }
+  service.record = record;
+  console.log(`- POST /Users with audit: ${fmt(stats(creates.audited))}; without: ${fmt(stats(creates.unaudited))}`);
+
+  const memory = process.memoryUsage();
+  console.log(`- memory after the run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+}
+
+async function main(): Promise<void> {
+  console.log(`# Roster benchmark (${new Date().toISOString()}, Node ${process.version}, ${USERS} users)`);
+  const dir = mkdtempSync(join(tmpdir(), 'roster-bench-'));
+  try {
+    await run({ dialect: 'sqlite', path: join(dir, 'bench.db') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pg = await postgresDatabase();
+  if (!pg) {
+    console.log('\nPostgreSQL not reachable: skipped (set ROSTER_BENCH_PG_URL).');
+    return;
+  }
+  try {
+    await run(pg.config);
+  } finally {
+    await pg.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
