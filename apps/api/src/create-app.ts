@@ -42,7 +42,6 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   app.use(jsonBodyParser(config.bodyLimitBytes));
   app.use(responder.expressHandler());
   app.useGlobalFilters(new ScimExceptionFilter(responder));
-  app.enableShutdownHooks();
 
   // Swagger UI and the raw document come from the hand-written contract, never from decorators.
   SwaggerModule.setup('docs', app, contract.document as unknown as OpenAPIObject, {

@@ -22,6 +22,19 @@ async function main(): Promise<void> {
     mkdirSync(dirname(config.database.path), { recursive: true });
   }
   const app = await createApp(config, logger);
+  // Clean shutdown: stop accepting, finish in-flight requests, close the database, exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
   await app.listen(config.port);
   const url = await app.getUrl();
   logger.info({ url, database: config.database.dialect }, 'listening; migrating the database');

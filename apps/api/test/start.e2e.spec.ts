@@ -1,0 +1,62 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// The operational contract outside tools rely on: the built server starts, migrates its database,
+// answers /health, logs JSON lines without secrets, and stops cleanly on SIGTERM.
+describe('npm start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-start-'));
+  let child: ChildProcess | undefined;
+  let output = '';
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves on PORT with DATABASE_URL, and exits 0 on SIGTERM', async () => {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'api'], { cwd: ROOT, stdio: 'pipe' });
+    const port = await freePort();
+    const adminToken = 'start-test-admin-token-42';
+    child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/apps/api/src/main.js')], {
+      cwd: dir,
+      env: { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'db', 'roster.db')}`, ROSTER_ADMIN_TOKEN: adminToken, ROSTER_PUBLIC_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const base = `http://127.0.0.1:${port}`;
+    let healthy = false;
+    for (let i = 0; i < 100 && !healthy; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      healthy = await fetch(`${base}/health`).then((r) => r.status === 200, () => false);
+    }
+    expect(healthy).toBe(true);
+    const tenant = (await (await fetch(`${base}/admin/v1/tenants`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Started' }) })).json()) as { id: string; scimBaseUrl: string };
+    expect(tenant.scimBaseUrl).toBe(`${base}/scim/v2/started`);
+    const token = ((await (await fetch(`${base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } })).json()) as { token: string }).token;
+    expect((await fetch(`${tenant.scimBaseUrl}/Users?startIndex=1&count=2`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    const exit = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    const lines = output.trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(output).toContain('"requestId"');
+    expect(output).not.toContain(token);
+    expect(output).not.toContain(adminToken);
+  }, 60_000);
+});

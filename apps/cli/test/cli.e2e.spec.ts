@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import request from 'supertest';
+import { loadConfig } from '@roster/config';
+import { MigrationRunner } from '@roster/platform';
+import { createApp } from '../../api/src/create-app';
+import { tenantsCommand, tokensCommand } from '../src/commands/tenants';
+
+// The newcomer's path: create a tenant with the CLI, then use the printed base URL and token.
+describe('roster CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-cli-'));
+  const env = { ...process.env };
+  let output: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void output.push(args.join(' ')));
+
+  beforeAll(() => {
+    process.env.DATABASE_URL = `sqlite:${join(dir, 'roster.db')}`;
+    process.env.ROSTER_PUBLIC_URL = 'https://roster.example.com';
+  });
+  afterAll(() => {
+    process.env = env;
+    log.mockRestore();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const printed = (label: string) => output.find((line) => line.startsWith(label))?.split(/\s+/).pop() ?? '';
+
+  it('creates a tenant and a token that the SCIM API accepts, and rotates it', async () => {
+    output = [];
+    await tenantsCommand(['create', 'Acme', 'Learning']);
+    const baseUrl = printed('SCIM base URL:');
+    const token = printed('Bearer token:');
+    expect(baseUrl).toBe('https://roster.example.com/scim/v2/acme-learning');
+    expect(token).toMatch(/^rstr-/);
+
+    const app = await createApp({ ...loadConfig(process.env), database: { dialect: 'sqlite', path: join(dir, 'roster.db') } }, pino({ level: 'silent' }));
+    try {
+      await app.get(MigrationRunner).run();
+      await app.init();
+      const http = request(app.getHttpServer());
+      await http.get('/scim/v2/acme-learning/Users?startIndex=1&count=2').set('Authorization', `Bearer ${token}`).expect(200);
+
+      output = [];
+      await tokensCommand(['issue', 'acme-learning', '--description', 'rotated']);
+      const next = printed('Bearer token:');
+      await http.get('/scim/v2/acme-learning/Users').set('Authorization', `Bearer ${next}`).expect(200);
+      await http.get('/scim/v2/acme-learning/Users').set('Authorization', `Bearer ${token}`).expect(401);
+
+      output = [];
+      await tenantsCommand(['list']);
+      expect(output.join('\n')).toContain('acme-learning');
+      await tokensCommand(['list', 'acme-learning']);
+      expect(output.join('\n')).not.toContain(next);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('explains its usage on bad input', async () => {
+    await expect(tenantsCommand(['create'])).rejects.toThrow(/usage/);
+    await expect(tokensCommand(['issue', 'no-such-tenant'])).rejects.toThrow(/no tenant/);
+  });
+});
