@@ -35,6 +35,8 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
 
   app.set('trust proxy', true);
   app.disable('x-powered-by');
+  // ETag means meta.version here; Express's body-hash ETags would contradict it on lists.
+  app.set('etag', false);
   app.use(requestContext(logger));
   app.use(collapseSlashes);
   app.use(scimContentType);

@@ -82,7 +82,8 @@ class SqlCompiler {
       return `(${sql} IS NOT NULL)`;
     }
     const { sql } = this.valueExpression(attr, scope, false);
-    return def.type === 'string' || def.type === 'reference' ? `(${sql} IS NOT NULL AND ${sql} <> '')` : `(${sql} IS NOT NULL)`;
+    const textual = (def.type === 'string' || def.type === 'reference') && !this.mapping(attr, scope)?.uuid;
+    return textual ? `(${sql} IS NOT NULL AND ${sql} <> '')` : `(${sql} IS NOT NULL)`;
   }
 
   private compare(filter: Extract<BoundFilter, { kind: 'compare' }>, scope: Scope): string {
@@ -98,8 +99,19 @@ class SqlCompiler {
       const param = this.param(value.toLowerCase(), false);
       return filter.op === 'eq' ? `${lhs} = ${param}` : `${lhs} <> ${param}`;
     }
-    const left = uuidColumn ? `CAST(${lhs} AS TEXT)` : leftExpr;
-    const param = this.param(value, def.type === 'boolean' && this.isJson(filter.attr, scope));
+    const json = this.isJson(filter.attr, scope);
+    let left = uuidColumn ? `CAST(${lhs} AS TEXT)` : leftExpr;
+    let param: string;
+    if (json && value instanceof Date) {
+      // dateTime values inside the JSON document are ISO strings: compare them as instants.
+      left = this.dialect === 'sqlite' ? `julianday(${lhs})` : `CAST(${lhs} AS timestamptz)`;
+      this.params.push(value.toISOString());
+      param = this.dialect === 'sqlite' ? 'julianday(?)' : '?';
+    } else {
+      // PostgreSQL's #>> yields text: numbers must be compared as numbers.
+      if (json && typeof value === 'number' && this.dialect === 'postgresql') left = `CAST(${lhs} AS numeric)`;
+      param = this.param(value, def.type === 'boolean' && json);
+    }
     switch (filter.op) {
       case 'eq':
         return `${left} = ${param}`;
