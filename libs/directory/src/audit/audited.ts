@@ -22,3 +22,13 @@ export async function withFailureAudit<T>(
     throw error;
   }
 }
+
+/** The identity a rejected create or replace tried to write, read defensively from the raw body. */
+export function attemptedIdentity(type: 'User' | 'Group', body: unknown, nameAttribute: string): AuditedResource {
+  const get = (key: string) => {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+    const value = (body as Record<string, unknown>)[key];
+    return typeof value === 'string' ? value.slice(0, 512) : null;
+  };
+  return { type, name: get(nameAttribute), externalId: get('externalId') };
+}

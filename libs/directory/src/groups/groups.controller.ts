@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import type { GroupListResponse, ScimGroup } from '@roster/contract';
-import { Caller, etagOf, type ScimCaller } from '@roster/platform';
+import { Caller, type ScimCaller } from '@roster/platform';
 import { GroupResourceType, parseProjection, projectResource, toListResponse } from '@roster/scim-core';
+import { presentResource, setLocation } from '../shared/scim-response';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { ScimAuthGuard } from '../tokens/scim-auth.guard';
 import { GroupsService, type GroupResult } from './groups.service';
@@ -25,7 +26,7 @@ export class GroupsController {
   @HttpCode(201)
   async create(@Caller() caller: ScimCaller, @Body() body: unknown, @Query() query: Query, @Audit() audit: AuditContext, @Res({ passthrough: true }) res: Response): Promise<ScimGroup> {
     const result = await this.groups.create(caller, body, parseProjection(query), audit);
-    res.setHeader('Location', String((result.resource.meta as { location: string }).location));
+    setLocation(res, result.resource);
     return present(result, query, res);
   }
 
@@ -77,6 +78,5 @@ export class GroupsController {
 }
 
 function present(result: GroupResult, query: Query, res: Response): ScimGroup {
-  res.setHeader('ETag', etagOf(result.version));
-  return projectResource(GroupResourceType, result.resource, parseProjection(query)) as ScimGroup;
+  return presentResource<ScimGroup>(GroupResourceType, result, query, res);
 }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { dialectOf, queryPage } from '../shared/resource-query';
+import { isUuid } from '../shared/ids';
 import { runSql } from '../shared/sql';
 import { GroupEntity } from './group.entity';
 import { groupStorage } from './group.storage';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH = 500;
 
 export interface MemberRow {
@@ -21,7 +21,7 @@ export interface MemberRow {
 @Injectable()
 export class GroupsRepository {
   async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
     return em.findOne(GroupEntity, { tenantId, id: id.toLowerCase() }, lock);
   }
@@ -61,18 +61,6 @@ export class GroupsRepository {
     return rows.map((r) => r.user_id);
   }
 
-  /** Ids (lower-cased) among `ids` that are users of the tenant. */
-  async existingUserIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
-    const valid = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-    const found = new Set<string>();
-    for (let i = 0; i < valid.length; i += BATCH) {
-      const batch = valid.slice(i, i + BATCH);
-      const rows = await runSql<{ id: string }>(em, `SELECT id FROM users WHERE tenant_id = ? AND id IN (${placeholders(batch)})`, [tenantId, ...batch]);
-      rows.forEach((r) => found.add(r.id));
-    }
-    return found;
-  }
-
   /** Inserts memberships; existing ones are left alone. Returns the user ids really added. */
   async addMembers(em: EntityManager, tenantId: string, groupId: string, userIds: string[], now: Date): Promise<string[]> {
     const added: string[] = [];
@@ -94,7 +82,7 @@ export class GroupsRepository {
   /** Deletes memberships; absent ones are ignored. Returns the user ids really removed. */
   async removeMembers(em: EntityManager, groupId: string, userIds: string[]): Promise<string[]> {
     const removed: string[] = [];
-    const valid = [...new Set(userIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    const valid = [...new Set(userIds.filter(isUuid).map((id) => id.toLowerCase()))];
     for (let i = 0; i < valid.length; i += BATCH) {
       const batch = valid.slice(i, i + BATCH);
       const rows = await runSql<{ user_id: string }>(

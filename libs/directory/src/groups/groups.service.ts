@@ -5,7 +5,6 @@ import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platf
 import {
   applyOperations,
   GroupResourceType,
-  isObject,
   matchesElement,
   memberIds,
   normaliseOperations,
@@ -21,10 +20,12 @@ import {
 } from '@roster/scim-core';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService, type AuditedResource } from '../audit/audit.service';
-import { withFailureAudit } from '../audit/audited';
+import { attemptedIdentity, withFailureAudit } from '../audit/audited';
+import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
 import { GroupEntity } from './group.entity';
 import { toScimGroup } from './group.mapper';
+import { UsersRepository } from '../users/users.repository';
 import { GroupsRepository } from './groups.repository';
 
 export interface GroupResult {
@@ -43,6 +44,7 @@ export class GroupsService {
   constructor(
     private readonly em: EntityManager,
     private readonly groups: GroupsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
@@ -90,9 +92,7 @@ export class GroupsService {
       this.em.transactional(async (em) => {
         const group = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, group.version);
-        if (isObject(body) && typeof body.id === 'string' && body.id.toLowerCase() !== group.id) {
-          throw ScimError.mutability('"id" in the body does not match the resource id in the path');
-        }
+        assertBodyIdMatches(body, group.id);
         const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
         if (document.externalId === undefined && group.document.externalId !== undefined) document.externalId = group.document.externalId;
         const changed = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
@@ -184,7 +184,7 @@ export class GroupsService {
   /** Every member must be a user of this tenant; otherwise nothing is stored (400 invalidValue). */
   private async validatedMembers(em: EntityManager, tenantId: string, ids: string[]): Promise<string[]> {
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-    const existing = await this.groups.existingUserIds(em, tenantId, unique);
+    const existing = await this.users.existingIds(em, tenantId, unique);
     const unknown = unique.filter((id) => !existing.has(id));
     if (unknown.length) {
       throw ScimError.invalidValue(`Unknown member${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''} (members must be users of this tenant)`);
@@ -243,6 +243,5 @@ function identityOf(group: GroupEntity): AuditedResource {
 }
 
 function attempted(body: unknown): AuditedResource {
-  const get = (key: string) => (isObject(body) && typeof body[key] === 'string' ? (body[key] as string).slice(0, 512) : null);
-  return { type: 'Group', name: get('displayName'), externalId: get('externalId') };
+  return attemptedIdentity('Group', body, 'displayName');
 }

@@ -1,2 +1,4 @@
 export * from './resource-query';
 export * from './sql';
+export * from './ids';
+export * from './scim-response';

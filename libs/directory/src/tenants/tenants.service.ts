@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
 import { diffDocuments } from '../audit/diff';
 import { TenantEntity } from './tenant.entity';
+import { isUuid } from '../shared/ids';
 import { SLUG_PATTERN, slugify } from './slug';
 
 export interface TenantView {
@@ -18,7 +19,6 @@ export interface TenantView {
   updatedAt: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class TenantsService {
@@ -66,7 +66,7 @@ export class TenantsService {
 
   /** By id or slug: both appear in SCIM base URLs. */
   async findByKey(key: string): Promise<TenantView | undefined> {
-    const tenant = UUID.test(key)
+    const tenant = isUuid(key)
       ? await this.em.findOne(TenantEntity, { $or: [{ id: key.toLowerCase() }, { slug: key.toLowerCase() }] })
       : await this.em.findOne(TenantEntity, { slug: key.toLowerCase() });
     return tenant ? toView(tenant) : undefined;
@@ -92,14 +92,14 @@ export class TenantsService {
   }
 
   async require(id: string): Promise<TenantEntity> {
-    const tenant = UUID.test(id) ? await this.em.findOne(TenantEntity, { id: normaliseId(id) }) : null;
+    const tenant = isUuid(id) ? await this.em.findOne(TenantEntity, { id: normaliseId(id) }) : null;
     if (!tenant) throw ScimError.notFound(`Tenant ${id} not found`);
     return tenant;
   }
 }
 
 function normaliseId(id: string): string {
-  return UUID.test(id) ? id.toLowerCase() : '00000000-0000-0000-0000-000000000000';
+  return isUuid(id) ? id.toLowerCase() : '00000000-0000-0000-0000-000000000000';
 }
 
 function toView(tenant: TenantEntity): TenantView {

@@ -4,6 +4,7 @@ import { ScimError } from '@roster/scim-core';
 import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
 import { TenantsService } from '../tenants/tenants.service';
+import { isUuid } from '../shared/ids';
 import { ScimTokenEntity } from './scim-token.entity';
 import { generateToken, hashesEqual, hashToken } from './token-secret';
 
@@ -87,7 +88,7 @@ export class TokensService {
   async revoke(tenantId: string, tokenId: string, context: AuditContext, now = new Date()): Promise<void> {
     const tenant = await this.tenants.require(tenantId);
     await this.em.transactional(async (em) => {
-      const token = /^[0-9a-f-]{36}$/i.test(tokenId) ? await em.findOne(ScimTokenEntity, { id: tokenId.toLowerCase(), tenantId: tenant.id }) : null;
+      const token = isUuid(tokenId) ? await em.findOne(ScimTokenEntity, { id: tokenId.toLowerCase(), tenantId: tenant.id }) : null;
       if (!token) throw ScimError.notFound(`Token ${tokenId} not found`);
       if (token.revokedAt && token.revokedAt <= now) return;
       const before = token.revokedAt?.toISOString() ?? null;

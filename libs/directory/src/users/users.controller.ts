@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ScimUser, UserListResponse } from '@roster/contract';
-import { Caller, etagOf, type ScimCaller } from '@roster/platform';
-import { parseProjection, projectResource, toListResponse, UserResourceType } from '@roster/scim-core';
+import { Caller, type ScimCaller } from '@roster/platform';
+import { projectResource, toListResponse, UserResourceType } from '@roster/scim-core';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { ScimAuthGuard } from '../tokens/scim-auth.guard';
+import { presentResource, setLocation } from '../shared/scim-response';
 import { UsersService, type UserResult } from './users.service';
 
 type Query = Record<string, unknown>;
@@ -25,7 +26,7 @@ export class UsersController {
   @HttpCode(201)
   async create(@Caller() caller: ScimCaller, @Body() body: unknown, @Query() query: Query, @Audit() audit: AuditContext, @Res({ passthrough: true }) res: Response): Promise<ScimUser> {
     const result = await this.users.create(caller, body, audit);
-    res.setHeader('Location', String((result.resource.meta as { location: string }).location));
+    setLocation(res, result.resource);
     return present(result, query, res);
   }
 
@@ -68,6 +69,5 @@ export class UsersController {
 }
 
 function present(result: UserResult, query: Query, res: Response): ScimUser {
-  res.setHeader('ETag', etagOf(result.version));
-  return projectResource(UserResourceType, result.resource, parseProjection(query)) as ScimUser;
+  return presentResource<ScimUser>(UserResourceType, result, query, res);
 }

@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
+import { isUuid } from '../shared/ids';
 import { dialectOf, queryPage } from '../shared/resource-query';
 import type { DerivedUserColumns } from './user.columns';
 import { UserEmailEntity } from './user-email.entity';
 import { UserEntity } from './user.entity';
 import { userStorage } from './user.storage';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** All User queries; every method is scoped by tenant. */
 @Injectable()
 export class UsersRepository {
   /** `forUpdate` locks the row on PostgreSQL so concurrent writers queue; SQLite serialises writes anyway. */
   async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
     return em.findOne(UserEntity, { tenantId, id: id.toLowerCase() }, lock);
   }
@@ -40,7 +40,7 @@ export class UsersRepository {
 
   /** Which of these ids are users of the tenant (for group members and managers). */
   async existingIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
-    const valid = ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+    const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
     if (!valid.length) return new Set();
     const found = new Set<string>();
     for (let i = 0; i < valid.length; i += 500) {

@@ -15,7 +15,8 @@ import {
 } from '@roster/scim-core';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService, type AuditedResource } from '../audit/audit.service';
-import { withFailureAudit } from '../audit/audited';
+import { attemptedIdentity, withFailureAudit } from '../audit/audited';
+import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
@@ -85,9 +86,7 @@ export class UsersService {
       this.em.transactional(async (em) => {
         const user = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, user.version);
-        if (isObject(body) && typeof body.id === 'string' && body.id.toLowerCase() !== user.id) {
-          throw ScimError.mutability('"id" in the body does not match the resource id in the path');
-        }
+        assertBodyIdMatches(body, user.id);
         const document = toResourceDocument(UserResourceType, body);
         // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) and active keep
         // their values when a PUT leaves them out, so a partial PUT never re-links or re-activates a user.
@@ -208,6 +207,5 @@ function identityOf(user: UserEntity): AuditedResource {
 }
 
 function attempted(body: unknown): AuditedResource {
-  const get = (key: string) => (isObject(body) && typeof body[key] === 'string' ? (body[key] as string).slice(0, 512) : null);
-  return { type: 'User', name: get('userName'), externalId: get('externalId') };
+  return attemptedIdentity('User', body, 'userName');
 }
