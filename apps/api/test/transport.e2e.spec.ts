@@ -67,6 +67,10 @@ describe('SCIM transport', () => {
     await t.http.get(`${tenant.base}/Users`).set(auth).set('Content-Type', 'application/scim+json; charset=utf-8').expect(200);
   });
 
+  it('tells SCIM 1.1 clients to use the v2 base URL (400 invalidVers)', async () => {
+    expectScimError(await t.http.get(`/scim/v1/${tenant.slug}/Users`).set(auth), 400, 'invalidVers');
+  });
+
   it('gives every response a request id', async () => {
     const res = await t.http.get(`${tenant.base}/Users`).set(auth).set('X-Request-Id', 'abc-123').expect(200);
     expect(res.headers['x-request-id']).toBe('abc-123');

@@ -34,6 +34,8 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
       const url = new URL(publicUrl);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
       publicUrl = publicUrl.replace(/\/+$/, '');
+      // Okta refuses SCIM base URLs that contain "_".
+      if (publicUrl.includes('_')) problems.push('ROSTER_PUBLIC_URL must not contain "_" (Okta rejects such SCIM base URLs)');
     } catch {
       problems.push(`ROSTER_PUBLIC_URL must be an absolute http(s) URL (got "${publicUrl}")`);
     }
