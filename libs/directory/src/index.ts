@@ -6,3 +6,4 @@ export * from './tokens';
 export * from './users';
 export * from './groups';
 export * from './discovery';
+export * from './reconciliation';

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { applySqlitePragmas } from './sqlite-pragmas';
 
-/** Brings the database to the current schema at startup; /health reports ready only afterwards. */
+/** Brings the database to the current schema at startup (/health reports ready only afterwards). */
 @Injectable()
-export class MigrationRunner {
+export class MigrationRunner implements OnModuleInit {
   private readonly logger = new Logger(MigrationRunner.name);
   private state: 'pending' | 'running' | 'ready' | 'failed' = 'pending';
   private running?: Promise<void>;
@@ -14,6 +14,11 @@ export class MigrationRunner {
     private readonly orm: MikroORM,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
+
+  /** Connection pragmas for every process that opens the database (server, CLI, nightly job). */
+  async onModuleInit(): Promise<void> {
+    if (this.config.database.dialect === 'sqlite') await applySqlitePragmas(this.orm);
+  }
 
   get ready(): boolean {
     return this.state === 'ready';
@@ -27,7 +32,6 @@ export class MigrationRunner {
   private async migrate(): Promise<void> {
     this.state = 'running';
     try {
-      if (this.config.database.dialect === 'sqlite') await applySqlitePragmas(this.orm);
       const applied = await this.orm.migrator.up();
       this.logger.log(`Database ready (${this.config.database.dialect}); ${applied.length} migration(s) applied`);
       this.state = 'ready';

@@ -1,0 +1,73 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import pino from 'pino';
+import { loadConfig, type RosterConfig } from '@roster/config';
+import { MigrationRunner } from '@roster/platform';
+import { createTestDatabase, dialects, reportSkippedPostgres, type TestDatabase } from '../../../test/support/databases';
+import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
+import { reconcile } from '../src/reconcile';
+import { ReconcilerModule } from '../src/reconciler.module';
+
+reportSkippedPostgres();
+
+describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
+  let t: TestApp;
+  let job: INestApplicationContext;
+  let config: RosterConfig;
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    config = t.config;
+    job = await NestFactory.createApplicationContext(ReconcilerModule.forRoot(config), { logger: false });
+  });
+  afterAll(async () => {
+    await job?.close();
+    await t?.close();
+  });
+
+  it('walks every user of every tenant, reports drift, repairs derived data, and prunes old audit events', async () => {
+    const a = await createTenant(t, 'Rec A');
+    const b = await createTenant(t, 'Rec B');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await t.http.post(`${a.base}/Users`).set('Authorization', `Bearer ${a.token}`).send({ userName: `r${i}@example.com`, emails: [{ value: `r${i}@example.com`, type: 'work' }] }).expect(201)).body.id);
+    await t.http.post(`${b.base}/Users`).set('Authorization', `Bearer ${b.token}`).send({ userName: 'b@example.com' }).expect(201);
+
+    const clean = await reconcile(job, config, logger, false);
+    expect(clean).toMatchObject({ usersChecked: 4, drift: 0 });
+
+    // Break derived data behind the application's back.
+    const connection = t.app.get(MikroORM).em.fork().getConnection();
+    await connection.execute('update users set user_name_ci = ? where id = ?', ['wrong@example.com', ids[0]]);
+    await connection.execute('delete from user_emails where user_id = ?', [ids[1]]);
+    const found = await reconcile(job, config, logger, false);
+    expect(found.drift).toBe(2);
+    expect(lines.filter((l) => l.msg === 'drift').map((l) => [l.userId, l.kind])).toEqual(expect.arrayContaining([[ids[0], 'columns'], [ids[1], 'emails']]));
+
+    // Lookups rely on the derived data: the broken user is not found until repaired.
+    const lookup = () => t.http.get(`${a.base}/Users?filter=userName eq "r0@example.com"`).set('Authorization', `Bearer ${a.token}`);
+    expect((await lookup()).body.totalResults).toBe(0);
+    const repaired = await reconcile(job, config, logger, true);
+    expect(repaired).toMatchObject({ drift: 2, repaired: 2 });
+    expect((await lookup()).body.totalResults).toBe(1);
+    expect(await reconcile(job, config, logger, false)).toMatchObject({ drift: 0 });
+
+    const old = await reconcile(job, { ...config, auditRetentionDays: 1 }, logger, false);
+    expect(old.auditEventsPruned).toBe(0);
+  });
+
+  it('refuses to run against a database with pending migrations', async () => {
+    const db: TestDatabase = await createTestDatabase(dialect);
+    const fresh = await NestFactory.createApplicationContext(ReconcilerModule.forRoot({ ...loadConfig({}), database: db.config }), { logger: false });
+    try {
+      await expect(reconcile(fresh, config, logger, false)).rejects.toThrow(/pending migration/);
+      await fresh.get(MigrationRunner).run();
+      await expect(reconcile(fresh, config, logger, false)).resolves.toMatchObject({ tenants: 0 });
+    } finally {
+      await fresh.close();
+      await db.drop();
+    }
+  });
+});

@@ -1,0 +1,15 @@
+/** One disagreement between a user's JSON document (the source of truth) and what is derived from it. */
+export interface Drift {
+  tenantId: string;
+  userId: string;
+  kind: 'columns' | 'emails' | 'document';
+  detail: string;
+}
+
+export interface TenantReport {
+  tenantId: string;
+  slug: string;
+  usersChecked: number;
+  drift: Drift[];
+  repaired: number;
+}

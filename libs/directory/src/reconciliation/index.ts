@@ -1,0 +1,3 @@
+export * from './drift';
+export * from './reconciliation.service';
+export * from './reconciliation.module';

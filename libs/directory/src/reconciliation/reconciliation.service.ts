@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/core';
+import { ScimError, toResourceDocument, UserResourceType, deepEqual } from '@roster/scim-core';
+import { runSql } from '../shared/sql';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
+import { UserEmailEntity } from '../users/user-email.entity';
+import { UserEntity } from '../users/user.entity';
+import type { Drift, TenantReport } from './drift';
+
+const PAGE = 500;
+const COLUMNS: (keyof Omit<DerivedUserColumns, 'emails'>)[] = ['userName', 'userNameCi', 'externalId', 'displayName', 'active', 'identityEmailCi'];
+
+/**
+ * The nightly walk: every user of every tenant, a page at a time (keyset on id, one fork per page, so
+ * memory stays flat whatever the tenant's size), checking that the document still validates against the
+ * current schema and that the indexed columns and email rows still say what the document says.
+ * With `repair`, derived data is rewritten from the document; the document itself is never changed.
+ */
+@Injectable()
+export class ReconciliationService {
+  constructor(private readonly em: EntityManager) {}
+
+  async *run(options: { repair: boolean }): AsyncGenerator<TenantReport> {
+    const tenants = await this.em.fork().find(TenantEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    for (const tenant of tenants) yield await this.reconcileTenant(tenant, options);
+  }
+
+  async reconcileTenant(tenant: TenantEntity, options: { repair: boolean }): Promise<TenantReport> {
+    const report: TenantReport = { tenantId: tenant.id, slug: tenant.slug, usersChecked: 0, drift: [], repaired: 0 };
+    let after = '';
+    for (;;) {
+      const em = this.em.fork();
+      const users = await em.find(UserEntity, { tenantId: tenant.id, ...(after ? { id: { $gt: after } } : {}) }, { orderBy: { id: 'asc' }, limit: PAGE });
+      if (!users.length) break;
+      after = users[users.length - 1].id;
+      const emails = await this.emailsOf(em, users.map((u) => u.id));
+      for (const user of users) {
+        report.usersChecked++;
+        const drift = this.check(user, emails.get(user.id) ?? []);
+        report.drift.push(...drift);
+        if (drift.length && options.repair && !drift.some((d) => d.kind === 'document')) {
+          await this.repair(em, user);
+          report.repaired++;
+        }
+      }
+      await em.flush();
+    }
+    return report;
+  }
+
+  private check(user: UserEntity, storedEmails: string[]): Drift[] {
+    const drift: Drift[] = [];
+    const at = (kind: Drift['kind'], detail: string) => drift.push({ tenantId: user.tenantId, userId: user.id, kind, detail });
+    try {
+      const revalidated = toResourceDocument(UserResourceType, user.document);
+      if (!deepEqual(revalidated, user.document)) at('document', 'the stored document no longer matches the schema (attributes dropped or retyped on re-validation)');
+    } catch (error) {
+      at('document', `the stored document fails validation: ${error instanceof ScimError ? error.detail : String(error)}`);
+      return drift;
+    }
+    let derived: DerivedUserColumns;
+    try {
+      derived = deriveUserColumns(user.document);
+    } catch (error) {
+      at('document', `cannot derive columns: ${error instanceof ScimError ? error.detail : String(error)}`);
+      return drift;
+    }
+    for (const column of COLUMNS) {
+      const stored = user[column] ?? null;
+      if (stored !== derived[column]) at('columns', `${column} is ${JSON.stringify(stored)}, the document says ${JSON.stringify(derived[column])}`);
+    }
+    const expected = derived.emails.map((e) => e.valueCi).sort();
+    if (!deepEqual(expected, [...storedEmails].sort())) at('emails', `email index rows ${JSON.stringify(storedEmails)} differ from the document's ${JSON.stringify(expected)}`);
+    return drift;
+  }
+
+  private async repair(em: EntityManager, user: UserEntity): Promise<void> {
+    const derived = deriveUserColumns(user.document);
+    const { emails, ...columns } = derived;
+    // Derived data only: the version stays, since the resource clients see has not changed.
+    await em.nativeUpdate(UserEntity, { id: user.id }, columns);
+    await em.nativeDelete(UserEmailEntity, { userId: user.id });
+    for (const email of emails) em.persist(em.create(UserEmailEntity, { userId: user.id, tenantId: user.tenantId, ...email }));
+  }
+
+  private async emailsOf(em: EntityManager, userIds: string[]): Promise<Map<string, string[]>> {
+    const rows = await runSql<{ user_id: string; value_ci: string }>(
+      em,
+      `SELECT user_id, value_ci FROM user_emails WHERE user_id IN (${userIds.map(() => '?').join(', ')})`,
+      userIds,
+    );
+    const result = new Map<string, string[]>();
+    for (const row of rows) result.set(row.user_id, [...(result.get(row.user_id) ?? []), row.value_ci]);
+    return result;
+  }
+}
