@@ -10,7 +10,7 @@ export class AppModule {
   static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, log), DirectoryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }), DirectoryModule],
       controllers: [HealthController],
     };
   }

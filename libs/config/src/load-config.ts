@@ -56,6 +56,7 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
       maxResults: integer('ROSTER_SCIM_MAX_RESULTS', 1000, 1, 10000),
     },
     auditRetentionDays: integer('ROSTER_AUDIT_RETENTION_DAYS', 365, 1, 36500),
+    sqlDebug: env.ROSTER_SQL_DEBUG === '1',
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -13,4 +13,6 @@ export interface RosterConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   scim: { defaultCount: number; maxResults: number };
   auditRetentionDays: number;
+  /** Log every SQL statement with its parameters (development only). */
+  sqlDebug: boolean;
 }

@@ -18,7 +18,7 @@ export async function createMigration(args: string[]): Promise<void> {
     dialect === 'sqlite'
       ? ({ dialect, path: ':memory:' } as const)
       : ({ dialect, url: process.env.ROSTER_SCRATCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/roster_scratch' } as const);
-  const options = buildOrmOptions(database, entities, migrations, (message) => console.error(message));
+  const options = buildOrmOptions(database, entities, migrations, { log: (message) => console.error(message) });
   const orm = await MikroORM.init({
     ...options,
     migrations: { ...options.migrations, path: folder, pathTs: folder, emit: 'ts', snapshot: false },

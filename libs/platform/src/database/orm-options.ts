@@ -11,13 +11,20 @@ export interface MigrationSets {
 }
 
 /** One builder for both dialects; each uses its own driver's defineConfig and its own migration set. */
-export function buildOrmOptions(database: DatabaseConfig, entities: Function[], migrations: MigrationSets, log: (message: string) => void = () => undefined): Options {
+export interface OrmLogging {
+  log?: (message: string) => void;
+  /** Every SQL statement, with parameters: development only. */
+  sql?: boolean;
+}
+
+export function buildOrmOptions(database: DatabaseConfig, entities: Function[], migrations: MigrationSets, logging: OrmLogging = {}): Options {
+  const log = logging.log ?? (() => undefined);
   const shared = {
     entities,
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    debug: process.env.ROSTER_SQL_DEBUG === '1',
+    debug: logging.sql === true,
     // MikroORM's own lines (migrator progress, SQL when ROSTER_SQL_DEBUG=1) go to the structured logger.
     logger: (message: string) => log(message.replace(/\u001b\[\d+m/g, '')),
   };

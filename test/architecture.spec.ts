@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]);
+}
+
+// The dependency rules the folder tree promises (README, Architecture).
+describe('architecture', () => {
+  it('the SCIM core imports no framework, no ORM, no other Roster library', () => {
+    for (const file of sources(join(ROOT, 'libs/scim-core/src'))) {
+      for (const spec of imports(file)) {
+        expect({ file: relative(ROOT, file), spec }).toEqual({ file: relative(ROOT, file), spec: expect.not.stringMatching(/^(@nestjs|@mikro-orm|express|@roster)|node:fs|node:net|node:http/) });
+      }
+    }
+  });
+
+  it('libraries never import applications', () => {
+    for (const file of sources(join(ROOT, 'libs'))) {
+      for (const spec of imports(file)) expect({ file: relative(ROOT, file), spec }).toEqual({ file: relative(ROOT, file), spec: expect.not.stringMatching(/apps\//) });
+    }
+  });
+
+  it('the contract library holds types only', () => {
+    for (const file of sources(join(ROOT, 'libs/contract/src'))) {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toMatch(/^\s*export (const|function|class)\b/m);
+    }
+  });
+
+  it('only config reads the environment, outside the entry points', () => {
+    const allowed = /libs\/config\/|apps\/[^/]+\/src\/(main|commands\/|bench\/)/;
+    for (const file of [...sources(join(ROOT, 'libs')), ...sources(join(ROOT, 'apps'))]) {
+      if (allowed.test(relative(ROOT, file)) || file.includes('/test/')) continue;
+      const text = readFileSync(file, 'utf8');
+      const reads = /process\.env\b/.test(text);
+      expect({ file: relative(ROOT, file), reads }).toEqual({ file: relative(ROOT, file), reads: false });
+    }
+  });
+});
