@@ -35,13 +35,20 @@ describe.each(dialects())('SCIM authentication on %s', (dialect) => {
     ['malformed', 'Bearer'],
     ['malformed with spaces', 'Bearer a b c'],
     ['unknown', 'Bearer rstr-not-a-real-token'],
-    ['Basic', 'Basic dXNlcjpwYXNz'],
+    ['Basic with a wrong password', 'Basic dXNlcjpwYXNz'],
+    ['Basic without credentials', 'Basic Og=='],
     ['Okta SPEC test "non-token"', 'non-token'],
   ])('rejects a %s token with 401 and WWW-Authenticate', async (_name, authorization) => {
     const res = await users(a, authorization);
     expectScimError(res, 401);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
+  });
+
+  it('accepts the token as a Basic password, or as the Basic user name (legacy clients)', async () => {
+    await users(a, `Basic ${Buffer.from(`okta:${a.token}`).toString('base64')}`).expect(200);
+    await users(a, `Basic ${Buffer.from(`${a.token}:`).toString('base64')}`).expect(200);
+    expectScimError(await users(a, `Basic ${Buffer.from(`okta:${b.token}`).toString('base64')}`), 401);
   });
 
   it("rejects another tenant's token, in both directions", async () => {

@@ -29,11 +29,19 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
       await this.countFailure(req, 'missing Authorization header');
       throw ScimError.unauthorized('Missing Authorization header: send "Authorization: Bearer <token>"');
     }
-    if (/^basic\s/i.test(header)) {
-      await this.countFailure(req, 'Basic authentication');
-      throw ScimError.unauthorized('Basic authentication is not supported: use a bearer token issued by Roster');
+    const basic = /^basic\s+(\S+)$/i.exec(header);
+    if (basic) {
+      // Legacy clients (Okta's Basic-auth test app, PingFederate) can only send Basic: the token is
+      // accepted as the password (or, with no password, as the user name).
+      const token = tokenFromBasic(basic[1]);
+      if (!token) {
+        await this.countFailure(req, 'Basic authentication without a token');
+        throw ScimError.unauthorized('Send the Roster token as a bearer token (or as the Basic password)');
+      }
+      req.headers.authorization = `Bearer ${token}`;
+    } else if (!/^bearer\s/i.test(header)) {
+      req.headers.authorization = `Bearer ${header}`;
     }
-    if (!/^bearer\s/i.test(header)) req.headers.authorization = `Bearer ${header}`;
     await super.canActivate(context);
     const token = req.user as AuthenticatedToken;
     const tenantKey = String(req.params.tenant);
@@ -55,4 +63,12 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
     const tenant = await this.tenants.findByKey(String(req.params.tenant ?? ''));
     if (tenant) await this.failures.count(tenant.id, reason);
   }
+}
+
+function tokenFromBasic(encoded: string): string | undefined {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const token = decoded.slice(colon + 1) || decoded.slice(0, colon);
+  return token.trim() || undefined;
 }
