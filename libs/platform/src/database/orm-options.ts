@@ -42,7 +42,3 @@ export function buildOrmOptions(database: DatabaseConfig, entities: Function[], 
     migrations: { migrationsList: migrations.postgresql, snapshot: false, transactional: true, allOrNothing: true },
   }) as Options;
 }
-
-export function dialectOf(database: DatabaseConfig): 'sqlite' | 'postgresql' {
-  return database.dialect;
-}

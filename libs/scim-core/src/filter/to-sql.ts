@@ -157,7 +157,7 @@ class SqlCompiler {
     }
     if (scope.element?.kind === 'json') {
       const segments = attr.sub ? [attr.sub.name] : [];
-      return { sql: this.jsonExtract(this.dialect === 'sqlite' ? `${scope.alias}.value` : `${scope.alias}.value`, segments, rawJson, true), lowered: false };
+      return { sql: this.jsonExtract(`${scope.alias}.value`, segments, rawJson, true), lowered: false };
     }
     const column = this.storage.columns[attr.key.toLowerCase()];
     if (column) return this.column(ROOT, column, wantLowered);

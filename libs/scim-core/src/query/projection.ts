@@ -1,6 +1,6 @@
 import { findAttribute, type AttributeDefinition } from '../schema/attribute';
 import { commonAttributes, findExtension, splitAttributePath, type ResourceType } from '../schema/resource-type';
-import { findKeyIgnoreCase, isObject, type JsonObject } from '../resource/json';
+import { isObject, type JsonObject } from '../resource/json';
 
 export interface Projection {
   attributes?: string[];
@@ -42,7 +42,7 @@ export function projectResource(type: ResourceType, resource: JsonObject, projec
     }
     const def = findAttribute(type.schema.attributes, key) ?? findAttribute(commonAttributes, key);
     if (!def) continue;
-    const projected = projectAttribute(def, value, include?.core, exclude?.core, false);
+    const projected = projectAttribute(def, value, include?.core, exclude?.core);
     if (projected !== undefined) out[key] = projected;
   }
   return out;
@@ -68,7 +68,6 @@ function projectExtension(
       value[key],
       whole ? undefined : include ? include.extensions.get(lower) ?? new Map() : undefined,
       exclude?.extensions.get(lower),
-      false,
     );
     if (projected !== undefined) out[key] = projected;
   }
@@ -80,7 +79,6 @@ function projectAttribute(
   value: unknown,
   include: Map<string, Set<string> | undefined> | undefined,
   exclude: Map<string, Set<string> | undefined> | undefined,
-  nested: boolean,
 ): unknown {
   if (def.returned === 'never') return undefined;
   if (def.returned === 'always') return value;
@@ -96,7 +94,7 @@ function projectAttribute(
     if (!subs) return undefined;
     return pickSubs(def, value, (s) => !subs.has(s));
   }
-  return nested ? value : stripNeverReturned(def, value);
+  return stripNeverReturned(def, value);
 }
 
 function pickSubs(def: AttributeDefinition, value: unknown, keep: (sub: string) => boolean): unknown {
@@ -149,4 +147,3 @@ function select(type: ResourceType, paths: string[]): Selection {
   return selection;
 }
 
-export { findKeyIgnoreCase };

@@ -1,7 +1,7 @@
 import { ScimError } from '../errors';
 import { findAttribute, type AttributeDefinition } from '../schema/attribute';
 import { parseDateTime } from '../filter/bind';
-import { findKeyIgnoreCase, isObject, type JsonObject } from './json';
+import { isObject, type JsonObject } from './json';
 
 export interface CoerceOptions {
   /** Drop readOnly attributes silently (RFC 7644 §3.3: they are ignored in requests). */
@@ -117,4 +117,3 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }
 
-export { findKeyIgnoreCase };
