@@ -54,6 +54,14 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     expect((await lookup()).body.totalResults).toBe(1);
     expect(await reconcile(job, config, logger, false)).toMatchObject({ drift: 0 });
 
+    // A deleted manager leaves a dangling reference: reported, never "repaired" behind the IdP's back.
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    await t.http.patch(`${a.base}/Users/${ids[2]}`).set('Authorization', `Bearer ${a.token}`).send({ Operations: [{ op: 'add', path: `${ENT}:manager`, value: ids[1] }] }).expect(200);
+    await t.http.delete(`${a.base}/Users/${ids[1]}`).set('Authorization', `Bearer ${a.token}`).expect(204);
+    const dangling = await reconcile(job, config, logger, true);
+    expect(dangling).toMatchObject({ drift: 1, repaired: 0 });
+    expect(lines.filter((l) => l.msg === 'drift').pop()).toMatchObject({ userId: ids[2], kind: 'reference' });
+
     const old = await reconcile(job, { ...config, auditRetentionDays: 1 }, logger, false);
     expect(old.auditEventsPruned).toBe(0);
   });

@@ -2,7 +2,7 @@
 export interface Drift {
   tenantId: string;
   userId: string;
-  kind: 'columns' | 'emails' | 'document';
+  kind: 'columns' | 'emails' | 'document' | 'reference';
   detail: string;
 }
 

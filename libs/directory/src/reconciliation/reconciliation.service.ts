@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import { ScimError, toResourceDocument, UserResourceType, deepEqual } from '@roster/scim-core';
+import { deepEqual, isObject, ScimError, toResourceDocument, Urn, UserResourceType } from '@roster/scim-core';
+import { isUuid } from '../shared/ids';
 import { runSql } from '../shared/sql';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
@@ -35,11 +36,12 @@ export class ReconciliationService {
       if (!users.length) break;
       after = users[users.length - 1].id;
       const emails = await this.emailsOf(em, users.map((u) => u.id));
+      const managers = await this.existingManagers(em, tenant.id, users);
       for (const user of users) {
         report.usersChecked++;
-        const drift = this.check(user, emails.get(user.id) ?? []);
+        const drift = this.check(user, emails.get(user.id) ?? [], managers);
         report.drift.push(...drift);
-        if (drift.length && options.repair && !drift.some((d) => d.kind === 'document')) {
+        if (drift.some((d) => d.kind === 'columns' || d.kind === 'emails') && options.repair && !drift.some((d) => d.kind === 'document')) {
           await this.repair(em, user);
           report.repaired++;
         }
@@ -49,7 +51,7 @@ export class ReconciliationService {
     return report;
   }
 
-  private check(user: UserEntity, storedEmails: string[]): Drift[] {
+  private check(user: UserEntity, storedEmails: string[], existingManagers: Set<string>): Drift[] {
     const drift: Drift[] = [];
     const at = (kind: Drift['kind'], detail: string) => drift.push({ tenantId: user.tenantId, userId: user.id, kind, detail });
     try {
@@ -70,6 +72,9 @@ export class ReconciliationService {
       const stored = user[column] ?? null;
       if (stored !== derived[column]) at('columns', `${column} is ${JSON.stringify(stored)}, the document says ${JSON.stringify(derived[column])}`);
     }
+    // A deleted manager leaves a dangling reference; it is reported, not repaired (the IdP owns it).
+    const managerId = managerOf(user);
+    if (managerId && !existingManagers.has(managerId.toLowerCase())) at('reference', `manager ${managerId} is not a user of this tenant`);
     const expected = derived.emails.map((e) => e.valueCi).sort();
     if (!deepEqual(expected, [...storedEmails].sort())) at('emails', `email index rows ${JSON.stringify(storedEmails)} differ from the document's ${JSON.stringify(expected)}`);
     return drift;
@@ -84,6 +89,13 @@ export class ReconciliationService {
     for (const email of emails) em.persist(em.create(UserEmailEntity, { userId: user.id, tenantId: user.tenantId, ...email }));
   }
 
+  private async existingManagers(em: EntityManager, tenantId: string, users: UserEntity[]): Promise<Set<string>> {
+    const ids = [...new Set(users.map(managerOf).filter((id): id is string => !!id).map((id) => id.toLowerCase()))].filter(isUuid);
+    if (!ids.length) return new Set();
+    const rows = await runSql<{ id: string }>(em, `SELECT id FROM users WHERE tenant_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [tenantId, ...ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   private async emailsOf(em: EntityManager, userIds: string[]): Promise<Map<string, string[]>> {
     const rows = await runSql<{ user_id: string; value_ci: string }>(
       em,
@@ -94,4 +106,10 @@ export class ReconciliationService {
     for (const row of rows) result.set(row.user_id, [...(result.get(row.user_id) ?? []), row.value_ci]);
     return result;
   }
+}
+
+function managerOf(user: UserEntity): string | undefined {
+  const enterprise = user.document[Urn.EnterpriseUser];
+  const value = isObject(enterprise) && isObject(enterprise.manager) ? enterprise.manager.value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
