@@ -56,4 +56,3 @@ export async function createTenant(t: TestApp, name = `Tenant ${Math.random().to
   return { id: tenant.body.id, slug: tenant.body.slug, token: token.body.token, base: `/scim/v2/${tenant.body.slug}` };
 }
 
-export const SCIM = 'application/scim+json';

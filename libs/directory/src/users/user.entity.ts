@@ -1,25 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { DateTimeType, OptionalProps } from '@mikro-orm/core';
-import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import type { ResourceDocument } from '@roster/scim-core';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { ScimResourceEntity } from '../shared/scim-resource.entity';
 
-/**
- * A SCIM User. `document` is the canonical client-writable representation (see scim-core
- * ResourceDocument); the other columns are derived from it for indexing, uniqueness and sorting.
- */
+/** A SCIM User; userName, emails and the rest live in `document`, the columns below index them. */
 @Entity({ tableName: 'users' })
 @Unique({ name: 'users_tenant_username_unique', properties: ['tenantId', 'userNameCi'] })
 @Unique({ name: 'users_tenant_email_unique', properties: ['tenantId', 'identityEmailCi'] })
 @Index({ name: 'users_tenant_external_id_idx', properties: ['tenantId', 'externalId'] })
 @Index({ name: 'users_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
-export class UserEntity {
+export class UserEntity extends ScimResourceEntity {
   [OptionalProps]?: 'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi';
-
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId: string;
 
   /** Exactly as sent (Okta compares it byte for byte). */
   @Property({ type: 'string', length: 512 })
@@ -30,9 +20,6 @@ export class UserEntity {
   userNameCi: string;
 
   @Property({ type: 'string', length: 512, nullable: true })
-  externalId?: string | null;
-
-  @Property({ type: 'string', length: 512, nullable: true })
   displayName?: string | null;
 
   @Property({ type: 'boolean' })
@@ -41,16 +28,4 @@ export class UserEntity {
   /** The learner's identifying email, lower-cased: primary, else first work, else first, else userName. */
   @Property({ type: 'string', length: 512, nullable: true })
   identityEmailCi?: string | null;
-
-  @Property({ type: 'json' })
-  document: ResourceDocument;
-
-  @Property({ type: 'integer', version: true })
-  version: number = 1;
-
-  @Property({ type: DateTimeType })
-  createdAt: Date = new Date();
-
-  @Property({ type: DateTimeType })
-  updatedAt: Date = new Date();
 }
