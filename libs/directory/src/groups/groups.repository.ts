@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
-import { dialectOf, queryPage } from '../shared/resource-query';
+import { dialectOf, findResource, listResources } from '../shared/resource-query';
 import { isUuid } from '../shared/ids';
 import { runSql } from '../shared/sql';
 import { GroupEntity } from './group.entity';
@@ -20,18 +20,13 @@ export interface MemberRow {
  */
 @Injectable()
 export class GroupsRepository {
-  async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity | null> {
-    if (!isUuid(id)) return null;
-    const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
-    return em.findOne(GroupEntity, { tenantId, id: id.toLowerCase() }, lock);
+  findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity | null> {
+    return findResource(em, GroupEntity, tenantId, id, forUpdate);
   }
 
   async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; groups: GroupEntity[] }> {
-    const page = await queryPage(em, groupStorage, tenantId, query);
-    if (!page.ids.length) return { total: page.total, groups: [] };
-    const found = await em.find(GroupEntity, { tenantId, id: { $in: page.ids } });
-    const byId = new Map(found.map((g) => [g.id, g]));
-    return { total: page.total, groups: page.ids.map((id) => byId.get(id)).filter((g): g is GroupEntity => !!g) };
+    const { total, items } = await listResources(em, GroupEntity, groupStorage, tenantId, query);
+    return { total, groups: items };
   }
 
   /** Members of several groups, with the userName shown as `display` (Okta sends and expects it). */

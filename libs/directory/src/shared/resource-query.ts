@@ -1,4 +1,6 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
+import { isUuid } from './ids';
+import type { ScimResourceEntity } from './scim-resource.entity';
 import { runSql } from './sql';
 import { filterToSql, sortExpression, type Dialect, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
@@ -36,4 +38,28 @@ export async function queryPage(em: EntityManager, storage: ResourceStorage, ten
     [...params, query.count, query.startIndex - 1],
   );
   return { total, ids: rows.map((row) => row.id) };
+}
+
+type ResourceClass<T> = new (...args: never[]) => T;
+
+/** One resource of a tenant; `forUpdate` locks the row on PostgreSQL (SQLite serialises writers anyway). */
+export async function findResource<T extends ScimResourceEntity>(em: EntityManager, entity: ResourceClass<T>, tenantId: string, id: string, forUpdate: boolean): Promise<T | null> {
+  if (!isUuid(id)) return null;
+  const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
+  return (await em.findOne(entity as never, { tenantId, id: id.toLowerCase() } as never, lock)) as T | null;
+}
+
+/** A page of a tenant's resources: ids selected and ordered in SQL, then loaded by primary key. */
+export async function listResources<T extends ScimResourceEntity>(
+  em: EntityManager,
+  entity: ResourceClass<T>,
+  storage: ResourceStorage,
+  tenantId: string,
+  query: ListQuery,
+): Promise<{ total: number; items: T[] }> {
+  const page = await queryPage(em, storage, tenantId, query);
+  if (!page.ids.length) return { total: page.total, items: [] };
+  const found = (await em.find(entity as never, { tenantId, id: { $in: page.ids } } as never)) as T[];
+  const byId = new Map(found.map((item) => [item.id, item]));
+  return { total: page.total, items: page.ids.map((id) => byId.get(id)).filter((item): item is T => !!item) };
 }

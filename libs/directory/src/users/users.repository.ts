@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { dialectOf, queryPage } from '../shared/resource-query';
+import { findResource, listResources } from '../shared/resource-query';
 import type { DerivedUserColumns } from './user.columns';
 import { UserEmailEntity } from './user-email.entity';
 import { UserEntity } from './user.entity';
@@ -12,19 +12,13 @@ import { userStorage } from './user.storage';
 /** All User queries; every method is scoped by tenant. */
 @Injectable()
 export class UsersRepository {
-  /** `forUpdate` locks the row on PostgreSQL so concurrent writers queue; SQLite serialises writes anyway. */
-  async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity | null> {
-    if (!isUuid(id)) return null;
-    const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
-    return em.findOne(UserEntity, { tenantId, id: id.toLowerCase() }, lock);
+  findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity | null> {
+    return findResource(em, UserEntity, tenantId, id, forUpdate);
   }
 
   async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; users: UserEntity[] }> {
-    const page = await queryPage(em, userStorage, tenantId, query);
-    if (!page.ids.length) return { total: page.total, users: [] };
-    const found = await em.find(UserEntity, { tenantId, id: { $in: page.ids } });
-    const byId = new Map(found.map((u) => [u.id, u]));
-    return { total: page.total, users: page.ids.map((id) => byId.get(id)).filter((u): u is UserEntity => !!u) };
+    const { total, items } = await listResources(em, UserEntity, userStorage, tenantId, query);
+    return { total, users: items };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */
