@@ -27,6 +27,19 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     }
   });
 
+  it('lets several processes start at once on one fresh database', async () => {
+    const db = await createTestDatabase(dialect);
+    const config = { ...loadConfig({}), database: db.config };
+    const apps = await Promise.all([1, 2, 3].map(() => createApp(config, pino({ level: 'silent' }))));
+    try {
+      await Promise.all(apps.map((app) => app.get(MigrationRunner).run()));
+      for (const app of apps) expect(await app.get(MikroORM).migrator.getPending()).toEqual([]);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await db.drop();
+    }
+  });
+
   it('npm start on an already-migrated database applies nothing and serves; /health is 503 until migrated', async () => {
     const db = await createTestDatabase(dialect);
     const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: 'x'.repeat(20) }), database: db.config };

@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { Client } from 'pg';
 import { applySqlitePragmas } from './sqlite-pragmas';
+
+// Arbitrary but fixed: the same key in every Roster process.
+const MIGRATION_LOCK_KEY = 7_461_027_331;
 
 /** Brings the database to the current schema at startup (/health reports ready only afterwards). */
 @Injectable()
@@ -32,12 +37,37 @@ export class MigrationRunner implements OnModuleInit {
   private async migrate(): Promise<void> {
     this.state = 'running';
     try {
-      const applied = await this.orm.migrator.up();
+      const applied = await this.withMigrationLock(() => this.orm.migrator.up());
       this.logger.log(`Database ready (${this.config.database.dialect}); ${applied.length} migration(s) applied`);
       this.state = 'ready';
     } catch (error) {
       this.state = 'failed';
       throw error;
+    }
+  }
+
+  // Several processes (replicas, or the CLI next to a server) may start at once on one database: one
+  // migrates while the others wait — a session-level advisory lock on PostgreSQL, a lock file beside a
+  // SQLite database (SQLite has no advisory locks, and the migrator's own writes must not be blocked).
+  private async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    const database = this.config.database;
+    if (database.dialect === 'sqlite') {
+      if (database.path === ':memory:') return work();
+      const release = await acquireLockFile(`${database.path}.migrate-lock`);
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    }
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await client.end();
     }
   }
 
@@ -48,6 +78,26 @@ export class MigrationRunner implements OnModuleInit {
       return true;
     } catch {
       return false;
+    }
+  }
+}
+
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** Exclusive-create lock file; a lock older than five minutes is taken to be left by a dead process. */
+async function acquireLockFile(path: string): Promise<() => void> {
+  for (;;) {
+    try {
+      closeSync(openSync(path, 'wx'));
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, { force: true });
+      } catch {
+        // released between the two calls: try again
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 }
