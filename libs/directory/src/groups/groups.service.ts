@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
+import { assertIfMatch, type ScimCaller } from '@roster/platform';
 import {
   applyOperations,
   GroupResourceType,
@@ -23,6 +23,7 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
+import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { GroupEntity } from './group.entity';
 import { toScimGroup } from './group.mapper';
 import { UsersRepository } from '../users/users.repository';
@@ -214,13 +215,8 @@ export class GroupsService {
     return group;
   }
 
-  private async flush(em: EntityManager): Promise<void> {
-    try {
-      await em.flush();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw ScimError.uniqueness('A group with this displayName already exists in this tenant');
-      throw error;
-    }
+  private flush(em: EntityManager): Promise<void> {
+    return flushOrConflict(em, () => ScimError.uniqueness('A group with this displayName already exists in this tenant'));
   }
 }
 

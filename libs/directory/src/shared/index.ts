@@ -2,3 +2,4 @@ export * from './resource-query';
 export * from './sql';
 export * from './ids';
 export * from './scim-response';
+export * from './scim-resource.mapper';

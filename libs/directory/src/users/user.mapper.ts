@@ -1,5 +1,5 @@
-import { Urn, type JsonObject } from '@roster/scim-core';
-import { etagOf } from '@roster/platform';
+import { UserResourceType, type JsonObject } from '@roster/scim-core';
+import { toScimResource } from '../shared/scim-resource.mapper';
 import type { UserEntity } from './user.entity';
 
 export interface GroupRef {
@@ -7,26 +7,10 @@ export interface GroupRef {
   display: string;
 }
 
-/** Entity → full SCIM representation (before attributes/excludedAttributes projection). */
+/** A user as SCIM JSON; `groups` (readOnly) comes from memberships, `active` from its column. */
 export function toScimUser(user: UserEntity, baseUrl: string, groups: GroupRef[] = []): JsonObject {
-  const { externalId, ...attributes } = user.document;
-  const extensions = Object.keys(attributes).filter((k) => k.startsWith('urn:'));
-  const resource: JsonObject = {
-    schemas: [Urn.User, ...extensions],
-    id: user.id,
-    ...(externalId !== undefined ? { externalId } : {}),
-    ...attributes,
+  return toScimResource(UserResourceType, user, baseUrl, {
     active: user.active,
-  };
-  if (groups.length) {
-    resource.groups = groups.map((g) => ({ value: g.value, $ref: `${baseUrl}/Groups/${g.value}`, display: g.display, type: 'direct' }));
-  }
-  resource.meta = {
-    resourceType: 'User',
-    created: user.createdAt.toISOString(),
-    lastModified: user.updatedAt.toISOString(),
-    location: `${baseUrl}/Users/${user.id}`,
-    version: etagOf(user.version),
-  };
-  return resource;
+    ...(groups.length ? { groups: groups.map((g) => ({ value: g.value, $ref: `${baseUrl}/Groups/${g.value}`, display: g.display, type: 'direct' })) } : {}),
+  });
 }

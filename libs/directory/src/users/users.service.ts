@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, OptimisticLockError } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
+import { assertIfMatch, type ScimCaller } from '@roster/platform';
 import {
   applyPatch,
   isObject,
@@ -18,6 +18,7 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
+import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
 import { toScimUser } from './user.mapper';
@@ -178,16 +179,8 @@ export class UsersService {
     if (conflict) throw uniquenessError(conflict);
   }
 
-  private async flush(em: EntityManager): Promise<void> {
-    try {
-      await em.flush();
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        const message = String((error as Error).message).toLowerCase();
-        throw uniquenessError(message.includes('user_name') || message.includes('username') ? 'userName' : 'email');
-      }
-      throw error;
-    }
+  private flush(em: EntityManager): Promise<void> {
+    return flushOrConflict(em, (message) => uniquenessError(message.includes('user_name') || message.includes('username') ? 'userName' : 'email'));
   }
 }
 
