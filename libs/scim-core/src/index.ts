@@ -6,3 +6,4 @@ export * from './filter';
 export * from './query';
 export * from './resource';
 export * from './patch';
+export * from './limits';

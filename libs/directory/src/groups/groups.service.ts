@@ -152,7 +152,9 @@ export class GroupsService {
           break;
         case 'removeMatching': {
           const members = (await this.groups.membersOf(em, tenantId, [group.id])).get(group.id) ?? [];
-          const ids = members.filter((m) => matchesElement(change.filter, { value: m.userId, display: m.userName, type: 'User' })).map((m) => m.userId);
+          const ids = members
+            .filter((m) => change.filters.some((filter) => matchesElement(filter, { value: m.userId, display: m.userName, type: 'User' })))
+            .map((m) => m.userId);
           lost = await this.groups.removeMembers(em, group.id, ids);
           break;
         }

@@ -47,6 +47,10 @@ export class ScimError extends Error {
   static tooMany(detail: string): ScimError {
     return new ScimError(400, 'tooMany', detail);
   }
+  /** A request asking for more work than Roster takes in one go (RFC 7644 §3.7.4 uses 413 the same way). */
+  static payloadTooLarge(detail: string): ScimError {
+    return new ScimError(413, undefined, detail);
+  }
   static notFound(detail: string): ScimError {
     return new ScimError(404, undefined, detail);
   }

@@ -133,7 +133,10 @@ export function parseBooleanText(text: string): boolean | undefined {
 export function parseDateTime(text: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) return undefined;
   const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  if (Number.isNaN(date.getTime())) return undefined;
+  // xsd:dateTime has no year 0000 and PostgreSQL's timestamptz refuses it: years 0001-9999 (in UTC) only.
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? date : undefined;
 }
 
 /** Binds the filter inside `emails[...]` (a PATCH value path): names resolve to sub-attributes of `parent`. */

@@ -1,14 +1,16 @@
 import { ScimError } from '../errors';
+import { ScimLimits } from '../limits';
+import { textProblem } from '../resource/text';
 
 export type Token =
   | { type: '(' | ')' | '[' | ']'; pos: number }
   | { type: 'string'; value: string; pos: number }
   | { type: 'word'; value: string; pos: number };
 
-const MAX_FILTER_LENGTH = 4096;
-
 export function tokenize(input: string): Token[] {
-  if (input.length > MAX_FILTER_LENGTH) throw ScimError.invalidFilter(`Filter is longer than ${MAX_FILTER_LENGTH} characters`);
+  if (input.length > ScimLimits.maxFilterLength) throw ScimError.invalidFilter(`Filter is longer than ${ScimLimits.maxFilterLength} characters`);
+  const problem = textProblem(input);
+  if (problem) throw ScimError.invalidFilter(`Filter ${problem}`);
   const tokens: Token[] = [];
   let i = 0;
   while (i < input.length) {
@@ -28,6 +30,8 @@ export function tokenize(input: string): Token[] {
       } catch {
         throw ScimError.invalidFilter(`Invalid string literal at position ${i + 1}`);
       }
+      const literalProblem = textProblem(value as string);
+      if (literalProblem) throw ScimError.invalidFilter(`The string at position ${i + 1} ${literalProblem}`);
       tokens.push({ type: 'string', value: value as string, pos: i });
       i = j + 1;
     } else {

@@ -1,8 +1,9 @@
 import { ScimError } from '../errors';
+import { ScimLimits } from '../limits';
 import { matchesElement } from '../filter/evaluate';
 import type { BoundFilter } from '../filter/bind';
 import { coerceAttributeValue } from '../resource/coerce';
-import { assertRequired, type ResourceDocument } from '../resource/document';
+import { toResourceDocument, type ResourceDocument } from '../resource/document';
 import { deepClone, deepEqual, findKeyIgnoreCase, isObject, type JsonObject } from '../resource/json';
 import { findAttribute, type AttributeDefinition } from '../schema/attribute';
 import { commonAttributes, findExtension, type ResourceType } from '../schema/resource-type';
@@ -27,8 +28,10 @@ export function applyPatch(type: ResourceType, document: ResourceDocument, body:
 export function applyOperations(type: ResourceType, document: ResourceDocument, operations: PatchOperation[]): PatchResult {
   const working = deepClone(document);
   for (const operation of operations) new OperationApplier(type, working).apply(operation);
-  assertRequired(type, working);
-  return { document: working, changed: !deepEqual(working, document) };
+  // The result passes through the same canonicalisation as a POST body (one primary, distinct emails,
+  // limits, required attributes), so a stored document always satisfies the rules a POST enforces.
+  const canonical = toResourceDocument(type, working);
+  return { document: canonical, changed: !deepEqual(canonical, document) };
 }
 
 class OperationApplier {
@@ -121,7 +124,7 @@ class OperationApplier {
         // RFC 7643 §2.5: null / "" / [] is unassigned — an add of nothing changes nothing, a replace clears.
         if (op === 'replace') delete container[def.name];
       } else if (def.multiValued) {
-        container[def.name] = op === 'add' ? mergeElements(current, coerced as unknown[]) : coerced;
+        container[def.name] = op === 'add' ? withinItemLimit(def, mergeElements(current, coerced as unknown[]), label) : coerced;
       } else if (def.type === 'complex' && isObject(current)) {
         // RFC 7644 §3.5.2.3: sub-attributes not in the value are left unchanged.
         container[def.name] = { ...current, ...(coerced as JsonObject) };
@@ -169,11 +172,12 @@ class OperationApplier {
     const current = container[def.name];
     const items: JsonObject[] = def.multiValued ? (Array.isArray(current) ? (current as JsonObject[]) : []) : isObject(current) ? [current] : [];
     const matched = items.filter((item) => matchesElement(filter, item));
+    const isMatched = new Set(matched);
 
     if (op === 'remove') {
       // Removing what is not there is a no-op (Okta removes absent members; Entra re-sends removals).
       if (!sub) {
-        const remaining = value !== undefined && value !== null ? items.filter((i) => !matched.includes(i) || !deepEqualLoose(i, value)) : items.filter((i) => !matched.includes(i));
+        const remaining = value !== undefined && value !== null ? items.filter((i) => !isMatched.has(i) || !deepEqualLoose(i, value)) : items.filter((i) => !isMatched.has(i));
         container[def.name] = def.multiValued ? remaining : remaining[0];
       } else {
         for (const item of matched) {
@@ -189,7 +193,7 @@ class OperationApplier {
     if (!matched.length) {
       const created = createOnAbsent(def, filter, sub, value, label);
       if (!created) throw ScimError.noTarget(`No value of "${label}" matches the filter`);
-      container[def.name] = def.multiValued ? mergeElements(current, [created]) : created;
+      container[def.name] = def.multiValued ? withinItemLimit(def, mergeElements(current, [created]), label) : created;
       this.cleanup(container, def.name);
       return;
     }
@@ -276,8 +280,19 @@ function equalityConditions(filter: BoundFilter): JsonObject | undefined {
  * Entra ID's default member removal: {"op":"Remove","path":"members","value":[{"$ref":null,"value":"f648…"}]}.
  */
 export function removeMatchingValues(items: unknown[], value: unknown): unknown[] {
-  const targets = (Array.isArray(value) ? value : [value]).map((v) => (isObject(v) ? v : { value: v }));
-  return items.filter((item) => !targets.some((target) => deepEqualLoose(item, target)));
+  const targets: JsonObject[] = (Array.isArray(value) ? value : [value]).map((v) => (isObject(v) ? v : { value: v }));
+  // Targets with a `value` are looked up in a set (linear in items + targets); others compare whole.
+  const values = new Set<unknown>();
+  const wholes: JsonObject[] = [];
+  for (const target of targets) {
+    const key = findKeyIgnoreCase(target, 'value');
+    if (key !== undefined) values.add(target[key]);
+    else wholes.push(target);
+  }
+  return items.filter((item) => {
+    if (isObject(item) && item.value !== undefined ? values.has(item.value) : values.has(item)) return false;
+    return !wholes.some((target) => deepEqual(item, target));
+  });
 }
 
 /** Two elements are the same when their `value` sub-attributes match, else when they are equal. */
@@ -291,12 +306,34 @@ function deepEqualLoose(item: unknown, target: unknown): boolean {
   return deepEqual(item, target);
 }
 
+// Checked after every operation, so no sequence of operations can grow a list past the limit midway.
+function withinItemLimit(def: AttributeDefinition, items: unknown[], label: string): unknown[] {
+  const max = def.maxItems ?? ScimLimits.maxMultiValuedItems;
+  if (items.length > max) throw ScimError.invalidValue(`Attribute "${label}" takes at most ${max} values`);
+  return items;
+}
+
+// Linear in both lists: elements are found by (value, type) and by their JSON text, never by scanning.
 function mergeElements(current: unknown, additions: unknown[]): unknown[] {
   const existing = Array.isArray(current) ? [...current] : [];
+  const byValueAndType = new Map<string, number>();
+  const texts = new Set<string>();
+  const valueKey = (e: unknown) => (isObject(e) && e.value !== undefined ? JSON.stringify([e.value, e.type ?? null]) : undefined);
+  existing.forEach((e, i) => {
+    const key = valueKey(e);
+    if (key !== undefined && !byValueAndType.has(key)) byValueAndType.set(key, i);
+    texts.add(JSON.stringify(e));
+  });
   for (const item of additions) {
-    const same = existing.findIndex((e) => isObject(e) && isObject(item) && e.value !== undefined && e.value === item.value && e.type === item.type);
-    if (same >= 0) existing[same] = { ...(existing[same] as JsonObject), ...(item as JsonObject) };
-    else if (!existing.some((e) => deepEqual(e, item))) existing.push(item);
+    const key = valueKey(item);
+    const same = key !== undefined ? byValueAndType.get(key) : undefined;
+    if (same !== undefined) {
+      existing[same] = { ...(existing[same] as JsonObject), ...(item as JsonObject) };
+    } else if (!texts.has(JSON.stringify(item))) {
+      if (key !== undefined) byValueAndType.set(key, existing.length);
+      texts.add(JSON.stringify(item));
+      existing.push(item);
+    }
   }
   const primaries = existing.filter((e) => isObject(e) && e.primary === true) as JsonObject[];
   if (primaries.length > 1) enforceSinglePrimary(existing as JsonObject[], [primaries[primaries.length - 1]]);

@@ -1,4 +1,5 @@
 import { ScimError } from '../errors';
+import { ScimLimits } from '../limits';
 import type { BoundFilter } from '../filter/bind';
 import { findKeyIgnoreCase, isObject } from '../resource/json';
 import type { ResourceType } from '../schema/resource-type';
@@ -10,8 +11,8 @@ export type MembershipChange =
   | { kind: 'remove'; ids: string[] }
   | { kind: 'replace'; ids: string[] }
   | { kind: 'removeAll' }
-  /** A filter other than `value eq …`: the members it matches are found by evaluating it. */
-  | { kind: 'removeMatching'; filter: BoundFilter };
+  /** Filters other than `value eq …`: the members any of them matches are found by evaluating them. */
+  | { kind: 'removeMatching'; filters: BoundFilter[] };
 
 /**
  * Splits a group PATCH into membership changes — applied as set-based SQL, never by loading the group —
@@ -19,7 +20,7 @@ export type MembershipChange =
  *   Okta:  {"op":"remove","path":"members[value eq \"89bb…\"]"} plus {"op":"add","path":"members","value":[…]}
  *   Okta:  {"op":"replace","path":"members","value":[]}                       (Push Now, empty group)
  *   Entra: {"op":"Remove","path":"members","value":[{"$ref":null,"value":"f648…"}]} (remove these, not all)
- *   both:  path-less {"op":"add"|"replace","value":{"members":[…]}}
+ *   both:  path-less {"op":"add"|"replace"|"remove","value":{"members":[…]}}
  */
 export function splitMembershipOperations(
   type: ResourceType,
@@ -36,7 +37,8 @@ export function splitMembershipOperations(
         continue;
       }
       const { [key]: members, ...rest } = value;
-      if (operation.op !== 'remove') membership.push({ kind: operation.op === 'add' ? 'add' : 'replace', ids: memberIds(members) });
+      const kind = operation.op === 'add' ? 'add' : operation.op === 'remove' ? 'remove' : 'replace';
+      membership.push({ kind, ids: memberIds(members) });
       if (Object.keys(rest).length) attributeOperations.push({ ...operation, value: rest });
       continue;
     }
@@ -49,7 +51,7 @@ export function splitMembershipOperations(
     if (target.filter) {
       if (operation.op !== 'remove') throw ScimError.invalidPath('A filtered members path is only supported with "remove"');
       const ids = valueEqualities(target.filter);
-      membership.push(ids ? { kind: 'remove', ids } : { kind: 'removeMatching', filter: target.filter });
+      membership.push(ids ? { kind: 'remove', ids } : { kind: 'removeMatching', filters: [target.filter] });
       continue;
     }
     if (operation.op === 'add') membership.push({ kind: 'add', ids: memberIds(operation.value) });
@@ -57,16 +59,35 @@ export function splitMembershipOperations(
     else if (operation.value === undefined || operation.value === null) membership.push({ kind: 'removeAll' });
     else membership.push({ kind: 'remove', ids: memberIds(operation.value) });
   }
+  assertWithinLimits(membership);
   return { attributeOperations, membership: coalesce(membership) };
 }
 
-// Okta sends one remove op per member: adjacent adds (or removes) become one set operation.
+// Every member id and every filter costs work in the database or over the member list: both are capped.
+function assertWithinLimits(changes: MembershipChange[]): void {
+  let values = 0;
+  let filters = 0;
+  for (const change of changes) {
+    if ('ids' in change) values += change.ids.length;
+    if (change.kind === 'removeMatching') filters += change.filters.length;
+  }
+  if (values > ScimLimits.maxMemberValues) {
+    throw ScimError.payloadTooLarge(`A request may name at most ${ScimLimits.maxMemberValues} members (got ${values}); send the change in several requests`);
+  }
+  if (filters > ScimLimits.maxMemberFilters) {
+    throw ScimError.payloadTooLarge(`A request may carry at most ${ScimLimits.maxMemberFilters} filtered member removals other than members[value eq "…"] (got ${filters})`);
+  }
+}
+
+// Okta sends one remove op per member: adjacent adds, removes or filtered removes become one operation.
 function coalesce(changes: MembershipChange[]): MembershipChange[] {
   const out: MembershipChange[] = [];
   for (const change of changes) {
     const last = out[out.length - 1];
     if (last && (change.kind === 'add' || change.kind === 'remove') && last.kind === change.kind) {
       out[out.length - 1] = { kind: change.kind, ids: [...last.ids, ...change.ids] };
+    } else if (last?.kind === 'removeMatching' && change.kind === 'removeMatching') {
+      out[out.length - 1] = { kind: 'removeMatching', filters: [...last.filters, ...change.filters] };
     } else {
       out.push(change);
     }

@@ -1,6 +1,8 @@
 import { ScimError } from '../errors';
+import { ScimLimits } from '../limits';
 import { Urn } from '../messages/urns';
 import { isObject } from '../resource/json';
+import { textProblem } from '../resource/text';
 
 export type PatchOpKind = 'add' | 'remove' | 'replace';
 
@@ -17,8 +19,6 @@ export interface RawPatchOperation {
   value?: unknown;
 }
 
-const MAX_OPERATIONS = 10_000;
-
 /** Validates the RFC 7644 §3.5.2 PatchOp envelope. */
 export function parsePatchRequest(body: unknown): RawPatchOperation[] {
   if (!isObject(body)) throw ScimError.invalidSyntax('The PATCH body must be a JSON object');
@@ -31,7 +31,9 @@ export function parsePatchRequest(body: unknown): RawPatchOperation[] {
   if (!Array.isArray(operations) || operations.length === 0) {
     throw ScimError.invalidSyntax('The PATCH body must carry a non-empty "Operations" array');
   }
-  if (operations.length > MAX_OPERATIONS) throw ScimError.tooMany(`At most ${MAX_OPERATIONS} operations per PATCH`);
+  if (operations.length > ScimLimits.maxPatchOperations) {
+    throw ScimError.payloadTooLarge(`A PATCH request takes at most ${ScimLimits.maxPatchOperations} operations (got ${operations.length}); split it into several requests`);
+  }
   return operations.map((raw, i) => {
     if (!isObject(raw)) throw ScimError.invalidSyntax(`Operations[${i}] must be an object`);
     const get = (name: string) => raw[Object.keys(raw).find((k) => k.toLowerCase() === name) ?? name];
@@ -39,6 +41,11 @@ export function parsePatchRequest(body: unknown): RawPatchOperation[] {
     const path = get('path');
     if (typeof op !== 'string') throw ScimError.invalidSyntax(`Operations[${i}].op must be a string`);
     if (path !== undefined && path !== null && typeof path !== 'string') throw ScimError.invalidPath(`Operations[${i}].path must be a string`);
+    if (typeof path === 'string') {
+      if (path.length > ScimLimits.maxPathLength) throw ScimError.invalidPath(`Operations[${i}].path is longer than ${ScimLimits.maxPathLength} characters`);
+      const problem = textProblem(path);
+      if (problem) throw ScimError.invalidPath(`Operations[${i}].path ${problem}`);
+    }
     return { op, path: typeof path === 'string' && path.trim() !== '' ? path.trim() : undefined, value: get('value') };
   });
 }

@@ -1,7 +1,9 @@
 import { ScimError } from '../errors';
+import { ScimLimits } from '../limits';
 import { findAttribute, type AttributeDefinition } from '../schema/attribute';
 import { parseDateTime } from '../filter/bind';
 import { isObject, type JsonObject } from './json';
+import { assertText } from './text';
 
 export interface CoerceOptions {
   /** Drop readOnly attributes silently (RFC 7644 §3.3: they are ignored in requests). */
@@ -9,8 +11,6 @@ export interface CoerceOptions {
   /** Label used in error messages, e.g. "emails[1].value". */
   path: string;
 }
-
-const MAX_STRING = 8192;
 
 /**
  * Brings one incoming attribute value to its canonical, typed form, or returns undefined when it is
@@ -25,11 +25,14 @@ export function coerceAttributeValue(def: AttributeDefinition, value: unknown, o
       throw ScimError.invalidValue(`Attribute "${options.path}" is multi-valued: send an array`);
     }
     const items = Array.isArray(value) ? value : [value];
+    const maxItems = def.maxItems ?? ScimLimits.maxMultiValuedItems;
+    if (items.length > maxItems) throw ScimError.invalidValue(`Attribute "${options.path}" takes at most ${maxItems} values`);
     const out = items
       .map((item, i) => coerceSingle(def, item, { ...options, path: `${options.path}[${i}]` }))
       .filter((item) => item !== undefined);
-    if (def.type === 'complex') normalizePrimary(out as JsonObject[]);
-    return out.length ? dedupe(out) : undefined;
+    const distinct = def.distinctValues ? mergeSameValues(out as JsonObject[], def) : out;
+    if (def.type === 'complex') normalizePrimary(distinct as JsonObject[]);
+    return distinct.length ? dedupe(distinct) : undefined;
   }
   if (Array.isArray(value)) {
     // Entra sends `manager` as [{"$ref":…,"value":…}] under path "manager": take the single element.
@@ -50,7 +53,7 @@ function coerceSingle(def: AttributeDefinition, value: unknown, options: CoerceO
       // Templated IdPs (OneLogin, JumpCloud) send numbers for employee numbers and the like.
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
       if (typeof value !== 'string') throw fail('a string');
-      if (value.length > MAX_STRING) throw ScimError.invalidValue(`Attribute "${options.path}" is longer than ${MAX_STRING} characters`);
+      assertText(value, options.path, def.maxLength ?? ScimLimits.maxStringLength);
       return value === '' ? undefined : value;
     }
     case 'boolean':
@@ -98,6 +101,28 @@ function normalizePrimary(items: JsonObject[]): void {
       seen = true;
     }
   }
+}
+
+// Roster's distinctValues rule (emails): one element per value; a later duplicate only contributes `primary`.
+function mergeSameValues(items: JsonObject[], def: AttributeDefinition): JsonObject[] {
+  const caseExact = findAttribute(def.subAttributes, 'value')?.caseExact ?? false;
+  const byValue = new Map<string, JsonObject>();
+  const out: JsonObject[] = [];
+  for (const item of items) {
+    if (typeof item.value !== 'string') {
+      out.push(item);
+      continue;
+    }
+    const key = caseExact ? item.value : item.value.toLowerCase();
+    const first = byValue.get(key);
+    if (!first) {
+      byValue.set(key, item);
+      out.push(item);
+    } else if (item.primary === true) {
+      first.primary = true;
+    }
+  }
+  return out;
 }
 
 function dedupe(items: unknown[]): unknown[] {

@@ -1,3 +1,4 @@
 export * from './json';
 export * from './coerce';
 export * from './document';
+export * from './text';

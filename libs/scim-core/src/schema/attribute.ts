@@ -17,6 +17,15 @@ export interface AttributeDefinition {
   canonicalValues?: string[];
   referenceTypes?: string[];
   subAttributes?: AttributeDefinition[];
+  /** Roster's limit, in code points, for string values (ScimLimits.maxStringLength when absent). */
+  maxLength?: number;
+  /** Roster's limit on the values of a multi-valued attribute (ScimLimits.maxMultiValuedItems when absent). */
+  maxItems?: number;
+  /**
+   * Roster's rule for multi-valued complex attributes: no two elements share a `value` (compared
+   * case-insensitively unless caseExact). Duplicates are merged into the first, on every write.
+   */
+  distinctValues?: boolean;
 }
 
 export interface SchemaDefinition {
@@ -64,8 +73,8 @@ export function multiValuedSubAttributes(
 ): AttributeDefinition[] {
   return [
     valueType,
-    attr.string('display'),
-    attr.string('type', { canonicalValues: typeValues }),
+    attr.string('display', { maxLength: 512 }),
+    attr.string('type', { canonicalValues: typeValues, maxLength: 64 }),
     attr.boolean('primary'),
     ...extra,
   ];

@@ -1,4 +1,5 @@
 import { Urn } from '../messages/urns';
+import { ScimLimits } from '../limits';
 import { attr, type SchemaDefinition } from './attribute';
 
 // RFC 7643 §4.2.
@@ -7,12 +8,12 @@ export const groupSchema: SchemaDefinition = {
   name: 'Group',
   description: 'Group',
   attributes: [
-    attr.string('displayName', { required: true, uniqueness: 'server' }),
+    attr.string('displayName', { required: true, uniqueness: 'server', maxLength: 512 }),
     attr.complex('members', [
       attr.string('value', { mutability: 'immutable', caseExact: true }),
       attr.reference('$ref', ['User', 'Group'], { mutability: 'immutable' }),
       attr.string('display', { mutability: 'readOnly' }),
       attr.string('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
-    ], { multiValued: true }),
+    ], { multiValued: true, maxItems: ScimLimits.maxMemberValues }),
   ],
 };

@@ -14,7 +14,7 @@ export interface ResourceType {
 // RFC 7643 §3.1: attributes every resource carries, outside any schema's attribute list.
 export const commonAttributes: AttributeDefinition[] = [
   attr.string('id', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' }),
-  attr.string('externalId', { caseExact: true }),
+  attr.string('externalId', { caseExact: true, maxLength: 512 }),
   attr.complex('meta', [
     attr.string('resourceType', { caseExact: true, mutability: 'readOnly' }),
     attr.dateTime('created', { mutability: 'readOnly' }),

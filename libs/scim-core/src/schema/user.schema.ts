@@ -8,7 +8,7 @@ export const userSchema: SchemaDefinition = {
   name: 'User',
   description: 'User Account',
   attributes: [
-    attr.string('userName', { required: true, uniqueness: 'server', description: 'Unique identifier for the User, as sent by the client.' }),
+    attr.string('userName', { required: true, uniqueness: 'server', maxLength: 512, description: 'Unique identifier for the User, as sent by the client.' }),
     attr.complex('name', [
       attr.string('formatted'),
       attr.string('familyName'),
@@ -17,7 +17,7 @@ export const userSchema: SchemaDefinition = {
       attr.string('honorificPrefix'),
       attr.string('honorificSuffix'),
     ], { description: "The components of the user's real name." }),
-    attr.string('displayName'),
+    attr.string('displayName', { maxLength: 512 }),
     attr.string('nickName'),
     attr.reference('profileUrl', ['external']),
     attr.string('title'),
@@ -27,7 +27,7 @@ export const userSchema: SchemaDefinition = {
     attr.string('timezone'),
     attr.boolean('active', { description: 'false means the learner is archived (deprovisioned), not deleted.' }),
     attr.string('password', { mutability: 'writeOnly', returned: 'never', caseExact: true, description: 'Accepted and discarded: Roster is SSO-backed.' }),
-    attr.complex('emails', multiValuedSubAttributes(attr.string('value'), ['work', 'home', 'other']), { multiValued: true }),
+    attr.complex('emails', multiValuedSubAttributes(attr.string('value', { maxLength: 512 }), ['work', 'home', 'other']), { multiValued: true, distinctValues: true }),
     attr.complex('phoneNumbers', multiValuedSubAttributes(attr.string('value'), ['work', 'home', 'mobile', 'fax', 'pager', 'other']), { multiValued: true }),
     attr.complex('addresses', [
       attr.string('formatted'),

@@ -1,0 +1,21 @@
+/**
+ * Ceilings on the work one request may ask for, so that no single request can hold the database or the
+ * event loop long enough to stall other tenants. They are advertised in the docs and in error messages;
+ * each has its own test at, and just above, the limit.
+ */
+export const ScimLimits = {
+  /** Operations in one PATCH request (Okta's largest membership batch is 1,000 changes). */
+  maxPatchOperations: 1000,
+  /** Member ids in one request, summed over its operations (POST, PUT or PATCH of a group). */
+  maxMemberValues: 1000,
+  /** Filtered member removals other than `value eq "…"`: each is evaluated against every member. */
+  maxMemberFilters: 20,
+  /** Values of one multi-valued attribute of a stored document (emails, phoneNumbers, addresses…). */
+  maxMultiValuedItems: 100,
+  /** Any string attribute without a lower limit of its own. */
+  maxStringLength: 8192,
+  /** Attribute paths in a PATCH operation. */
+  maxPathLength: 1024,
+  /** A filter expression. */
+  maxFilterLength: 4096,
+} as const;
