@@ -12,6 +12,7 @@ import {
   MigrationRunner,
   PinoNestLogger,
   readinessGate,
+  rejectForbiddenUrlText,
   rejectOtherScimVersions,
   requestContext,
   RouteTable,
@@ -40,6 +41,7 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   app.set('etag', false);
   app.use(requestContext(logger));
   app.use(collapseSlashes);
+  app.use(rejectForbiddenUrlText);
   app.use(scimContentType);
   app.use(rejectOtherScimVersions);
   app.use(readinessGate(() => migrations.ready, (error, req, res) => responder.send(error, req, res)));

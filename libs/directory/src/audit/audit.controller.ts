@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import type { AuditEvent, AuditEventPage, AuthFailureList } from '@roster/contract';
 import { AdminGuard } from '@roster/platform';
-import { ScimError } from '@roster/scim-core';
+import { parseDateTime, ScimError } from '@roster/scim-core';
 import { TenantsService } from '../tenants/tenants.service';
 import type { AuditEventEntity } from './audit-event.entity';
 import { AuditQueryService, type AuditQuery } from './audit-query.service';
@@ -40,8 +40,8 @@ function parseQuery(raw: Record<string, unknown>): AuditQuery {
   const date = (name: string) => {
     const value = text(name);
     if (value === undefined) return undefined;
-    const parsed = new Date(value);
-    if (Number.isNaN(parsed.getTime())) throw ScimError.invalidValue(`${name} must be an ISO-8601 date-time`);
+    const parsed = parseDateTime(value);
+    if (!parsed) throw ScimError.invalidValue(`${name} must be an ISO-8601 date-time between the years 0001 and 9999`);
     return parsed;
   };
   const outcome = text('outcome');

@@ -23,6 +23,7 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
+import { retryOnConcurrentChange } from '../shared/retry';
 import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { GroupEntity } from './group.entity';
 import { toScimGroup } from './group.mapper';
@@ -69,7 +70,7 @@ export class GroupsService {
 
   async create(caller: ScimCaller, body: unknown, projection: Projection, context: AuditContext): Promise<GroupResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.created', resource: attempted(body) }, () =>
-      this.em.transactional(async (em) => {
+      retryOnConcurrentChange(() => this.em.transactional(async (em) => {
         const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
         const now = new Date();
         const group = em.create(GroupEntity, { tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
@@ -83,14 +84,14 @@ export class GroupsService {
         });
         await this.flush(em);
         return this.result(em, caller, group, wantsMembers(projection));
-      }),
+      })),
     );
   }
 
   /** PUT: displayName/externalId replaced, member list replaced (Okta AIW apps). */
   async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection, context: AuditContext): Promise<GroupResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.updated', resource: { ...attempted(body), id } }, () =>
-      this.em.transactional(async (em) => {
+      retryOnConcurrentChange(() => this.em.transactional(async (em) => {
         const group = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, group.version);
         assertBodyIdMatches(body, group.id);
@@ -99,14 +100,15 @@ export class GroupsService {
         const changed = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
         await this.writeAttributes(em, caller, group, document, context, changed);
         return this.result(em, caller, group, wantsMembers(projection));
-      }),
+      }), { ifMatch }),
     );
   }
 
   /** PATCH: membership changes as set-based SQL, other attributes through the PATCH engine; atomic. */
   async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection | undefined, context: AuditContext): Promise<GroupResult | undefined> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.updated', resource: { type: 'Group', id } }, () =>
-      this.em.transactional(async (em) => {
+      // The same retry as a user PATCH: a lost race re-applies the PATCH to the fresh group.
+      retryOnConcurrentChange(() => this.em.transactional(async (em) => {
         const group = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, group.version);
         const operations = normaliseOperations(parsePatchRequest(body), { type: GroupResourceType, resourceId: group.id });
@@ -115,7 +117,7 @@ export class GroupsService {
         const { document } = applyOperations(GroupResourceType, group.document, attributeOperations);
         await this.writeAttributes(em, caller, group, document, context, membersChanged);
         return projection ? this.result(em, caller, group, wantsMembers(projection)) : undefined;
-      }),
+      }), { ifMatch }),
     );
   }
 

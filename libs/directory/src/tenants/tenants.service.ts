@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import { ScimError } from '@roster/scim-core';
+import { assertText, ScimError, textProblem } from '@roster/scim-core';
 import { isUniqueViolation } from '@roster/platform';
 import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
@@ -28,14 +28,16 @@ export class TenantsService {
   ) {}
 
   async create(input: { name: string; slug?: string }, context: AuditContext): Promise<TenantView> {
-    const name = input.name.trim();
-    if (!name) throw ScimError.invalidValue('name must not be empty');
+    const name = validName(input.name);
     if (input.slug !== undefined && !SLUG_PATTERN.test(input.slug)) {
       throw ScimError.invalidValue('slug must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash');
     }
+    // A slug shaped like an id could shadow another tenant's id in SCIM base URLs (…/scim/v2/{slug-or-id}).
+    if (input.slug !== undefined && isUuid(input.slug)) throw ScimError.invalidValue('slug must not look like a tenant id (a UUID)');
     // An explicit slug that is taken is a conflict; a derived one gets a short random suffix.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const slug = input.slug ?? (attempt === 0 ? slugify(name) : `${slugify(name)}-${randomBytes(3).toString('hex')}`);
+      const derived = slugify(name);
+      const slug = input.slug ?? (attempt === 0 && !isUuid(derived) ? derived : `${derived.slice(0, 50)}-${randomBytes(3).toString('hex')}`);
       try {
         return await this.em.transactional(async (em) => {
           const tenant = em.create(TenantEntity, { name, slug });
@@ -64,11 +66,15 @@ export class TenantsService {
     return toView(await this.require(id));
   }
 
-  /** By id or slug: both appear in SCIM base URLs. */
+  /**
+   * By id or slug: both appear in SCIM base URLs. An id always wins, so a slug can never shadow another
+   * tenant's id (new slugs cannot look like ids; one stored before that rule is reached only when no
+   * tenant has that id).
+   */
   async findByKey(key: string): Promise<TenantView | undefined> {
-    const tenant = isUuid(key)
-      ? await this.em.findOne(TenantEntity, { $or: [{ id: key.toLowerCase() }, { slug: key.toLowerCase() }] })
-      : await this.em.findOne(TenantEntity, { slug: key.toLowerCase() });
+    if (key.length > 63 || textProblem(key)) return undefined;
+    const lower = key.toLowerCase();
+    const tenant = (isUuid(key) ? await this.em.findOne(TenantEntity, { id: lower }) : null) ?? (await this.em.findOne(TenantEntity, { slug: lower }));
     return tenant ? toView(tenant) : undefined;
   }
 
@@ -77,10 +83,7 @@ export class TenantsService {
       const tenant = await em.findOne(TenantEntity, { id: normaliseId(id) });
       if (!tenant) throw ScimError.notFound(`Tenant ${id} not found`);
       const before = { name: tenant.name, scimEnabled: tenant.scimEnabled };
-      if (input.name !== undefined) {
-        if (!input.name.trim()) throw ScimError.invalidValue('name must not be empty');
-        tenant.name = input.name.trim();
-      }
+      if (input.name !== undefined) tenant.name = validName(input.name);
       if (input.scimEnabled !== undefined) tenant.scimEnabled = input.scimEnabled;
       const changes = diffDocuments(before, { name: tenant.name, scimEnabled: tenant.scimEnabled });
       if (changes.length) {
@@ -96,6 +99,14 @@ export class TenantsService {
     if (!tenant) throw ScimError.notFound(`Tenant ${id} not found`);
     return tenant;
   }
+}
+
+// The admin API checks its bodies against the contract; the CLI comes straight here, so the rule lives here.
+function validName(raw: string): string {
+  const name = raw.trim();
+  if (!name) throw ScimError.invalidValue('name must not be empty');
+  assertText(name, 'name', 200);
+  return name;
 }
 
 function normaliseId(id: string): string {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
+import { dialectOf } from '../shared/resource-query';
 import { runSql, runSqlWrite } from '../shared/sql';
 import type { GroupRef } from './user.mapper';
 
@@ -30,7 +31,18 @@ export class UserGroupsQuery {
     return result;
   }
 
-  async removeMemberships(em: EntityManager, tenantId: string, userId: string): Promise<number> {
+  /**
+   * Removes a user from all its groups. Each of those groups changed (its members), so its version and
+   * lastModified move too: an If-Match written against the old member list must fail.
+   */
+  async removeMemberships(em: EntityManager, tenantId: string, userId: string, now: Date): Promise<number> {
+    const at = dialectOf(em) === 'sqlite' ? now.getTime() : now.toISOString();
+    await runSqlWrite(
+      em,
+      `UPDATE groups SET version = version + 1, updated_at = ?
+        WHERE tenant_id = ? AND id IN (SELECT group_id FROM group_members WHERE tenant_id = ? AND user_id = ?)`,
+      [at, tenantId, tenantId, userId],
+    );
     return runSqlWrite(em, 'DELETE FROM group_members WHERE tenant_id = ? AND user_id = ?', [tenantId, userId]);
   }
 }

@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, OptimisticLockError } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, type ScimCaller } from '@roster/platform';
 import {
   applyPatch,
-  isObject,
   parseListQuery,
   ScimError,
   toResourceDocument,
-  Urn,
   UserResourceType,
   type JsonObject,
   type ResourceDocument,
@@ -18,6 +16,7 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
+import { retryOnConcurrentChange } from '../shared/retry';
 import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
@@ -29,8 +28,6 @@ export interface UserResult {
   resource: JsonObject;
   version: number;
 }
-
-const MAX_PATCH_ATTEMPTS = 3;
 
 @Injectable()
 export class UsersService {
@@ -64,7 +61,6 @@ export class UsersService {
       this.em.transactional(async (em) => {
         const document = toResourceDocument(UserResourceType, body);
         document.active = document.active ?? true;
-        await this.assertManagerExists(em, caller.tenantId, document, undefined);
         const columns = deriveUserColumns(document);
         await this.assertUnique(em, caller.tenantId, columns, undefined);
         const now = new Date();
@@ -89,32 +85,29 @@ export class UsersService {
         assertIfMatch(ifMatch, user.version);
         assertBodyIdMatches(body, user.id);
         const document = toResourceDocument(UserResourceType, body);
-        // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) and active keep
-        // their values when a PUT leaves them out, so a partial PUT never re-links or re-activates a user.
+        // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) keeps its value
+        // when a PUT leaves it out, so a partial PUT never re-links a user (active: see write()).
         if (document.externalId === undefined && user.document.externalId !== undefined) document.externalId = user.document.externalId;
-        document.active = document.active ?? user.active;
         return this.write(em, caller, user, document, context);
       }),
     );
   }
 
   async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
-    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { type: 'User', id } }, async () => {
+    return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { type: 'User', id } }, () =>
       // Concurrent PATCHes of one user: the version column detects the race and the PATCH re-applies.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.em.transactional(async (em) => {
+      retryOnConcurrentChange(
+        () =>
+          this.em.transactional(async (em) => {
             const user = await this.require(em, caller.tenantId, id, true);
             assertIfMatch(ifMatch, user.version);
             const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
             if (!changed) return this.result(em, caller, user);
             return this.write(em, caller, user, document, context);
-          });
-        } catch (error) {
-          if (!(error instanceof OptimisticLockError) || attempt >= MAX_PATCH_ATTEMPTS || ifMatch) throw error;
-        }
-      }
-    });
+          }),
+        { ifMatch },
+      ),
+    );
   }
 
   async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
@@ -122,7 +115,7 @@ export class UsersService {
       this.em.transactional(async (em) => {
         const user = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, user.version);
-        await this.userGroups.removeMemberships(em, caller.tenantId, user.id);
+        await this.userGroups.removeMemberships(em, caller.tenantId, user.id, new Date());
         await this.users.delete(em, user);
         this.audit.record(em, caller.tenantId, context, {
           action: 'user.deleted',
@@ -136,7 +129,11 @@ export class UsersService {
   }
 
   private async write(em: EntityManager, caller: ScimCaller, user: UserEntity, document: ResourceDocument, context: AuditContext): Promise<UserResult> {
-    await this.assertManagerExists(em, caller.tenantId, document, user.id);
+    // An update that leaves `active` out, or clears it (remove, null, ""), keeps the stored value: only an
+    // explicit true activates and only an explicit false deactivates, so clearing never re-activates a learner.
+    if (document.active === undefined) document.active = user.active;
+    // The manager is stored as sent and never checked here: a deleted or not-yet-provisioned manager must
+    // not block any write to its reports (the nightly job reports unresolved references).
     const columns = deriveUserColumns(document);
     await this.assertUnique(em, caller.tenantId, columns, user.id);
     const before = user.document;
@@ -160,17 +157,6 @@ export class UsersService {
     const user = await this.users.findById(em, tenantId, id, forUpdate);
     if (!user) throw ScimError.notFound(`User ${id} not found`);
     return user;
-  }
-
-  // The enterprise manager must be a user of the same tenant (never another tenant's, never oneself).
-  private async assertManagerExists(em: EntityManager, tenantId: string, document: ResourceDocument, selfId: string | undefined) {
-    const enterprise = document[Urn.EnterpriseUser];
-    const managerId = isObject(enterprise) && isObject(enterprise.manager) ? enterprise.manager.value : undefined;
-    if (typeof managerId !== 'string') return;
-    const found = await this.users.existingIds(em, tenantId, [managerId]);
-    if (!found.has(managerId.toLowerCase()) || managerId.toLowerCase() === selfId) {
-      throw ScimError.invalidValue(`manager "${managerId}" is not another user of this tenant`);
-    }
   }
 
   // Checked first for a precise message; the unique indexes still decide races between concurrent writers.

@@ -3,6 +3,7 @@ import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { defineConfig as definePostgresConfig } from '@mikro-orm/postgresql';
 import { defineConfig as defineSqliteConfig } from '@mikro-orm/sqlite';
 import type { DatabaseConfig } from '@roster/config';
+import { ImmediateTransactionSqliteDriver } from './sqlite-immediate';
 
 export type MigrationList = { name: string; class: Constructor<Migration> }[];
 export interface MigrationSets {
@@ -31,6 +32,7 @@ export function buildOrmOptions(database: DatabaseConfig, entities: Function[], 
   if (database.dialect === 'sqlite') {
     return defineSqliteConfig({
       ...shared,
+      driver: ImmediateTransactionSqliteDriver,
       dbName: database.path,
       // snapshot:false — the migrator must never write files into the source tree at runtime.
       migrations: { migrationsList: migrations.sqlite, snapshot: false, transactional: true, allOrNothing: true },

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ScimError } from '@roster/scim-core';
+import { findForbiddenText, ScimError } from '@roster/scim-core';
 
 const JSON_TYPES = new Set(['application/json', 'application/scim+json']);
 
@@ -22,7 +22,11 @@ export function jsonBodyParser(limitBytes: number) {
       return next(new ScimError(415, undefined, `Unsupported Content-Type "${req.headers['content-type']}"; send application/scim+json or application/json`));
     }
     parse(req, res, (error?: unknown) => {
-      if (!error) return next();
+      if (!error) {
+        // JSON escapes can spell what no database should receive ("\u0000", "\ud800"): refused here, once.
+        const problem = findForbiddenText(req.body);
+        return next(problem ? ScimError.invalidValue(`The request body is not acceptable: ${problem}`) : undefined);
+      }
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') return next(new ScimError(413, undefined, `Request body exceeds ${limitBytes} bytes`));
       if (type === 'encoding.unsupported' || type === 'charset.unsupported') {

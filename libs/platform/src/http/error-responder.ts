@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, NotFoundException } from '@nestjs/common';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  ConstraintViolationException,
+  DeadlockException,
+  DriverException,
+  ForeignKeyConstraintViolationException,
+  LockWaitTimeoutException,
+  OptimisticLockError,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ScimError, toErrorResponse } from '@roster/scim-core';
@@ -21,7 +29,18 @@ export class ErrorResponder {
   toScimError(error: unknown, req: Request): ScimError {
     if (error instanceof ScimError) return error;
     if (error instanceof UniqueConstraintViolationException) return ScimError.uniqueness('A resource with the same unique value already exists');
-    if (error instanceof OptimisticLockError) return new ScimError(409, undefined, 'The resource was changed concurrently; retry the request');
+    if (error instanceof OptimisticLockError || error instanceof DeadlockException || error instanceof ForeignKeyConstraintViolationException) {
+      return new ScimError(409, undefined, 'The resource or one it refers to was changed concurrently; retry the request');
+    }
+    if (error instanceof LockWaitTimeoutException) {
+      // SQLite's busy timeout (another process holds the write lock) or a PostgreSQL lock timeout.
+      return new ScimError(503, undefined, 'The database is busy; retry the request shortly', { 'Retry-After': '1' });
+    }
+    if (error instanceof ConstraintViolationException || isDataException(error)) {
+      // The validator should have refused this first; the database's word stays a 400, never a 500.
+      this.logger.warn({ requestId: req.requestId, path: req.path, error: (error as Error).name }, 'database refused a value the validator accepted');
+      return ScimError.invalidValue('A value was refused by the database');
+    }
     if (error instanceof NotFoundException && isRouterNotFound(error)) {
       const allowed = this.routes.allowedMethods(req.path);
       if (allowed.length) {
@@ -53,6 +72,11 @@ export class ErrorResponder {
   expressHandler() {
     return (error: unknown, req: Request, res: Response, _next: NextFunction) => this.send(error, req, res);
   }
+}
+
+// PostgreSQL SQLSTATE class 22 (data exception): a value out of range, too long, or not encodable.
+function isDataException(error: unknown): boolean {
+  return error instanceof DriverException && typeof error.code === 'string' && error.code.startsWith('22');
 }
 
 function isRouterNotFound(error: NotFoundException): boolean {

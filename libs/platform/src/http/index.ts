@@ -6,3 +6,4 @@ export * from './error-responder';
 export * from './scim-exception.filter';
 export * from './admin.guard';
 export * from './readiness';
+export * from './text-guard';
