@@ -35,7 +35,7 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   const responder = new ErrorResponder(logger, new RouteTable(contractRoutes(contract.document)));
   const migrations = app.get(MigrationRunner);
 
-  app.set('trust proxy', true);
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // ETag means meta.version here; Express's body-hash ETags would contradict it on lists.
   app.set('etag', false);

@@ -2,9 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import type { Health } from '@roster/contract';
-import { MigrationRunner } from '@roster/platform';
+import { MigrationRunner, Public } from '@roster/platform';
 
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(
     private readonly migrations: MigrationRunner,

@@ -50,6 +50,9 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
     adminToken,
     publicUrl,
     bodyLimitBytes: integer('ROSTER_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    trustProxy: parseTrustProxy(env.ROSTER_TRUST_PROXY, problems),
+    // Entra ID's gallery asks for at least 25 requests per second per tenant: never configurable below it.
+    tenantRateLimit: integer('ROSTER_TENANT_RATE_LIMIT', 50, MIN_TENANT_RATE_LIMIT, 1_000_000),
     logLevel: logLevel as RosterConfig['logLevel'],
     scim: {
       defaultCount: integer('ROSTER_SCIM_DEFAULT_COUNT', 100, 1, 1000),
@@ -60,6 +63,22 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+export const MIN_TENANT_RATE_LIMIT = 25;
+
+const PROXY_TOKEN = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+
+/** unset/false → trust no proxy; true → trust any; N → N hops; else a comma list of addresses, subnets or names. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const tokens = value.split(',').map((t) => t.trim());
+  if (tokens.every((t) => PROXY_TOKEN.test(t))) return tokens.join(',');
+  problems.push(`ROSTER_TRUST_PROXY must be true, false, a hop count, or a comma list of addresses/subnets (got "${raw}")`);
+  return false;
 }
 
 /** unset → ./data/roster.db; `sqlite:<path>` or `sqlite::memory:`; `postgres://…` / `postgresql://…`. */

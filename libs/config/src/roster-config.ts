@@ -10,6 +10,10 @@ export interface RosterConfig {
   /** Absolute origin used in scimBaseUrl, Location and meta.location; else the request's host. */
   publicUrl?: string;
   bodyLimitBytes: number;
+  /** Express's `trust proxy`: false (default), true, a hop count, or addresses/subnets of trusted proxies. */
+  trustProxy: boolean | number | string;
+  /** Requests per second per tenant on the SCIM surface (token bucket, bursts to twice this), per process. */
+  tenantRateLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   scim: { defaultCount: number; maxResults: number };
   auditRetentionDays: number;

@@ -1,6 +1,6 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import type { AuditEvent, AuditEventPage, AuthFailureList } from '@roster/contract';
-import { AdminGuard } from '@roster/platform';
+import { AdminAuthenticated } from '@roster/platform';
 import { parseDateTime, ScimError } from '@roster/scim-core';
 import { TenantsService } from '../tenants/tenants.service';
 import type { AuditEventEntity } from './audit-event.entity';
@@ -8,7 +8,7 @@ import { AuditQueryService, type AuditQuery } from './audit-query.service';
 import { AuthFailuresService } from './auth-failures.service';
 
 @Controller('admin/v1/tenants/:tenantId')
-@UseGuards(AdminGuard)
+@AdminAuthenticated()
 export class AuditController {
   constructor(
     private readonly tenants: TenantsService,

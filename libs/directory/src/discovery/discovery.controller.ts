@@ -1,13 +1,12 @@
-import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import type { ResourceTypeBody, ResourceTypeListResponse, SchemaBody, SchemaListResponse, ServiceProviderConfig } from '@roster/contract';
-import { Caller, type ScimCaller } from '@roster/platform';
+import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
 import { ScimError, toListResponse } from '@roster/scim-core';
-import { ScimAuthGuard } from '../tokens/scim-auth.guard';
 import { resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from './discovery.documents';
 
 @Controller('scim/v2/:tenant')
-@UseGuards(ScimAuthGuard)
+@ScimAuthenticated()
 export class DiscoveryController {
   constructor(@Inject(ROSTER_CONFIG) private readonly config: RosterConfig) {}
 

@@ -1,17 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { GroupListResponse, ScimGroup } from '@roster/contract';
-import { Caller, type ScimCaller } from '@roster/platform';
+import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
 import { GroupResourceType, parseProjection, projectResource, toListResponse } from '@roster/scim-core';
 import { presentResource, setLocation } from '../shared/scim-response';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import { ScimAuthGuard } from '../tokens/scim-auth.guard';
 import { GroupsService, type GroupResult } from './groups.service';
 
 type Query = Record<string, unknown>;
 
 @Controller('scim/v2/:tenant/Groups')
-@UseGuards(ScimAuthGuard)
+@ScimAuthenticated()
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 

@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import type { CreateTenantRequest, Tenant, TenantList, UpdateTenantRequest } from '@roster/contract';
-import { AdminGuard, ContractBody, publicOrigin } from '@roster/platform';
+import { AdminAuthenticated, ContractBody, publicOrigin } from '@roster/platform';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { TenantsService, type TenantView } from './tenants.service';
 
 @Controller('admin/v1/tenants')
-@UseGuards(AdminGuard)
+@AdminAuthenticated()
 export class TenantsController {
   constructor(
     private readonly tenants: TenantsService,

@@ -20,6 +20,16 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
     super({ passReqToCallback: true });
   }
 
+  /**
+   * passport-http-bearer also takes `access_token` from the query string and the body (RFC 6750 §2.2-2.3).
+   * Roster accepts the Authorization header only: a token in a URL ends up in proxy logs, and a body field
+   * named access_token is SCIM data, not a credential. The strategy sees the request without them.
+   */
+  override authenticate(req: Request, options?: object): void {
+    const headerOnly = Object.create(req, { body: { value: undefined }, query: { value: {} } }) as Request;
+    super.authenticate(headerOnly, options);
+  }
+
   async validate(req: Request, token: string): Promise<AuthenticatedToken> {
     const tenantKey = String(req.params.tenant ?? '');
     const result = await this.tokens.authenticate(tenantKey, token);

@@ -1,13 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { IssuedToken, IssueTokenRequest, TokenList } from '@roster/contract';
-import { AdminGuard, ContractBody } from '@roster/platform';
+import { AdminAuthenticated, ContractBody } from '@roster/platform';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { TokensService } from './tokens.service';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 @Controller('admin/v1/tenants/:tenantId/tokens')
-@UseGuards(AdminGuard)
+@AdminAuthenticated()
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 

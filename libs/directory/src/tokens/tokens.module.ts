@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AdminGuard } from '@roster/platform';
 import { AuditModule } from '../audit/audit.module';
 import { TenantsModule } from '../tenants/tenants.module';
+import { AuthenticationGuard } from './authentication.guard';
 import { ScimAuthGuard } from './scim-auth.guard';
 import { ScimBearerStrategy } from './scim-bearer.strategy';
 import { TokensController } from './tokens.controller';
@@ -10,7 +13,8 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [PassportModule, TenantsModule, AuditModule],
   controllers: [TokensController],
-  providers: [TokensService, ScimBearerStrategy, ScimAuthGuard],
+  // Authentication is global (deny by default): every route of every module declares how it authenticates.
+  providers: [TokensService, ScimBearerStrategy, ScimAuthGuard, AdminGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
   exports: [TokensService, ScimAuthGuard, TenantsModule, AuditModule],
 })
 export class TokensModule {}

@@ -1,17 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ScimUser, UserListResponse } from '@roster/contract';
-import { Caller, type ScimCaller } from '@roster/platform';
+import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
 import { projectResource, toListResponse, UserResourceType } from '@roster/scim-core';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import { ScimAuthGuard } from '../tokens/scim-auth.guard';
 import { presentResource, setLocation } from '../shared/scim-response';
 import { UsersService, type UserResult } from './users.service';
 
 type Query = Record<string, unknown>;
 
 @Controller('scim/v2/:tenant/Users')
-@UseGuards(ScimAuthGuard)
+@ScimAuthenticated()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -7,3 +7,4 @@ export * from './scim-exception.filter';
 export * from './admin.guard';
 export * from './readiness';
 export * from './text-guard';
+export * from './auth-kind';
