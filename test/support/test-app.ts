@@ -22,7 +22,7 @@ export interface TestApp {
 /** The real application over a real HTTP server and a fresh database of the given dialect. */
 export async function startTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info', ROSTER_PUBLIC_URL: 'https://roster.test', ...env }), database: database.config };
+  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info', ROSTER_PUBLIC_URL: 'https://roster.test', ROSTER_TENANT_RATE_LIMIT: '1000000', ...env }), database: database.config };
   const logs: string[] = [];
   const logger = pino({ level: 'info', redact: ['authorization', '*.authorization'] }, { write: (line: string) => void logs.push(line) });
   const app = await createApp(config, logger);

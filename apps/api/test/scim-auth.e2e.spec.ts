@@ -120,7 +120,8 @@ describe.each(dialects())('SCIM authentication on %s', (dialect) => {
 
   it('never logs tokens or Authorization headers', async () => {
     await users(a, `Bearer ${a.token}`).expect(200);
-    await users(a, 'Bearer rstr-leaked-candidate').expect(401);
+    // (a fresh tenant: tenant A's URL has seen more failures from this client than the throttle allows)
+    await users(await createTenant(t, 'Logs'), 'Bearer rstr-leaked-candidate').expect(401);
     const logs = t.logs.join('\n');
     expect(logs).not.toContain(a.token);
     expect(logs).not.toContain('rstr-leaked-candidate');

@@ -69,7 +69,7 @@ async function postgresDatabase(): Promise<{ config: DatabaseConfig; drop: () =>
 }
 
 async function run(database: DatabaseConfig): Promise<void> {
-  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN }), database };
+  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN, ROSTER_TENANT_RATE_LIMIT: '1000000' }), database };
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.get(MigrationRunner).run();
   await app.listen(0, '127.0.0.1');

@@ -578,6 +578,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            /** @description This tenant's own SCIM rate limit (requests per second); null means the server default, ROSTER_TENANT_RATE_LIMIT. */
+            rateLimitPerSecond: number | null;
             /**
              * Format: uri
              * @description Absolute, per tenant; paste it into the IdP. Never contains "_".
@@ -617,6 +619,8 @@ export interface components {
         };
         UpdateTenantRequest: {
             name?: string;
+            /** @description SCIM requests per second for this tenant (bursts up to twice that), per Roster process; null returns to ROSTER_TENANT_RATE_LIMIT. Never below 25, Entra ID's documented floor. */
+            rateLimitPerSecond?: number | null;
             /** @description false makes every SCIM request answer 403 */
             scimEnabled?: boolean;
         };

@@ -20,6 +20,10 @@ export class TenantEntity {
   @Property({ type: 'boolean' })
   scimEnabled: boolean = true;
 
+  /** This tenant's SCIM requests per second; null means the server's ROSTER_TENANT_RATE_LIMIT. */
+  @Property({ type: 'integer', nullable: true })
+  rateLimitPerSecond?: number | null;
+
   @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 

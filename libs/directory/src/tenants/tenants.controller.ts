@@ -46,6 +46,7 @@ export class TenantsController {
       name: tenant.name,
       slug: tenant.slug,
       scimEnabled: tenant.scimEnabled,
+      rateLimitPerSecond: tenant.rateLimitPerSecond,
       scimBaseUrl: scimBaseUrl(publicOrigin(this.config.publicUrl, req), tenant.slug),
       createdAt: tenant.createdAt.toISOString(),
       updatedAt: tenant.updatedAt.toISOString(),

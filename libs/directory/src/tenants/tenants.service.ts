@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
+import { MIN_TENANT_RATE_LIMIT } from '@roster/config';
 import { assertText, ScimError, textProblem } from '@roster/scim-core';
 import { isUniqueViolation } from '@roster/platform';
 import { AuditService } from '../audit/audit.service';
@@ -15,6 +16,7 @@ export interface TenantView {
   name: string;
   slug: string;
   scimEnabled: boolean;
+  rateLimitPerSecond: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -78,14 +80,19 @@ export class TenantsService {
     return tenant ? toView(tenant) : undefined;
   }
 
-  async update(id: string, input: { name?: string; scimEnabled?: boolean }, context: AuditContext): Promise<TenantView> {
+  async update(id: string, input: { name?: string; scimEnabled?: boolean; rateLimitPerSecond?: number | null }, context: AuditContext): Promise<TenantView> {
+    const rate = input.rateLimitPerSecond;
+    if (rate !== undefined && rate !== null && (!Number.isInteger(rate) || rate < MIN_TENANT_RATE_LIMIT || rate > 1_000_000)) {
+      throw ScimError.invalidValue(`rateLimitPerSecond must be an integer from ${MIN_TENANT_RATE_LIMIT} to 1000000, or null`);
+    }
     return this.em.transactional(async (em) => {
       const tenant = await em.findOne(TenantEntity, { id: normaliseId(id) });
       if (!tenant) throw ScimError.notFound(`Tenant ${id} not found`);
-      const before = { name: tenant.name, scimEnabled: tenant.scimEnabled };
+      const before = { name: tenant.name, scimEnabled: tenant.scimEnabled, rateLimitPerSecond: tenant.rateLimitPerSecond ?? null };
       if (input.name !== undefined) tenant.name = validName(input.name);
       if (input.scimEnabled !== undefined) tenant.scimEnabled = input.scimEnabled;
-      const changes = diffDocuments(before, { name: tenant.name, scimEnabled: tenant.scimEnabled });
+      if (rate !== undefined) tenant.rateLimitPerSecond = rate;
+      const changes = diffDocuments(before, { name: tenant.name, scimEnabled: tenant.scimEnabled, rateLimitPerSecond: tenant.rateLimitPerSecond ?? null });
       if (changes.length) {
         tenant.updatedAt = new Date();
         this.audit.record(em, tenant.id, context, { action: 'tenant.updated', resource: { type: 'Tenant', id: tenant.id, name: tenant.name }, changes, httpStatus: 200 });
@@ -119,6 +126,7 @@ function toView(tenant: TenantEntity): TenantView {
     name: tenant.name,
     slug: tenant.slug,
     scimEnabled: tenant.scimEnabled,
+    rateLimitPerSecond: tenant.rateLimitPerSecond ?? null,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
   };

@@ -7,6 +7,8 @@ import { ScimError } from '@roster/scim-core';
 import { AuthFailuresService } from '../audit/auth-failures.service';
 import { TenantsService } from '../tenants/tenants.service';
 import type { AuthenticatedToken } from './scim-bearer.strategy';
+import { ScimRateLimiter } from './scim-rate-limiter';
+import { hashToken } from './token-secret';
 
 /**
  * Every route under a tenant's SCIM base URL. Accepts `Authorization: Bearer <token>` and the bare
@@ -18,12 +20,35 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
     private readonly tenants: TenantsService,
     private readonly failures: AuthFailuresService,
+    private readonly limiter: ScimRateLimiter,
   ) {
     super({ session: false });
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
+    const clientKey = `${req.ip ?? ''}|${String(req.params.tenant ?? '').toLowerCase()}`;
+    const presented = presentedTokenHash(req.headers.authorization);
+    this.limiter.assertMayAuthenticate(clientKey, presented);
+    let token: AuthenticatedToken;
+    try {
+      token = await this.authenticate(context, req);
+    } catch (error) {
+      if (error instanceof ScimError && (error.status === 401 || error.status === 403)) this.limiter.recordFailure(clientKey);
+      throw error;
+    }
+    if (presented) this.limiter.recordSuccess(presented);
+    this.limiter.assertWithinTenantRate(token.tenantId, token.rateLimitPerSecond);
+    const tenantKey = String(req.params.tenant);
+    req.scimCaller = {
+      tenantId: token.tenantId,
+      tokenId: token.tokenId,
+      baseUrl: `${publicOrigin(this.config.publicUrl, req)}/scim/v2/${encodeURIComponent(tenantKey)}`,
+    };
+    return true;
+  }
+
+  private async authenticate(context: ExecutionContext, req: Request): Promise<AuthenticatedToken> {
     const header = req.headers.authorization?.trim();
     if (!header) {
       await this.countFailure(req, 'missing Authorization header');
@@ -43,14 +68,7 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
       req.headers.authorization = `Bearer ${header}`;
     }
     await super.canActivate(context);
-    const token = req.user as AuthenticatedToken;
-    const tenantKey = String(req.params.tenant);
-    req.scimCaller = {
-      tenantId: token.tenantId,
-      tokenId: token.tokenId,
-      baseUrl: `${publicOrigin(this.config.publicUrl, req)}/scim/v2/${encodeURIComponent(tenantKey)}`,
-    };
-    return true;
+    return req.user as AuthenticatedToken;
   }
 
   override handleRequest<T>(error: unknown, user: T): T {
@@ -63,6 +81,15 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
     const tenant = await this.tenants.findByKey(String(req.params.tenant ?? ''));
     if (tenant) await this.failures.count(tenant.id, reason);
   }
+}
+
+/** The hash of whatever token the header carries (any of the accepted forms), for the failure throttle. */
+function presentedTokenHash(header: string | undefined): string | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  const basic = /^basic\s+(\S+)$/i.exec(value);
+  const token = basic ? tokenFromBasic(basic[1]) : value.replace(/^bearer\s+/i, '');
+  return token ? hashToken(token) : undefined;
 }
 
 function tokenFromBasic(encoded: string): string | undefined {

@@ -7,6 +7,7 @@ import { TenantsModule } from '../tenants/tenants.module';
 import { AuthenticationGuard } from './authentication.guard';
 import { ScimAuthGuard } from './scim-auth.guard';
 import { ScimBearerStrategy } from './scim-bearer.strategy';
+import { ScimRateLimiter } from './scim-rate-limiter';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
@@ -14,7 +15,7 @@ import { TokensService } from './tokens.service';
   imports: [PassportModule, TenantsModule, AuditModule],
   controllers: [TokensController],
   // Authentication is global (deny by default): every route of every module declares how it authenticates.
-  providers: [TokensService, ScimBearerStrategy, ScimAuthGuard, AdminGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  providers: [TokensService, ScimBearerStrategy, ScimAuthGuard, ScimRateLimiter, AdminGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
   exports: [TokensService, ScimAuthGuard, TenantsModule, AuditModule],
 })
 export class TokensModule {}

@@ -25,7 +25,7 @@ export interface TokenView {
 }
 
 export type AuthenticationResult =
-  | { ok: true; tenantId: string; tokenId: string; slug: string }
+  | { ok: true; tenantId: string; tokenId: string; slug: string; rateLimitPerSecond: number | null }
   | { ok: false; status: 401 | 403; reason: string; tenantId?: string };
 
 const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
@@ -120,7 +120,7 @@ export class TokensService {
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
       await em.nativeUpdate(ScimTokenEntity, { id: token.id }, { lastUsedAt: now });
     }
-    return { ok: true, tenantId: tenant.id, tokenId: token.id, slug: tenant.slug };
+    return { ok: true, tenantId: tenant.id, tokenId: token.id, slug: tenant.slug, rateLimitPerSecond: tenant.rateLimitPerSecond };
   }
 }
 

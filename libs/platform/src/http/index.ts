@@ -8,3 +8,4 @@ export * from './admin.guard';
 export * from './readiness';
 export * from './text-guard';
 export * from './auth-kind';
+export * from './rate-limit';

@@ -51,6 +51,10 @@ export class ScimError extends Error {
   static payloadTooLarge(detail: string): ScimError {
     return new ScimError(413, undefined, detail);
   }
+  /** RFC 6585 429 with the integer Retry-After that Okta and Entra ID honour. */
+  static tooManyRequests(detail: string, retryAfterSeconds: number): ScimError {
+    return new ScimError(429, undefined, detail, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
   static notFound(detail: string): ScimError {
     return new ScimError(404, undefined, detail);
   }

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
+import { TokenBuckets } from '@roster/platform';
+import { ScimError } from '@roster/scim-core';
+
+// A client may get its token wrong 10 times in a row, then once every 6 seconds: enough for an admin
+// fixing an IdP's settings, far too few to load the database on behalf of a misconfigured connector.
+const FAILURE_BURST = 10;
+const FAILURES_PER_SECOND = 1 / 6;
+const RECENTLY_VALID_MS = 15 * 60_000;
+const MAX_RECENT_TOKENS = 10_000;
+
+/**
+ * Fair use of the SCIM surface, per process: each tenant has a token bucket (its own rate or
+ * ROSTER_TENANT_RATE_LIMIT, bursts up to twice that), and each client address and tenant key has a
+ * budget of failed authentications that is checked before any database work.
+ */
+@Injectable()
+export class ScimRateLimiter {
+  private readonly tenants = new TokenBuckets();
+  private readonly failures = new TokenBuckets();
+  private readonly recentlyValid = new Map<string, number>();
+
+  constructor(@Inject(ROSTER_CONFIG) private readonly config: RosterConfig) {}
+
+  /**
+   * Before authenticating: refuses a client that has failed too often lately, without touching the
+   * database — unless it presents a token that authenticated recently. Behind a proxy that is not trusted
+   * for client addresses every client shares one address, and a stranger's wrong guesses must not lock
+   * out the tenant's own identity provider.
+   */
+  assertMayAuthenticate(clientKey: string, presentedTokenHash: string | undefined): void {
+    if (presentedTokenHash && (this.recentlyValid.get(presentedTokenHash) ?? 0) > Date.now()) return;
+    const verdict = this.failures.peek(clientKey, FAILURES_PER_SECOND, FAILURE_BURST);
+    if (!verdict.ok) {
+      throw ScimError.tooManyRequests('Too many failed authentications from this client for this SCIM base URL; check the token configured in the identity provider', verdict.retryAfterSeconds);
+    }
+  }
+
+  recordFailure(clientKey: string): void {
+    this.failures.take(clientKey, FAILURES_PER_SECOND, FAILURE_BURST);
+  }
+
+  /** Only hashes are kept (as in the database), for RECENTLY_VALID_MS, in a bounded map. */
+  recordSuccess(tokenHash: string): void {
+    this.recentlyValid.delete(tokenHash);
+    if (this.recentlyValid.size >= MAX_RECENT_TOKENS) this.recentlyValid.delete(this.recentlyValid.keys().next().value as string);
+    this.recentlyValid.set(tokenHash, Date.now() + RECENTLY_VALID_MS);
+  }
+
+  /** After authenticating: one request from the tenant's bucket. */
+  assertWithinTenantRate(tenantId: string, tenantRate: number | null | undefined): void {
+    const perSecond = tenantRate ?? this.config.tenantRateLimit;
+    const verdict = this.tenants.take(tenantId, perSecond, perSecond * 2);
+    if (!verdict.ok) {
+      throw ScimError.tooManyRequests(`This tenant is limited to ${perSecond} SCIM requests per second; retry after the delay in Retry-After`, verdict.retryAfterSeconds);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Token buckets kept in this process's memory: `capacity` tokens, refilled at `perSecond`. Limits are per
+ * process (several Roster processes each allow the full rate); the map is bounded so that random keys
+ * (unknown tenants, spoofed client addresses) cannot grow it without limit.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly maxKeys = 50_000) {}
+
+  /** Takes one token; when there is none, says how many whole seconds until there is. */
+  take(key: string, perSecond: number, capacity: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const bucket = this.refilled(key, perSecond, capacity, now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)) };
+  }
+
+  /** Whether a token is available, without taking it. */
+  peek(key: string, perSecond: number, capacity: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return { ok: true };
+    const tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    return tokens >= 1 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)) };
+  }
+
+  private refilled(key: string, perSecond: number, capacity: number, now: number) {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
+      bucket = { tokens: capacity, at: now };
+    } else {
+      this.buckets.delete(key); // re-inserted below: the map's order is least recently used first
+      bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+      bucket.at = now;
+    }
+    this.buckets.set(key, bucket);
+    return bucket;
+  }
+}
