@@ -3,3 +3,4 @@ export * from './sqlite-pragmas';
 export * from './migration-runner';
 export * from './database.module';
 export * from './unique-violation';
+export * from './lock-file';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { Client } from 'pg';
+import { acquireLockFile } from './lock-file';
 import { applySqlitePragmas } from './sqlite-pragmas';
 
 // Arbitrary but fixed: the same key in every Roster process.
@@ -78,26 +78,6 @@ export class MigrationRunner implements OnModuleInit {
       return true;
     } catch {
       return false;
-    }
-  }
-}
-
-const STALE_LOCK_MS = 5 * 60_000;
-
-/** Exclusive-create lock file; a lock older than five minutes is taken to be left by a dead process. */
-async function acquireLockFile(path: string): Promise<() => void> {
-  for (;;) {
-    try {
-      closeSync(openSync(path, 'wx'));
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, { force: true });
-      } catch {
-        // released between the two calls: try again
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 }
