@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/core';
 import pino from 'pino';
 import { loadConfig, type RosterConfig } from '@roster/config';
 import { MigrationRunner } from '@roster/platform';
+import { ReconciliationService, UserEntity } from '@roster/directory';
 import { createTestDatabase, dialects, reportSkippedPostgres, type TestDatabase } from '../../../test/support/databases';
 import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 import { reconcile } from '../src/reconcile';
@@ -64,6 +65,27 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
 
     const old = await reconcile(job, { ...config, auditRetentionDays: 1 }, logger, false);
     expect(old.auditEventsPruned).toBe(0);
+  });
+
+  it('--repair never overwrites a write the server made after the job read the user', async () => {
+    const tenant = await createTenant(t, 'Rec race');
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    const id = (await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'race@example.com' }).expect(201)).body.id;
+    const connection = t.app.get(MikroORM).em.fork().getConnection();
+    await connection.execute('update users set user_name_ci = ? where id = ?', ['broken@example.com', id]);
+    const service = job.get(ReconciliationService);
+    const stale = await job.get(MikroORM).em.fork().findOneOrFail(UserEntity, { id });
+    // The server writes after the job read the user: its write derives fresh columns from its own document.
+    await t.http.patch(`${tenant.base}/Users/${id}`).set(auth).send({ Operations: [{ op: 'replace', path: 'userName', value: 'renamed@example.com' }] }).expect(200);
+    expect(await service.repair(stale)).toBe(false);
+    const rows = (await connection.execute('select user_name_ci, version from users where id = ?', [id])) as { user_name_ci: string; version: number }[];
+    expect(rows[0].user_name_ci).toBe('renamed@example.com');
+    // Against the version it read, a repair rewrites derived data only: the version (the ETag) stays.
+    await connection.execute('update users set user_name_ci = ? where id = ?', ['broken@example.com', id]);
+    const current = await job.get(MikroORM).em.fork().findOneOrFail(UserEntity, { id });
+    expect(await service.repair(current)).toBe(true);
+    const after = (await connection.execute('select user_name_ci, version from users where id = ?', [id])) as { user_name_ci: string; version: number }[];
+    expect(after[0]).toEqual({ user_name_ci: 'renamed@example.com', version: rows[0].version });
   });
 
   it('refuses to run against a database with pending migrations', async () => {

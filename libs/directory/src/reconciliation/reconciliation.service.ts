@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { deepEqual, isObject, ScimError, toResourceDocument, Urn, UserResourceType } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { runSql } from '../shared/sql';
+import { dialectOf } from '../shared/resource-query';
+import { runSql, runSqlWrite } from '../shared/sql';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
 import { UserEmailEntity } from '../users/user-email.entity';
@@ -42,11 +43,9 @@ export class ReconciliationService {
         const drift = this.check(user, emails.get(user.id) ?? [], managers);
         report.drift.push(...drift);
         if (drift.some((d) => d.kind === 'columns' || d.kind === 'emails') && options.repair && !drift.some((d) => d.kind === 'document')) {
-          await this.repair(em, user);
-          report.repaired++;
+          if (await this.repair(user)) report.repaired++;
         }
       }
-      await em.flush();
     }
     return report;
   }
@@ -80,13 +79,28 @@ export class ReconciliationService {
     return drift;
   }
 
-  private async repair(em: EntityManager, user: UserEntity): Promise<void> {
-    const derived = deriveUserColumns(user.document);
-    const { emails, ...columns } = derived;
-    // Derived data only: the version stays, since the resource clients see has not changed.
-    await em.nativeUpdate(UserEntity, { id: user.id }, columns);
-    await em.nativeDelete(UserEmailEntity, { userId: user.id });
-    for (const email of emails) em.persist(em.create(UserEmailEntity, { userId: user.id, tenantId: user.tenantId, ...email }));
+  /**
+   * Rewrites one user's derived data from the document read earlier, in its own transaction, and only if
+   * the user is still at the version that was read: a write the server made meanwhile derived its own
+   * columns from a newer document and must not be overwritten. Returns whether it repaired.
+   */
+  async repair(user: UserEntity): Promise<boolean> {
+    const { emails, ...columns } = deriveUserColumns(user.document);
+    return this.em.fork().transactional(async (em) => {
+      // Derived data only: the version (the ETag) stays, since the resource clients see has not changed;
+      // plain SQL because the ORM's update would bump it.
+      const active = dialectOf(em) === 'sqlite' ? Number(columns.active) : columns.active;
+      const updated = await runSqlWrite(
+        em,
+        `UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, identity_email_ci = ?
+          WHERE id = ? AND tenant_id = ? AND version = ?`,
+        [columns.userName, columns.userNameCi, columns.externalId, columns.displayName, active, columns.identityEmailCi, user.id, user.tenantId, user.version],
+      );
+      if (!updated) return false;
+      await em.nativeDelete(UserEmailEntity, { userId: user.id });
+      if (emails.length) await em.insertMany(UserEmailEntity, emails.map((email) => ({ userId: user.id, tenantId: user.tenantId, ...email })));
+      return true;
+    });
   }
 
   private async existingManagers(em: EntityManager, tenantId: string, users: UserEntity[]): Promise<Set<string>> {
