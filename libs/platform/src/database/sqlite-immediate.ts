@@ -1,14 +1,19 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Configuration } from '@mikro-orm/core';
 
+/** How long a transaction waits for another process's write lock before the request gets a 503. */
+export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
+
 /**
- * SQLite opens transactions with `BEGIN IMMEDIATE`. A plain (deferred) BEGIN takes the write lock only
- * at the first write; when another process (the CLI, the nightly job) committed in between, SQLite
- * cannot upgrade the read snapshot and fails at once with "database is locked", without waiting for the
- * busy timeout. IMMEDIATE takes the write lock up front, so writers queue behind each other (up to the
- * busy timeout, then 503) instead of failing. Inside one process every statement already goes through
- * one connection in turn, so this costs nothing there.
+ * SQLite opens transactions with `BEGIN IMMEDIATE`, and waits for the write lock without blocking.
+ *
+ * A plain (deferred) BEGIN takes the write lock only at the first write; when another process (the CLI,
+ * the nightly job) committed in between, SQLite cannot upgrade the read snapshot and fails at once with
+ * "database is locked". IMMEDIATE takes the write lock up front. better-sqlite3 is synchronous, so its
+ * busy timeout would freeze the whole event loop while it waits; the connection's busy timeout is
+ * therefore short (see sqlite-pragmas.ts) and the wait happens here, between attempts, on timers.
  */
 class ImmediateTransactionConnection extends SqliteConnection {
   override createKyselyDialect(options: Record<string, unknown>): Dialect {
@@ -19,13 +24,32 @@ class ImmediateTransactionConnection extends SqliteConnection {
       createQueryCompiler: () => dialect.createQueryCompiler(),
       createDriver: (): Driver => {
         const driver = dialect.createDriver();
-        driver.beginTransaction = async (connection: DatabaseConnection) => {
-          await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-        };
+        driver.beginTransaction = (connection: DatabaseConnection) => beginImmediate(connection);
         return driver;
       },
     };
   }
+}
+
+async function beginImmediate(connection: DatabaseConnection): Promise<void> {
+  const deadline = Date.now() + SQLITE_WRITE_LOCK_WAIT_MS;
+  for (let pause = 5; Date.now() < deadline; pause = Math.min(pause * 2, 100)) {
+    try {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      return;
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      await sleep(pause);
+    }
+  }
+  // Out of time. Throwing from BEGIN would leave Kysely's connection checked out for good, so the
+  // transaction starts deferred instead: its first write then fails as "database is locked", which the
+  // ORM turns into a LockWaitTimeoutException (503), rolling back and releasing the connection as usual.
+  await connection.executeQuery(CompiledQuery.raw('begin'));
+}
+
+function isBusy(error: unknown): boolean {
+  return /database is locked|SQLITE_BUSY/i.test(String((error as Error)?.message)) || (error as { code?: string })?.code?.startsWith('SQLITE_BUSY') === true;
 }
 
 export class ImmediateTransactionSqliteDriver extends SqliteDriver {

@@ -7,7 +7,9 @@ const PRAGMAS = [
   'pragma journal_mode = wal',
   'pragma synchronous = normal',
   'pragma foreign_keys = on',
-  'pragma busy_timeout = 5000',
+  // Short on purpose: better-sqlite3 waits synchronously, freezing every request meanwhile. Transactions
+  // wait for the write lock on timers instead (sqlite-immediate.ts); this covers single statements.
+  'pragma busy_timeout = 50',
   'pragma case_sensitive_like = on',
 ];
 

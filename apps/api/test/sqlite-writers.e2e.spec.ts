@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { expectScimError } from '../../../test/support/contract-assert';
+import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
+
+// Another process writing the same SQLite file (the CLI, the nightly job): it commits small transactions
+// in a loop, or holds the write lock for longer than the busy timeout.
+const OTHER_WRITER = `
+  const Database = require('better-sqlite3');
+  const [path, mode, ms] = process.argv.slice(1);
+  const db = new Database(path, { timeout: 10000 });
+  db.pragma('journal_mode = wal');
+  const touch = db.prepare("update tenants set updated_at = updated_at");
+  if (mode === 'hold') {
+    db.exec('begin immediate'); touch.run();
+    process.stdout.write('locked\\n');
+    setTimeout(() => { db.exec('commit'); process.exit(0); }, Number(ms));
+  } else {
+    const until = Date.now() + Number(ms);
+    const tick = () => { db.transaction(() => touch.run()).immediate(); if (Date.now() < until) setImmediate(tick); else process.exit(0); };
+    process.stdout.write('writing\\n'); tick();
+  }
+`;
+
+function otherWriter(path: string, mode: 'loop' | 'hold', ms: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', OTHER_WRITER, path, mode, String(ms)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.once('data', () => resolve(child));
+    child.once('error', reject);
+  });
+}
+
+describe('SQLite with a second process writing the same file', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  const auth = () => ({ Authorization: `Bearer ${tenant.token}` });
+  const path = () => (t.config.database as { path: string }).path;
+
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+    tenant = await createTenant(t, 'Two writers');
+  });
+  afterAll(async () => t?.close());
+
+  it('API writes wait for the other writer instead of failing with "database is locked"', async () => {
+    const writer = await otherWriter(path(), 'loop', 4000);
+    const statuses: number[] = [];
+    const user = (await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'writer@example.com' }).expect(201)).body.id;
+    for (let round = 0; round < 20; round++) {
+      const batch = await Promise.all([
+        t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: `w${round}@example.com` }),
+        t.http.patch(`${tenant.base}/Users/${user}`).set(auth()).send({ Operations: [{ op: 'replace', path: 'title', value: `t${round}` }] }),
+        t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: `g${round}`, members: [{ value: user }] }),
+      ]);
+      statuses.push(...batch.map((r) => r.status));
+    }
+    writer.kill();
+    await new Promise((resolve) => writer.once('exit', resolve));
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(new Set(statuses)).toEqual(new Set([200, 201]));
+  });
+
+  it('a write lock held past the busy timeout is a 503 with Retry-After, and nothing is written', async () => {
+    const writer = await otherWriter(path(), 'hold', 7000);
+    const res = await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'blocked@example.com' });
+    expectScimError(res, 503);
+    expect(res.headers['retry-after']).toBe('1');
+    await new Promise((resolve) => writer.once('exit', resolve));
+    const found = await t.http.get(`${tenant.base}/Users?filter=userName eq "blocked@example.com"`).set(auth()).expect(200);
+    expect(found.body.totalResults).toBe(0);
+    await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'blocked@example.com' }).expect(201);
+  }, 30_000);
+});
