@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
-import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
+import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
 reportSkippedPostgres();
 
@@ -19,6 +19,18 @@ const filter = fc.oneof(
   atom.map((a) => `not (${a})`),
   fc.string(),
 );
+
+// Strings built to break databases: NUL and other controls, unpaired surrogates, astral characters,
+// and lengths on both sides of the column limits.
+const hostileUnit = fc.constantFrom('a', 'Z', '@', '.', ' ', '"', '\\', '%', '_', '\u0000', '\u0007', '\u007f', '\ud800', '\udc00', '😀', 'é', '\n');
+const hostile = fc.oneof(
+  fc.array(hostileUnit, { maxLength: 12 }).map((units) => units.join('')),
+  fc.tuple(fc.constantFrom('a', 'é', '😀', '\u0000'), fc.integer({ min: 500, max: 9000 })).map(([unit, n]) => unit.repeat(n)),
+  fc.integer({ min: 0, max: 2 }).map((n) => `${'x'.repeat(510 + n)}@example.com`),
+);
+const year = fc.constantFrom('0000', '0001', '1970', '9999');
+const escapeForFilter = (text: string) =>
+  [...text].map((c) => (c.length === 1 && /[\u0000-\u001f\u007f"\\\ud800-\udfff]/.test(c) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('');
 
 // No input produces a 500, on either database: random filters and PATCH bodies over real HTTP.
 describe.each(dialects())('no 500s on %s', (dialect) => {
@@ -58,6 +70,68 @@ describe.each(dialects())('no 500s on %s', (dialect) => {
         expect([200, 204, 400, 409]).toContain(res.status);
       }),
       { numRuns: 250 },
+    );
+  });
+
+  it('hostile strings in bodies, filters, paths, URLs and admin input', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, fc.constantFrom('userName', 'displayName', 'externalId', 'email', 'emailType', 'filter', 'path', 'tenantKey', 'tenantName', 'groupName'), async (text, where) => {
+        let res;
+        switch (where) {
+          case 'userName':
+          case 'displayName':
+          case 'externalId':
+            res = await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'h@example.com', [where]: text });
+            break;
+          case 'email':
+          case 'emailType':
+            res = await t.http.patch(`${tenant.base}/Users/${userId}`).set(auth()).send({ Operations: [{ op: 'add', path: 'emails', value: [where === 'email' ? { value: text } : { value: 'x@example.com', type: text }] }] });
+            break;
+          case 'filter':
+            // The literal spells controls and surrogates as JSON escapes (lone surrogates cannot be URL-encoded);
+            // at most 1,000 characters, so the URL stays under Node's header size limit.
+            res = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent(`userName eq "${escapeForFilter(text.slice(0, 1000))}"`)}`).set(auth());
+            break;
+          case 'path':
+            res = await t.http.patch(`${tenant.base}/Users/${userId}`).set(auth()).send({ Operations: [{ op: 'replace', path: text, value: 'x' }] });
+            break;
+          case 'tenantKey':
+            // Every byte percent-encoded (a lone surrogate becomes U+FFFD, which is what a client's UTF-8 would carry).
+            // (at most 300 characters: longer URLs are refused by Node's HTTP parser before Roster sees them)
+            res = await t.http.get(`/scim/v2/${[...Buffer.from(text.slice(0, 300), 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}/Users`).set(auth());
+            break;
+          case 'tenantName':
+            res = await t.http.patch(`/admin/v1/tenants/${tenant.id}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: text });
+            break;
+          default:
+            res = await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: text });
+        }
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('year-0000 and edge dates in filters', async () => {
+    await fc.assert(
+      fc.asyncProperty(year, fc.constantFrom('meta.created', 'meta.lastModified'), fc.constantFrom('gt', 'ge', 'lt', 'le', 'eq'), fc.constantFrom('Z', '+14:00', '-12:00'), async (y, attr, op, zone) => {
+        const res = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent(`${attr} ${op} "${y}-01-01T00:00:00${zone}"`)}`).set(auth());
+        expect([200, 400]).toContain(res.status);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('oversized multi-valued PATCHes and long operation lists', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 1200 }), fc.constantFrom('phoneNumbers', 'emails', 'addresses', 'members'), async (values, ops, attribute) => {
+        const value = Array.from({ length: values }, (_, i) => (attribute === 'addresses' ? { locality: `L${i}` } : attribute === 'members' ? { value: userId } : { value: `v${i}@example.com` }));
+        const operations = Array.from({ length: ops }, () => ({ op: 'add', path: attribute, value }));
+        const resource = attribute === 'members' ? `Groups/${groupId}` : `Users/${userId}`;
+        const res = await t.http.patch(`${tenant.base}/${resource}`).set(auth()).send({ Operations: operations });
+        expect([200, 204, 400, 413]).toContain(res.status);
+      }),
+      { numRuns: 25 },
     );
   });
 
