@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { loadConfig, type DatabaseConfig } from '@roster/config';
 import { AuditService, TenantsService, TokensService, userStorage } from '@roster/directory';
 import { MigrationRunner } from '@roster/platform';
-import { bindFilter, filterToSql, parseFilter, UserResourceType } from '@roster/scim-core';
+import { bindFilter, filterToSql, parseFilter, ScimLimits, UserResourceType } from '@roster/scim-core';
 import { createApp } from '../../../api/src/create-app';
 import { seedMembers, seedUsers } from './seed';
 
@@ -36,11 +36,11 @@ function stats(samples: number[]): Stats {
 
 const fmt = (s: Stats) => `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, mean ${s.mean.toFixed(2)} ms`;
 
-async function timed(fn: () => Promise<Response>): Promise<number> {
+async function timed(fn: () => Promise<Response>, expected?: number): Promise<number> {
   const started = process.hrtime.bigint();
   const res = await fn();
   await res.arrayBuffer();
-  if (res.status >= 300) throw new Error(`unexpected ${res.status}`);
+  if (expected !== undefined ? res.status !== expected : res.status >= 300) throw new Error(`unexpected ${res.status}`);
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
@@ -158,6 +158,36 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
   }
   service.record = record;
   console.log(`- POST /Users with audit: ${fmt(stats(creates.audited))}; without: ${fmt(stats(creates.unaudited))}`);
+
+  // 4. The largest requests Roster accepts (and a refused one), against another tenant's requests meanwhile.
+  const other = await RequestContext.create(orm.em, async () => {
+    const created = await app.get(TenantsService).create({ name: 'Bench neighbour' }, audit);
+    return { slug: created.slug, token: (await app.get(TokensService).issue(created.id, {}, audit)).token };
+  });
+  const neighbour = () => fetch(`http://127.0.0.1:${port}/scim/v2/${other.slug}/Users?filter=${encodeURIComponent('userName eq "n@example.com"')}`, { headers: { Authorization: `Bearer ${other.token}` } });
+  const target = (await (await send('POST', '/Users', { userName: 'worst@example.com' })).json()) as { id: string };
+  const big = (await (await send('POST', '/Groups', { displayName: 'Worst case' })).json()) as { id: string };
+  await seedMembers(em, tenant.id, big.id, all.slice(0, 10000).map((r) => r.id));
+  const phones = (round: number) => Array.from({ length: ScimLimits.maxMultiValuedItems }, (_, i) => ({ value: `+1555${round}${i}`, type: 'work' }));
+  const worst: [string, (round: number) => unknown, string, number?][] = [
+    [`user PATCH: ${Math.floor(ScimLimits.maxPatchOperations / 4)} ops replacing ${ScimLimits.maxMultiValuedItems} phoneNumbers each (~1 MiB)`, (r) => ({ Operations: Array.from({ length: Math.floor(ScimLimits.maxPatchOperations / 4) }, (_, i) => ({ op: 'replace', path: 'phoneNumbers', value: phones(r * 1000 + i) })) }), `/Users/${target.id}`],
+    ['user PATCH refused: 20,000 phoneNumbers in one op (400)', () => ({ Operations: [{ op: 'add', path: 'phoneNumbers', value: Array.from({ length: 20000 }, (_, i) => ({ value: `+1${i}` })) }] }), `/Users/${target.id}`, 400],
+    [`group PATCH on 10,000 members: add ${ScimLimits.maxMemberValues} new members`, () => ({ Operations: [{ op: 'add', path: 'members', value: spare.slice(0, ScimLimits.maxMemberValues).map((value) => ({ value })) }] }), `/Groups/${big.id}`],
+    [`group PATCH on 10,000+ members: remove the same ${ScimLimits.maxMemberValues}`, () => ({ Operations: [{ op: 'remove', path: 'members', value: spare.slice(0, ScimLimits.maxMemberValues).map((value) => ({ value })) }] }), `/Groups/${big.id}`],
+    [`group PATCH on 10,000 members: ${ScimLimits.maxMemberFilters} filtered removes by display`, (r) => ({ Operations: Array.from({ length: ScimLimits.maxMemberFilters }, (_, i) => ({ op: 'remove', path: `members[display eq "nobody-${r}-${i}@example.com"]` })) }), `/Groups/${big.id}`],
+  ];
+  for (const [label, body, path, status] of worst) {
+    const durations: number[] = [];
+    const probes: number[] = [];
+    let probing = true;
+    const probe = (async () => {
+      while (probing) probes.push(await timed(neighbour));
+    })();
+    for (let round = 0; round < 5; round++) durations.push(await timed(() => send('PATCH', path, body(round)), status));
+    probing = false;
+    await probe;
+    console.log(`- ${label}: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`);
+  }
 
   const memory = process.memoryUsage();
   console.log(`- memory after the run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
