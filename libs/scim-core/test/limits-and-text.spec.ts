@@ -5,7 +5,7 @@ import { toResourceDocument } from '../src/resource/document';
 import { assertText, findForbiddenText, textProblem } from '../src/resource/text';
 import { parseFilter } from '../src/filter/parser';
 import { bindFilter, parseDateTime } from '../src/filter/bind';
-import { ScimError } from '../src/errors';
+import { scimError } from './scim-error';
 import { ScimLimits } from '../src/limits';
 import { GroupResourceType, UserResourceType } from '../src/schema/registry';
 import { Urn } from '../src/messages/urns';
@@ -20,16 +20,6 @@ const user = () => ({
     { value: 'babs@jensen.org', type: 'home' },
   ],
 });
-
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('text rules: what no string may hold (NUL, controls, unpaired surrogates)', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { applyPatch } from '../src/patch/apply-patch';
-import { ScimError } from '../src/errors';
+import { scimError } from './scim-error';
 import { UserResourceType } from '../src/schema/registry';
 import { Urn } from '../src/messages/urns';
 
@@ -18,16 +18,6 @@ const base = () => ({
   ],
   [ENT]: { department: 'Sales', manager: { value: 'm-1' } },
 });
-
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('RFC 7644 §3.5.2.1 add', () => {
   it('sets a simple attribute by path', () => {
