@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import { loadConfig } from '@roster/config';
+import { AUTH_CACHE_MS } from '@roster/directory';
 import { MigrationRunner } from '@roster/platform';
 import { createApp } from '../../api/src/create-app';
 import { tenantsCommand, tokensCommand } from '../src/commands/tenants';
@@ -46,6 +47,9 @@ describe('roster CLI', () => {
       await tokensCommand(['issue', 'acme-learning', '--description', 'rotated']);
       const next = printed('Bearer token:');
       await http.get('/scim/v2/acme-learning/Users').set('Authorization', `Bearer ${next}`).expect(200);
+      // The server remembers a successful authentication for AUTH_CACHE_MS: the CLI's revocation counts
+      // from then on, in the server process too.
+      await new Promise((resolve) => setTimeout(resolve, AUTH_CACHE_MS + 100));
       await http.get('/scim/v2/acme-learning/Users').set('Authorization', `Bearer ${token}`).expect(401);
 
       output = [];

@@ -29,11 +29,16 @@ export type AuthenticationResult =
   | { ok: false; status: 401 | 403; reason: string; tenantId?: string };
 
 const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
+/** How long a successful authentication is trusted without asking the database again. */
+export const AUTH_CACHE_MS = 1000;
+const AUTH_CACHE_MAX_ENTRIES = 10_000;
 // lastUsedAt is kept to the minute, so a busy IdP does not cost a write per request.
 const LAST_USED_GRANULARITY_MS = 60_000;
 
 @Injectable()
 export class TokensService {
+  private readonly recent = new Map<string, { result: AuthenticationResult; until: number }>();
+
   constructor(
     private readonly em: EntityManager,
     private readonly tenants: TenantsService,
@@ -107,9 +112,28 @@ export class TokensService {
    * its hash (an index lookup) and the stored hash is compared in constant time.
    */
   async authenticate(tenantKey: string, presented: string, now = new Date()): Promise<AuthenticationResult> {
+    const hash = hashToken(presented);
+    const cacheKey = `${tenantKey.toLowerCase()}|${hash}`;
+    const cached = this.recent.get(cacheKey);
+    if (cached && cached.until > now.getTime()) return cached.result;
+    const result = await this.authenticateInDatabase(tenantKey, hash, now);
+    if (result.ok) this.remember(cacheKey, result, now.getTime());
+    return result;
+  }
+
+  /**
+   * Successful authentications are remembered for AUTH_CACHE_MS, so an IdP's burst of requests costs one
+   * lookup a second instead of two per request. A revocation, an expiry, a disabled tenant or a new rate
+   * limit therefore takes effect within that second in every process; failures are never remembered.
+   */
+  private remember(key: string, result: AuthenticationResult, now: number): void {
+    if (this.recent.size >= AUTH_CACHE_MAX_ENTRIES) this.recent.delete(this.recent.keys().next().value as string);
+    this.recent.set(key, { result, until: now + AUTH_CACHE_MS });
+  }
+
+  private async authenticateInDatabase(tenantKey: string, hash: string, now: Date): Promise<AuthenticationResult> {
     const tenant = await this.tenants.findByKey(tenantKey);
     if (!tenant) return { ok: false, status: 401, reason: 'unknown tenant' };
-    const hash = hashToken(presented);
     const em = this.em.fork();
     const token = await em.findOne(ScimTokenEntity, { tokenHash: hash });
     if (!token || !hashesEqual(token.tokenHash, hash)) return { ok: false, status: 401, reason: 'unknown token', tenantId: tenant.id };

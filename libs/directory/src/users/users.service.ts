@@ -4,6 +4,7 @@ import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, type ScimCaller } from '@roster/platform';
 import {
   applyPatch,
+  deepEqual,
   parseListQuery,
   ScimError,
   toResourceDocument,
@@ -20,7 +21,7 @@ import { retryOnConcurrentChange } from '../shared/retry';
 import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
-import { toScimUser } from './user.mapper';
+import { toScimUser, type GroupRef } from './user.mapper';
 import { UserGroupsQuery } from './user-groups.query';
 import { UsersRepository } from './users.repository';
 
@@ -73,7 +74,7 @@ export class UsersService {
           httpStatus: 201,
         });
         await this.flush(em);
-        return this.result(em, caller, user);
+        return this.result(em, caller, user, []); // a new user belongs to no group yet
       }),
     );
   }
@@ -135,22 +136,26 @@ export class UsersService {
     // The manager is stored as sent and never checked here: a deleted or not-yet-provisioned manager must
     // not block any write to its reports (the nightly job reports unresolved references).
     const columns = deriveUserColumns(document);
-    await this.assertUnique(em, caller.tenantId, columns, user.id);
     const before = user.document;
     const changes = diffDocuments(before, document);
     if (!changes.length) return this.result(em, caller, user);
+    // Only what can have changed is checked and rewritten (Okta's deactivation touches neither).
+    if (columns.userNameCi !== user.userNameCi || columns.identityEmailCi !== user.identityEmailCi) {
+      await this.assertUnique(em, caller.tenantId, columns, user.id);
+    }
+    const emailsChanged = !deepEqual(columns.emails, emailRowsOf(before));
     const wasActive = user.active;
     Object.assign(user, pickColumns(columns), { document, updatedAt: new Date() });
-    await this.users.replaceEmails(em, user, columns, false);
+    if (emailsChanged) await this.users.replaceEmails(em, user, columns, false);
     const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
     this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
     await this.flush(em);
     return this.result(em, caller, user);
   }
 
-  private async result(em: EntityManager, caller: ScimCaller, user: UserEntity): Promise<UserResult> {
-    const groups = await this.userGroups.groupsOf(em, caller.tenantId, [user.id]);
-    return { resource: toScimUser(user, caller.baseUrl, groups.get(user.id)), version: user.version };
+  private async result(em: EntityManager, caller: ScimCaller, user: UserEntity, knownGroups?: GroupRef[]): Promise<UserResult> {
+    const groups = knownGroups ?? (await this.userGroups.groupsOf(em, caller.tenantId, [user.id])).get(user.id);
+    return { resource: toScimUser(user, caller.baseUrl, groups), version: user.version };
   }
 
   private async require(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity> {
@@ -174,6 +179,15 @@ function uniquenessError(conflict: 'userName' | 'email'): ScimError {
   return ScimError.uniqueness(
     conflict === 'userName' ? 'A user with this userName already exists in this tenant' : 'Another user of this tenant already uses this email address',
   );
+}
+
+// The email rows a stored document implies; a document that no longer derives (older rules) has none.
+function emailRowsOf(document: ResourceDocument): DerivedUserColumns['emails'] | undefined {
+  try {
+    return deriveUserColumns(document).emails;
+  } catch {
+    return undefined;
+  }
 }
 
 function pickColumns(columns: ReturnType<typeof deriveUserColumns>) {
