@@ -1,21 +1,44 @@
 import { DriverException, type EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { CompiledQuery } from 'kysely';
 
 /** Raw SQL inside the caller's transaction (when it has one), so reads see its own writes. */
 export async function runSql<T = Record<string, unknown>>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await execute(em, sql, params, 'all')) as T[];
+  return (await execute(em, sql, params, 'all')).rows as T[];
 }
 
 export async function runSqlWrite(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
-  const result = await execute(em, sql, params, 'run');
-  return Number((result as { affectedRows?: number }).affectedRows ?? 0);
+  return Number((await execute(em, sql, params, 'run')).numAffectedRows ?? 0);
 }
 
-// Raw statements bypass the ORM's error translation: translate here, so a foreign-key race or a unique
-// violation in set-based SQL is the same typed exception (and the same SCIM answer) as from the ORM.
-async function execute(em: EntityManager, sql: string, params: unknown[], method: 'all' | 'run'): Promise<unknown> {
+/**
+ * Hand-written SQL goes to Kysely with its parameters bound, not through the ORM's `execute`, which
+ * inlines every value into the text: with bound parameters the text repeats, so SQLite reuses its
+ * prepared statement and PostgreSQL receives the same query shape every time. With ROSTER_SQL_DEBUG the
+ * ORM's path is kept, because it logs every statement.
+ */
+async function execute(em: EntityManager, sql: string, params: unknown[], method: 'all' | 'run'): Promise<{ rows: unknown[]; numAffectedRows?: bigint | number }> {
   try {
-    return await em.getConnection().execute(sql, params, method, em.getTransactionContext());
+    if (em.config.get('debug')) {
+      const result = await em.getConnection().execute(sql, params, method, em.getTransactionContext());
+      return method === 'all' ? { rows: result as unknown[] } : { rows: [], numAffectedRows: (result as { affectedRows?: number }).affectedRows };
+    }
+    const kysely = (em as SqlEntityManager).getKysely();
+    const text = isPostgres(em) ? numberPlaceholders(sql) : sql;
+    return await kysely.executeQuery(CompiledQuery.raw(text, params));
   } catch (error) {
+    // Raw statements bypass the ORM's error translation: translate here, so a foreign-key race or a unique
+    // violation in set-based SQL is the same typed exception (and the same SCIM answer) as from the ORM.
     throw error instanceof DriverException || !(error instanceof Error) ? error : em.getDriver().convertException(error);
   }
+}
+
+function isPostgres(em: EntityManager): boolean {
+  return em.getPlatform().constructor.name.toLowerCase().includes('postgre');
+}
+
+// PostgreSQL numbers its placeholders. Roster's SQL never has "?" inside a literal (values are always bound).
+function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
 }

@@ -18,6 +18,7 @@ export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
 class ImmediateTransactionConnection extends SqliteConnection {
   override createKyselyDialect(options: Record<string, unknown>): Dialect {
     const dialect = super.createKyselyDialect(options) as Dialect;
+    cachePreparedStatements((this as unknown as { database: PreparingDatabase }).database);
     return {
       createAdapter: () => dialect.createAdapter(),
       createIntrospector: (db) => dialect.createIntrospector(db),
@@ -29,6 +30,34 @@ class ImmediateTransactionConnection extends SqliteConnection {
       },
     };
   }
+}
+
+interface PreparingDatabase {
+  prepare(sql: string): unknown;
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every statement anew, and compiling SQL is a large share of SQLite's cost. Statements
+ * with bound parameters ("?") repeat their text, so they are kept (least recently used out first) and
+ * reused; statements with inlined values never repeat and are not kept.
+ */
+function cachePreparedStatements(database: PreparingDatabase): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, unknown>();
+  database.prepare = (sql: string) => {
+    if (!sql.includes('?')) return prepare(sql);
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
 }
 
 async function beginImmediate(connection: DatabaseConnection): Promise<void> {
