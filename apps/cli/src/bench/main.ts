@@ -150,7 +150,7 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
   const creates = { audited: [] as number[], unaudited: [] as number[] };
   for (let round = 0; round < 6; round++) {
     const audited = round % 2 === 0;
-    service.record = audited ? record : () => undefined;
+    service.record = audited ? record : async () => undefined;
     for (let i = 0; i < 50; i++) {
       const userName = `w${round}-${i}@example.com`;
       creates[audited ? 'audited' : 'unaudited'].push(await timed(() => send('POST', '/Users', { userName, name: { givenName: 'W', familyName: String(i) } })));

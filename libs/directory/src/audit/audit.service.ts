@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import type { ScimError } from '@roster/scim-core';
-import { AuditEventEntity, type AuditChange, type AuditOutcome } from './audit-event.entity';
+import type { AuditChange, AuditOutcome } from './audit-event.entity';
+import { insertAuditEvent } from './audit-event.insert';
 import type { AuditContext } from './audit-context';
 import { eventId, eventTime } from './event-id';
 
@@ -24,20 +25,18 @@ export interface AuditEntry {
 export class AuditService {
   constructor(private readonly em: EntityManager) {}
 
-  /** Persists the event in `em` — the same unit of work (and transaction) as the change itself. */
-  record(em: EntityManager, tenantId: string, context: AuditContext, entry: AuditEntry, now = new Date()): void {
-    em.persist(em.create(AuditEventEntity, this.toEntity(tenantId, context, entry, 'success', now)));
+  /** Writes the event in `em`'s transaction — the same transaction as the change itself. */
+  async record(em: EntityManager, tenantId: string, context: AuditContext, entry: AuditEntry, now = new Date()): Promise<void> {
+    await insertAuditEvent(em, this.toEntity(tenantId, context, entry, 'success', now));
   }
 
   /** A rejected write, recorded on its own after the failed transaction rolled back. */
   async recordFailure(tenantId: string, context: AuditContext, entry: Omit<AuditEntry, 'httpStatus' | 'changes'>, error: ScimError): Promise<void> {
-    const em = this.em.fork();
-    const event = em.create(AuditEventEntity, {
+    await insertAuditEvent(this.em.fork(), {
       ...this.toEntity(tenantId, context, { ...entry, httpStatus: error.status }, 'failure', new Date()),
       scimType: error.scimType ?? null,
       detail: error.detail.slice(0, 1000),
     });
-    await em.persist(event).flush();
   }
 
   private toEntity(tenantId: string, context: AuditContext, entry: AuditEntry, outcome: AuditOutcome, now: Date) {

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { dialectOf, findResource, listResources } from '../shared/resource-query';
 import { isUuid } from '../shared/ids';
-import { runSql } from '../shared/sql';
+import { placeholders, runSql } from '../shared/sql';
 import { GroupEntity } from './group.entity';
 import { groupStorage } from './group.storage';
 
@@ -94,8 +94,4 @@ export class GroupsRepository {
     const rows = await runSql<{ user_id: string }>(em, 'DELETE FROM group_members WHERE group_id = ? RETURNING user_id', [groupId]);
     return rows.map((r) => r.user_id);
   }
-}
-
-function placeholders(items: unknown[]): string {
-  return items.map(() => '?').join(', ');
 }

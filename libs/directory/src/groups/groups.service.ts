@@ -76,7 +76,7 @@ export class GroupsService {
         const group = em.create(GroupEntity, { tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
         await this.flush(em);
         const added = await this.addMembers(em, caller.tenantId, group, members, now);
-        this.audit.record(em, caller.tenantId, context, {
+        await this.audit.record(em, caller.tenantId, context, {
           action: 'group.created',
           resource: identityOf(group),
           changes: [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])],
@@ -129,7 +129,7 @@ export class GroupsService {
         // Memberships go with the group; its users are untouched.
         await this.groups.removeAllMembers(em, group.id);
         em.remove(group);
-        this.audit.record(em, caller.tenantId, context, { action: 'group.deleted', resource: identityOf(group), changes: diffDocuments(group.document, {}), httpStatus: 204 });
+        await this.audit.record(em, caller.tenantId, context, { action: 'group.deleted', resource: identityOf(group), changes: diffDocuments(group.document, {}), httpStatus: 204 });
         await this.flush(em);
       }),
     );
@@ -173,10 +173,10 @@ export class GroupsService {
       for (const id of lost) added.has(id) ? added.delete(id) : removed.add(id);
     }
     if (added.size) {
-      this.audit.record(em, tenantId, context, { action: 'group.members_added', resource: identityOf(group), changes: [{ path: 'members', before: null, after: [...added] }], httpStatus: 200 });
+      await this.audit.record(em, tenantId, context, { action: 'group.members_added', resource: identityOf(group), changes: [{ path: 'members', before: null, after: [...added] }], httpStatus: 200 });
     }
     if (removed.size) {
-      this.audit.record(em, tenantId, context, { action: 'group.members_removed', resource: identityOf(group), changes: [{ path: 'members', before: [...removed], after: null }], httpStatus: 200 });
+      await this.audit.record(em, tenantId, context, { action: 'group.members_removed', resource: identityOf(group), changes: [{ path: 'members', before: [...removed], after: null }], httpStatus: 200 });
     }
     return added.size > 0 || removed.size > 0;
   }
@@ -200,7 +200,7 @@ export class GroupsService {
   private async writeAttributes(em: EntityManager, caller: ScimCaller, group: GroupEntity, document: ResourceDocument, context: AuditContext, membersChanged: boolean) {
     const changes = diffDocuments(group.document, document);
     if (changes.length) {
-      this.audit.record(em, caller.tenantId, context, { action: 'group.updated', resource: { ...identityOf(group), name: String(document.displayName) }, changes, httpStatus: 200 });
+      await this.audit.record(em, caller.tenantId, context, { action: 'group.updated', resource: { ...identityOf(group), name: String(document.displayName) }, changes, httpStatus: 200 });
       Object.assign(group, columnsOf(document), { document });
     }
     // Touching updatedAt makes the ORM bump the version column, so ETags see membership-only writes too.

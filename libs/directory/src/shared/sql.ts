@@ -42,3 +42,29 @@ function numberPlaceholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
+
+/** A timestamp as each database's columns hold it: milliseconds on SQLite (as the ORM writes them), ISO on PostgreSQL. */
+export function sqlTime(em: EntityManager, date: Date): number | string {
+  return isPostgres(em) ? date.toISOString() : date.getTime();
+}
+
+/** better-sqlite3 binds no booleans: 1/0 there, true/false on PostgreSQL. */
+export function sqlBool(em: EntityManager, value: boolean): boolean | number {
+  return isPostgres(em) ? value : value ? 1 : 0;
+}
+
+/** JSON documents: text on SQLite, jsonb on PostgreSQL (which takes the same text). */
+export function sqlJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** Reading back: SQLite returns JSON as text, numbers for times and 1/0 for booleans. */
+export const fromSql = {
+  json: <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T,
+  time: (value: unknown): Date => (value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number))),
+  bool: (value: unknown): boolean => value === true || value === 1 || value === '1' || value === 't',
+};
+
+export function placeholders(items: readonly unknown[]): string {
+  return items.map(() => '?').join(', ');
+}

@@ -43,7 +43,7 @@ export class TenantsService {
       try {
         return await this.em.transactional(async (em) => {
           const tenant = em.create(TenantEntity, { name, slug });
-          this.audit.record(em, tenant.id, context, {
+          await this.audit.record(em, tenant.id, context, {
             action: 'tenant.created',
             resource: { type: 'Tenant', id: tenant.id, name },
             changes: diffDocuments({}, { name, slug, scimEnabled: true }),
@@ -95,7 +95,7 @@ export class TenantsService {
       const changes = diffDocuments(before, { name: tenant.name, scimEnabled: tenant.scimEnabled, rateLimitPerSecond: tenant.rateLimitPerSecond ?? null });
       if (changes.length) {
         tenant.updatedAt = new Date();
-        this.audit.record(em, tenant.id, context, { action: 'tenant.updated', resource: { type: 'Tenant', id: tenant.id, name: tenant.name }, changes, httpStatus: 200 });
+        await this.audit.record(em, tenant.id, context, { action: 'tenant.updated', resource: { type: 'Tenant', id: tenant.id, name: tenant.name }, changes, httpStatus: 200 });
       }
       return toView(tenant);
     });

@@ -56,7 +56,7 @@ export class TokensService {
       const others = await em.find(ScimTokenEntity, { tenantId: tenant.id, $or: [{ revokedAt: null }, { revokedAt: { $gt: revokeAt } }] });
       for (const other of others) {
         other.revokedAt = revokeAt;
-        this.audit.record(em, tenant.id, context, {
+        await this.audit.record(em, tenant.id, context, {
           action: 'token.revoked',
           resource: { type: 'Token', id: other.id, name: other.prefix },
           changes: [{ path: 'revokedAt', before: null, after: revokeAt.toISOString() }],
@@ -71,7 +71,7 @@ export class TokensService {
         createdAt: now,
         expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
       });
-      this.audit.record(em, tenant.id, context, {
+      await this.audit.record(em, tenant.id, context, {
         action: 'token.issued',
         resource: { type: 'Token', id: token.id, name: token.prefix },
         changes: [
@@ -98,7 +98,7 @@ export class TokensService {
       if (token.revokedAt && token.revokedAt <= now) return;
       const before = token.revokedAt?.toISOString() ?? null;
       token.revokedAt = now;
-      this.audit.record(em, tenant.id, context, {
+      await this.audit.record(em, tenant.id, context, {
         action: 'token.revoked',
         resource: { type: 'Token', id: token.id, name: token.prefix },
         changes: [{ path: 'revokedAt', before, after: now.toISOString() }],

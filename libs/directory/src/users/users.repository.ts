@@ -1,64 +1,116 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/core';
+import { OptimisticLockError, type EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { findResource, listResources } from '../shared/resource-query';
+import { dialectOf, queryPage } from '../shared/resource-query';
+import { fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlJson, sqlTime } from '../shared/sql';
 import type { DerivedUserColumns } from './user.columns';
-import { UserEmailEntity } from './user-email.entity';
 import { UserEntity } from './user.entity';
 import { userStorage } from './user.storage';
 
+const BATCH = 500;
+const COLUMNS = 'id, tenant_id, user_name, user_name_ci, external_id, display_name, active, identity_email_ci, document, version, created_at, updated_at';
 
-/** All User queries; every method is scoped by tenant. */
+/**
+ * All User queries, every one scoped by tenant, as hand-written SQL with bound parameters: these run on
+ * every provisioning request, and going through the ORM's unit of work cost more CPU than the database
+ * work itself (docs/benchmarks.md). The entity class stays the schema (migrations, drift test) and the
+ * shape of a loaded user; the version column is checked and bumped here, as the ORM would.
+ */
 @Injectable()
 export class UsersRepository {
-  findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity | null> {
-    return findResource(em, UserEntity, tenantId, id, forUpdate);
+  async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity | null> {
+    if (!isUuid(id)) return null;
+    // PostgreSQL locks the row for the transaction; SQLite's BEGIN IMMEDIATE already serialises writers.
+    const lock = forUpdate && dialectOf(em) === 'postgresql' ? ' FOR UPDATE' : '';
+    const rows = await runSql(em, `SELECT ${COLUMNS} FROM users WHERE tenant_id = ? AND id = ?${lock}`, [tenantId, id.toLowerCase()]);
+    return rows.length ? toUser(rows[0]) : null;
   }
 
   async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; users: UserEntity[] }> {
-    const { total, items } = await listResources(em, UserEntity, userStorage, tenantId, query);
-    return { total, users: items };
+    const page = await queryPage(em, userStorage, tenantId, query);
+    if (!page.ids.length) return { total: page.total, users: [] };
+    const rows = await runSql(em, `SELECT ${COLUMNS} FROM users WHERE tenant_id = ? AND id IN (${placeholders(page.ids)})`, [tenantId, ...page.ids]);
+    const byId = new Map(rows.map((row) => [String(row.id), toUser(row)]));
+    return { total: page.total, users: page.ids.map((id) => byId.get(id)).filter((user): user is UserEntity => !!user) };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */
   async conflictOf(em: EntityManager, tenantId: string, columns: DerivedUserColumns, selfId?: string): Promise<'userName' | 'email' | undefined> {
-    const others = await em.find(
-      UserEntity,
-      { tenantId, $or: [{ userNameCi: columns.userNameCi }, { identityEmailCi: columns.identityEmailCi }], ...(selfId ? { id: { $ne: selfId } } : {}) },
-      { fields: ['id', 'userNameCi'], limit: 2 },
+    const rows = await runSql<{ user_name_ci: string }>(
+      em,
+      `SELECT user_name_ci FROM users WHERE tenant_id = ? AND (user_name_ci = ? OR identity_email_ci = ?)${selfId ? ' AND id <> ?' : ''} LIMIT 2`,
+      [tenantId, columns.userNameCi, columns.identityEmailCi, ...(selfId ? [selfId] : [])],
     );
-    if (!others.length) return undefined;
-    return others.some((u) => u.userNameCi === columns.userNameCi) ? 'userName' : 'email';
+    if (!rows.length) return undefined;
+    return rows.some((row) => row.user_name_ci === columns.userNameCi) ? 'userName' : 'email';
   }
 
-  /** Which of these ids are users of the tenant (for group members and managers). */
+  /** Which of these ids are users of the tenant (for group members). */
   async existingIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
     const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    if (!valid.length) return new Set();
     const found = new Set<string>();
-    for (let i = 0; i < valid.length; i += 500) {
-      const rows = await em.find(UserEntity, { tenantId, id: { $in: valid.slice(i, i + 500) } }, { fields: ['id'] });
-      rows.forEach((r) => found.add(r.id));
+    for (let i = 0; i < valid.length; i += BATCH) {
+      const batch = valid.slice(i, i + BATCH);
+      const rows = await runSql<{ id: string }>(em, `SELECT id FROM users WHERE tenant_id = ? AND id IN (${placeholders(batch)})`, [tenantId, ...batch]);
+      rows.forEach((row) => found.add(row.id));
     }
     return found;
   }
 
-  async userNames(em: EntityManager, tenantId: string, ids: string[]): Promise<Map<string, string>> {
-    const rows = ids.length ? await em.find(UserEntity, { tenantId, id: { $in: ids } }, { fields: ['id', 'userName'] }) : [];
-    return new Map(rows.map((r) => [r.id, r.userName]));
+  async insert(em: EntityManager, user: UserEntity): Promise<void> {
+    await runSqlWrite(
+      em,
+      `INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [user.id, user.tenantId, user.userName, user.userNameCi, user.externalId ?? null, user.displayName ?? null, sqlBool(em, user.active), user.identityEmailCi ?? null,
+        sqlJson(user.document), user.version, sqlTime(em, user.createdAt), sqlTime(em, user.updatedAt)],
+    );
   }
 
-  /** Rewrites the email index rows of a user inside the caller's unit of work. */
+  /** Writes the user if it is still at `user.version` (else OptimisticLockError), and moves it to the next version. */
+  async update(em: EntityManager, user: UserEntity): Promise<void> {
+    const updated = await runSqlWrite(
+      em,
+      `UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, identity_email_ci = ?, document = ?,
+              updated_at = ?, version = version + 1
+        WHERE tenant_id = ? AND id = ? AND version = ?`,
+      [user.userName, user.userNameCi, user.externalId ?? null, user.displayName ?? null, sqlBool(em, user.active), user.identityEmailCi ?? null, sqlJson(user.document),
+        sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
+    );
+    if (!updated) throw OptimisticLockError.lockFailed(user);
+    user.version += 1;
+  }
+
+  /** Rewrites the email index rows of a user, in the caller's transaction. */
   async replaceEmails(em: EntityManager, user: UserEntity, columns: DerivedUserColumns, isNew: boolean): Promise<void> {
-    if (!isNew) await em.nativeDelete(UserEmailEntity, { userId: user.id });
-    for (const email of columns.emails) {
-      em.persist(em.create(UserEmailEntity, { userId: user.id, tenantId: user.tenantId, ...email }));
-    }
+    if (!isNew) await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);
+    if (!columns.emails.length) return;
+    await runSqlWrite(
+      em,
+      `INSERT INTO user_emails (user_id, tenant_id, value, value_ci, type, is_primary, display) VALUES ${columns.emails.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      columns.emails.flatMap((e) => [user.id, user.tenantId, e.value, e.valueCi, e.type, sqlBool(em, e.isPrimary), e.display]),
+    );
   }
 
   async delete(em: EntityManager, user: UserEntity): Promise<void> {
-    await em.nativeDelete(UserEmailEntity, { userId: user.id });
-    em.remove(user);
+    await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);
+    await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id]);
   }
+}
+
+function toUser(row: Record<string, unknown>): UserEntity {
+  return Object.assign(Object.create(UserEntity.prototype) as UserEntity, {
+    id: String(row.id),
+    tenantId: String(row.tenant_id),
+    userName: row.user_name as string,
+    userNameCi: row.user_name_ci as string,
+    externalId: (row.external_id as string | null) ?? null,
+    displayName: (row.display_name as string | null) ?? null,
+    active: fromSql.bool(row.active),
+    identityEmailCi: (row.identity_email_ci as string | null) ?? null,
+    document: fromSql.json(row.document),
+    version: Number(row.version),
+    createdAt: fromSql.time(row.created_at),
+    updatedAt: fromSql.time(row.updated_at),
+  });
 }

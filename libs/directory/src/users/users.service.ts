@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { assertIfMatch, type ScimCaller } from '@roster/platform';
+import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
 import {
   applyPatch,
   deepEqual,
@@ -18,7 +18,6 @@ import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
 import { retryOnConcurrentChange } from '../shared/retry';
-import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
 import { toScimUser, type GroupRef } from './user.mapper';
@@ -65,15 +64,15 @@ export class UsersService {
         const columns = deriveUserColumns(document);
         await this.assertUnique(em, caller.tenantId, columns, undefined);
         const now = new Date();
-        const user = em.create(UserEntity, { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
+        const user = Object.assign(new UserEntity(), { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
+        await this.orConflict(this.users.insert(em, user));
         await this.users.replaceEmails(em, user, columns, true);
-        this.audit.record(em, caller.tenantId, context, {
+        await this.audit.record(em, caller.tenantId, context, {
           action: 'user.created',
           resource: identityOf(user),
           changes: diffDocuments({}, document),
           httpStatus: 201,
         });
-        await this.flush(em);
         return this.result(em, caller, user, []); // a new user belongs to no group yet
       }),
     );
@@ -118,13 +117,12 @@ export class UsersService {
         assertIfMatch(ifMatch, user.version);
         await this.userGroups.removeMemberships(em, caller.tenantId, user.id, new Date());
         await this.users.delete(em, user);
-        this.audit.record(em, caller.tenantId, context, {
+        await this.audit.record(em, caller.tenantId, context, {
           action: 'user.deleted',
           resource: identityOf(user),
           changes: diffDocuments(user.document, {}),
           httpStatus: 204,
         });
-        await this.flush(em);
       }),
     );
   }
@@ -146,10 +144,10 @@ export class UsersService {
     const emailsChanged = !deepEqual(columns.emails, emailRowsOf(before));
     const wasActive = user.active;
     Object.assign(user, pickColumns(columns), { document, updatedAt: new Date() });
+    await this.orConflict(this.users.update(em, user));
     if (emailsChanged) await this.users.replaceEmails(em, user, columns, false);
     const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
-    this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
-    await this.flush(em);
+    await this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
     return this.result(em, caller, user);
   }
 
@@ -170,8 +168,15 @@ export class UsersService {
     if (conflict) throw uniquenessError(conflict);
   }
 
-  private flush(em: EntityManager): Promise<void> {
-    return flushOrConflict(em, (message) => uniquenessError(message.includes('user_name') || message.includes('username') ? 'userName' : 'email'));
+  /** The unique indexes decide races between concurrent writers: their violation is this resource's 409. */
+  private async orConflict(write: Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const message = String((error as Error).message).toLowerCase();
+      throw uniquenessError(message.includes('user_name') || message.includes('username') ? 'userName' : 'email');
+    }
   }
 }
 
