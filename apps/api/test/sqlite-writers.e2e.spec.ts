@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { MikroORM } from '@mikro-orm/core';
 import { expectScimError } from '../../../test/support/contract-assert';
 import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
@@ -57,6 +58,23 @@ describe('SQLite with a second process writing the same file', () => {
     await new Promise((resolve) => writer.once('exit', resolve));
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(new Set(statuses)).toEqual(new Set([200, 201]));
+  });
+
+  it("reads do not wait for another request's open write transaction", async () => {
+    await t.http.get(`${tenant.base}/Users`).set(auth()).expect(200);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const orm = t.app.get(MikroORM);
+    // A write transaction that stays open until the reads below have completed.
+    const writer = orm.em.fork().transactional(async (em) => {
+      await em.getConnection().execute('update tenants set updated_at = updated_at where id = ?', [tenant.id], 'run', em.getTransactionContext());
+      await gate;
+    });
+    const list = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "writer@example.com"')}`).set(auth()).expect(200);
+    expect(list.body.totalResults).toBe(1);
+    await t.http.get(`${tenant.base}/Users/${list.body.Resources[0].id}`).set(auth()).expect(200);
+    release();
+    await writer;
   });
 
   it('a write lock held past the busy timeout is a 503 with Retry-After, and nothing is written', async () => {

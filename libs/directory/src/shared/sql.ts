@@ -23,7 +23,9 @@ async function execute(em: EntityManager, sql: string, params: unknown[], method
       const result = await em.getConnection().execute(sql, params, method, em.getTransactionContext());
       return method === 'all' ? { rows: result as unknown[] } : { rows: [], numAffectedRows: (result as { affectedRows?: number }).affectedRows };
     }
-    const kysely = (em as SqlEntityManager).getKysely();
+    // Outside a transaction, reads may use the read connection (SQLite: a WAL reader beside the writer).
+    const readOnly = !em.getTransactionContext() && /^\s*select\b/i.test(sql);
+    const kysely = (em as SqlEntityManager).getKysely(readOnly ? { type: 'read' } : {});
     const text = isPostgres(em) ? numberPlaceholders(sql) : sql;
     return await kysely.executeQuery(CompiledQuery.raw(text, params));
   } catch (error) {

@@ -142,8 +142,9 @@ export class TokensService {
     if (token.expiresAt && token.expiresAt <= now) return { ok: false, status: 401, reason: 'expired token', tenantId: tenant.id };
     if (!tenant.scimEnabled) return { ok: false, status: 403, reason: 'SCIM disabled for tenant', tenantId: tenant.id };
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
-      // Bookkeeping only: a busy database must not turn a valid token into a failed request.
-      await em.nativeUpdate(ScimTokenEntity, { id: token.id }, { lastUsedAt: now }).catch(() => undefined);
+      // Bookkeeping only, not awaited: the request neither waits for the write (a read must never queue
+      // behind another request's write transaction) nor fails when the database is busy.
+      void em.nativeUpdate(ScimTokenEntity, { id: token.id }, { lastUsedAt: now }).catch(() => undefined);
     }
     return { ok: true, tenantId: tenant.id, tokenId: token.id, slug: tenant.slug, rateLimitPerSecond: tenant.rateLimitPerSecond };
   }

@@ -34,6 +34,9 @@ export function buildOrmOptions(database: DatabaseConfig, entities: Function[], 
       ...shared,
       driver: ImmediateTransactionSqliteDriver,
       dbName: database.path,
+      // A second connection on the same file for reads outside transactions (not for :memory:, which
+      // would be a second, empty database).
+      ...(database.path === ':memory:' ? {} : { replicas: [{ name: 'read', dbName: database.path }], preferReadReplicas: true }),
       // snapshot:false — the migrator must never write files into the source tree at runtime.
       migrations: { migrationsList: migrations.sqlite, snapshot: false, transactional: true, allOrNothing: true },
     }) as Options;

@@ -3,6 +3,8 @@ import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver } fro
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Configuration } from '@mikro-orm/core';
 
+import { CONNECTION_PRAGMAS } from './sqlite-pragmas';
+
 /** How long a transaction waits for another process's write lock before the request gets a 503. */
 export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
 
@@ -18,7 +20,10 @@ export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
 class ImmediateTransactionConnection extends SqliteConnection {
   override createKyselyDialect(options: Record<string, unknown>): Dialect {
     const dialect = super.createKyselyDialect(options) as Dialect;
-    cachePreparedStatements((this as unknown as { database: PreparingDatabase }).database);
+    const database = (this as unknown as { database: PreparingDatabase }).database;
+    // Per-connection settings, on the write connection and the read connection alike.
+    for (const pragma of CONNECTION_PRAGMAS) database.exec(pragma);
+    cachePreparedStatements(database);
     return {
       createAdapter: () => dialect.createAdapter(),
       createIntrospector: (db) => dialect.createIntrospector(db),
@@ -34,6 +39,7 @@ class ImmediateTransactionConnection extends SqliteConnection {
 
 interface PreparingDatabase {
   prepare(sql: string): unknown;
+  exec(sql: string): unknown;
 }
 
 const STATEMENT_CACHE_SIZE = 256;
@@ -81,10 +87,18 @@ function isBusy(error: unknown): boolean {
   return /database is locked|SQLITE_BUSY/i.test(String((error as Error)?.message)) || (error as { code?: string })?.code?.startsWith('SQLITE_BUSY') === true;
 }
 
+/**
+ * The driver Roster uses for SQLite. Besides the write connection it opens one read connection on the same
+ * file (configured as a read replica): in WAL mode readers never wait for the writer, so a GET outside a
+ * transaction does not queue behind another request's write transaction. Reads inside a transaction stay
+ * on the write connection and see its own writes.
+ */
 export class ImmediateTransactionSqliteDriver extends SqliteDriver {
   constructor(config: Configuration) {
     super(config);
-    // The base class builds its connection from a class it names itself; swap in ours before first use.
-    (this as unknown as { connection: SqliteConnection }).connection = new ImmediateTransactionConnection(this.config);
+    // The base class builds its connections from a class it names itself; swap in ours before first use.
+    const self = this as unknown as { connection: SqliteConnection; replicas: SqliteConnection[] };
+    self.connection = new ImmediateTransactionConnection(this.config);
+    self.replicas = self.replicas.map((replica) => new ImmediateTransactionConnection(this.config, (replica as unknown as { options: never }).options, 'read'));
   }
 }
