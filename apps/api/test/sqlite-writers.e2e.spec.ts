@@ -81,7 +81,7 @@ describe('SQLite with a second process writing the same file', () => {
     const writer = await otherWriter(path(), 'hold', 7000);
     const res = await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'blocked@example.com' });
     // (on failure, show what the server logged as unexpected)
-    expect({ status: res.status, unexpected: t.logs.filter((line) => line.includes('unhandled error')).map((line) => line.slice(0, 600)) }).toEqual({ status: 503, unexpected: [] });
+    expect({ status: res.status, unexpected: t.logs.filter((line) => line.includes('unhandled error')).map((line) => line.slice(0, 4000)) }).toEqual({ status: 503, unexpected: [] });
     expectScimError(res, 503);
     expect(res.headers['retry-after']).toBe('1');
     await new Promise((resolve) => writer.once('exit', resolve));

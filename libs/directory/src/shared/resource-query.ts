@@ -17,27 +17,46 @@ export function dialectOf(em: EntityManager): Dialect {
  * Runs a SCIM list query in the database: tenant scope, compiled filter, stable order, paging.
  * The filter fragment is always parenthesised and ANDed after the tenant condition, so an OR in a
  * client filter can never widen the scope beyond the tenant.
+ *
+ * `totalResults` needs a count only when the page is full: a page with room left (an IdP's
+ * `userName eq` lookup, the last page of a walk) already says how many there are.
  */
 export async function queryPage(em: EntityManager, storage: ResourceStorage, tenantId: string, query: ListQuery): Promise<PageOfIds> {
+  const { total, rows } = await queryPageRows(em, storage, tenantId, query, 'r.id AS id');
+  return { total, ids: rows.map((row) => String(row.id)) };
+}
+
+/**
+ * The same, returning `columns` of the page's rows. The first page (every filtered lookup) is one
+ * statement; deeper pages pick ids on the index first, so OFFSET never reads the rows it skips.
+ */
+export async function queryPageRows(em: EntityManager, storage: ResourceStorage, tenantId: string, query: ListQuery, columns: string): Promise<{ total: number; rows: Record<string, unknown>[] }> {
   const dialect = dialectOf(em);
   const filter = query.filter ? filterToSql(query.filter, storage, dialect) : undefined;
   const where = `r.tenant_id = ?${filter ? ` AND (${filter.sql})` : ''}`;
   const params = [tenantId, ...(filter?.params ?? [])];
-  const countRows = await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`, params);
-  const total = Number(countRows[0]?.n ?? 0);
-  if (query.count === 0 || total < query.startIndex) return { total, ids: [] };
+  const count = async () => Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`, params))[0]?.n ?? 0);
+  if (query.count === 0) return { total: await count(), rows: [] };
   const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
   const sortBy = query.sortBy ? sortExpression(query.sortBy, storage, dialect) : undefined;
   // Unassigned values sort last in both directions, on both dialects (their NULL orders differ).
   const order = sortBy
     ? `(${sortBy}) IS NULL, ${sortBy} ${direction}, r.created_at ${direction}, r.id ${direction}`
     : 'r.created_at ASC, r.id ASC';
-  const rows = await runSql<{ id: string }>(
-    em,
-    `SELECT r.id AS id FROM ${storage.table} r WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    [...params, query.count, query.startIndex - 1],
-  );
-  return { total, ids: rows.map((row) => row.id) };
+  const offset = query.startIndex - 1;
+  const page = async (select: string) =>
+    runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.count, offset]);
+  const totalFor = async (found: number) => (found > 0 && found < query.count ? offset + found : offset === 0 && found === 0 ? 0 : count());
+  if (offset === 0) {
+    const rows = await page(columns);
+    return { total: await totalFor(rows.length), rows };
+  }
+  const ids = (await page('r.id AS id')).map((row) => String(row.id));
+  const total = await totalFor(ids.length);
+  if (!ids.length) return { total, rows: [] };
+  const rows = await runSql(em, `SELECT ${columns} FROM ${storage.table} r WHERE r.tenant_id = ? AND r.id IN (${ids.map(() => '?').join(', ')})`, [tenantId, ...ids]);
+  const byId = new Map(rows.map((row) => [String(row.id), row]));
+  return { total, rows: ids.map((id) => byId.get(id)).filter((row): row is Record<string, unknown> => !!row) };
 }
 
 type ResourceClass<T> = new (...args: never[]) => T;

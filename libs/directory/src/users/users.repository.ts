@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OptimisticLockError, type EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { dialectOf, queryPage } from '../shared/resource-query';
+import { dialectOf, queryPageRows } from '../shared/resource-query';
 import { fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlJson, sqlTime } from '../shared/sql';
 import type { DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
@@ -28,11 +28,8 @@ export class UsersRepository {
   }
 
   async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; users: UserEntity[] }> {
-    const page = await queryPage(em, userStorage, tenantId, query);
-    if (!page.ids.length) return { total: page.total, users: [] };
-    const rows = await runSql(em, `SELECT ${COLUMNS} FROM users WHERE tenant_id = ? AND id IN (${placeholders(page.ids)})`, [tenantId, ...page.ids]);
-    const byId = new Map(rows.map((row) => [String(row.id), toUser(row)]));
-    return { total: page.total, users: page.ids.map((id) => byId.get(id)).filter((user): user is UserEntity => !!user) };
+    const { total, rows } = await queryPageRows(em, userStorage, tenantId, query, COLUMNS.split(', ').map((column) => `r.${column}`).join(', '));
+    return { total, users: rows.map(toUser) };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */

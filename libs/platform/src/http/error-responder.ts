@@ -32,7 +32,7 @@ export class ErrorResponder {
     if (error instanceof OptimisticLockError || error instanceof DeadlockException || error instanceof ForeignKeyConstraintViolationException) {
       return new ScimError(409, undefined, 'The resource or one it refers to was changed concurrently; retry the request');
     }
-    if (error instanceof LockWaitTimeoutException) {
+    if (error instanceof LockWaitTimeoutException || isSqliteBusy(error)) {
       // SQLite's busy timeout (another process holds the write lock) or a PostgreSQL lock timeout.
       return new ScimError(503, undefined, 'The database is busy; retry the request shortly', { 'Retry-After': '1' });
     }
@@ -72,6 +72,12 @@ export class ErrorResponder {
   expressHandler() {
     return (error: unknown, req: Request, res: Response, _next: NextFunction) => this.send(error, req, res);
   }
+}
+
+// SQLite's "database is locked" from a statement the ORM did not translate (BEGIN, COMMIT, ROLLBACK).
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 // PostgreSQL SQLSTATE class 22 (data exception): a value out of range, too long, or not encodable.
