@@ -88,6 +88,31 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     expect(after[0]).toEqual({ user_name_ci: 'renamed@example.com', version: rows[0].version });
   });
 
+  it('unfiltered totalResults come from kept counts, which the job checks and recounts', async () => {
+    const tenant = await createTenant(t, 'Rec counts');
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    const total = async (resource: string) => (await t.http.get(`${tenant.base}/${resource}?count=1`).set(auth).expect(200)).body.totalResults;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: `c${i}@example.com` }).expect(201)).body.id);
+    const group = (await t.http.post(`${tenant.base}/Groups`).set(auth).send({ displayName: 'Counted' }).expect(201)).body.id;
+    await t.http.post(`${tenant.base}/Groups`).set(auth).send({ displayName: 'Counted too' }).expect(201);
+    await t.http.delete(`${tenant.base}/Users/${ids[0]}`).set(auth).expect(204);
+    await t.http.delete(`${tenant.base}/Groups/${group}`).set(auth).expect(204);
+    // A rejected create counts nothing.
+    await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'c1@example.com' }).expect(409);
+    expect([await total('Users'), await total('Groups')]).toEqual([2, 1]);
+    expect((await t.http.get(`${tenant.base}/Users?startIndex=2&count=1`).set(auth).expect(200)).body.totalResults).toBe(2);
+
+    const connection = t.app.get(MikroORM).em.fork().getConnection();
+    await connection.execute("update resource_counts set count = 7 where tenant_id = ? and resource_type = 'User'", [tenant.id]);
+    expect(await total('Users')).toBe(7); // the kept count is what lists report...
+    const found = await reconcile(job, config, logger, false);
+    expect(lines.filter((l) => l.msg === 'drift' && l.kind === 'counts').pop()).toMatchObject({ tenantId: tenant.id, userId: 'User' });
+    expect(found.drift).toBeGreaterThanOrEqual(1);
+    await reconcile(job, config, logger, true);
+    expect(await total('Users')).toBe(2); // ...and the job puts it right
+  });
+
   it('refuses to run against a database with pending migrations', async () => {
     const db: TestDatabase = await createTestDatabase(dialect);
     const fresh = await NestFactory.createApplicationContext(ReconcilerModule.forRoot({ ...loadConfig({}), database: db.config }), { logger: false });

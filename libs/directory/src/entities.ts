@@ -2,6 +2,7 @@ import { AuditEventEntity } from './audit/audit-event.entity';
 import { AuthFailureCounterEntity } from './audit/auth-failure-counter.entity';
 import { GroupMemberEntity } from './groups/group-member.entity';
 import { GroupEntity } from './groups/group.entity';
+import { ResourceCountEntity } from './shared/resource-count.entity';
 import { ScimTokenEntity } from './tokens/scim-token.entity';
 import { TenantEntity } from './tenants/tenant.entity';
 import { UserEmailEntity } from './users/user-email.entity';
@@ -17,4 +18,5 @@ export const entities = [
   GroupMemberEntity,
   AuditEventEntity,
   AuthFailureCounterEntity,
+  ResourceCountEntity,
 ];

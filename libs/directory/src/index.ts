@@ -7,3 +7,4 @@ export * from './users';
 export * from './groups';
 export * from './discovery';
 export * from './reconciliation';
+export * from './shared/resource-counts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
+import { adjustResourceCount } from '@roster/directory';
 
 const BATCH = 500;
 
@@ -29,6 +30,7 @@ export async function seedUsers(em: EntityManager, tenantId: string, count: numb
     );
     ids.push(...batch.map((u) => u.id));
   }
+  await adjustResourceCount(em, tenantId, 'User', count);
   return ids;
 }
 

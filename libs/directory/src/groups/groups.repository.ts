@@ -25,7 +25,7 @@ export class GroupsRepository {
   }
 
   async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; groups: GroupEntity[] }> {
-    const { total, items } = await listResources(em, GroupEntity, groupStorage, tenantId, query);
+    const { total, items } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group');
     return { total, groups: items };
   }
 

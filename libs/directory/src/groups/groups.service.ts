@@ -23,6 +23,7 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
+import { adjustResourceCount } from '../shared/resource-counts';
 import { retryOnConcurrentChange } from '../shared/retry';
 import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { GroupEntity } from './group.entity';
@@ -75,6 +76,7 @@ export class GroupsService {
         const now = new Date();
         const group = em.create(GroupEntity, { tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
         await this.flush(em);
+        await adjustResourceCount(em, caller.tenantId, 'Group', 1);
         const added = await this.addMembers(em, caller.tenantId, group, members, now);
         await this.audit.record(em, caller.tenantId, context, {
           action: 'group.created',
@@ -129,6 +131,7 @@ export class GroupsService {
         // Memberships go with the group; its users are untouched.
         await this.groups.removeAllMembers(em, group.id);
         em.remove(group);
+        await adjustResourceCount(em, caller.tenantId, 'Group', -1);
         await this.audit.record(em, caller.tenantId, context, { action: 'group.deleted', resource: identityOf(group), changes: diffDocuments(group.document, {}), httpStatus: 204 });
         await this.flush(em);
       }),

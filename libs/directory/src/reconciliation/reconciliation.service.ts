@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { deepEqual, isObject, ScimError, toResourceDocument, Urn, UserResourceType } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
 import { dialectOf } from '../shared/resource-query';
+import { resourceCount } from '../shared/resource-counts';
 import { runSql, runSqlWrite } from '../shared/sql';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
@@ -47,7 +48,28 @@ export class ReconciliationService {
         }
       }
     }
+    await this.checkCounts(tenant, report, options);
     return report;
+  }
+
+  /** The kept per-tenant counts behind unfiltered totalResults must equal the rows; --repair recounts. */
+  private async checkCounts(tenant: TenantEntity, report: TenantReport, options: { repair: boolean }): Promise<void> {
+    const em = this.em.fork();
+    for (const [type, table] of [['User', 'users'], ['Group', 'groups']] as const) {
+      const actual = Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`, [tenant.id]))[0].n);
+      const kept = (await resourceCount(em, tenant.id, type)) ?? 0;
+      if (kept === actual) continue;
+      report.drift.push({ tenantId: tenant.id, userId: type, kind: 'counts', detail: `${type} count is kept as ${kept}, the tenant has ${actual}` });
+      if (!options.repair) continue;
+      // Recounted in one statement, so a write committed meanwhile is either counted or adds itself after.
+      await runSqlWrite(
+        em,
+        `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, (SELECT count(*) FROM ${table} WHERE tenant_id = ?))
+         ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = excluded.count`,
+        [tenant.id, type, tenant.id],
+      );
+      report.repaired++;
+    }
   }
 
   private check(user: UserEntity, storedEmails: string[], existingManagers: Set<string>): Drift[] {

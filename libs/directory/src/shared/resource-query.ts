@@ -1,6 +1,7 @@
 import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { isUuid } from './ids';
 import type { ScimResourceEntity } from './scim-resource.entity';
+import { resourceCount, type CountedResource } from './resource-counts';
 import { runSql } from './sql';
 import { filterToSql, sortExpression, type Dialect, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
@@ -21,8 +22,8 @@ export function dialectOf(em: EntityManager): Dialect {
  * `totalResults` needs a count only when the page is full: a page with room left (an IdP's
  * `userName eq` lookup, the last page of a walk) already says how many there are.
  */
-export async function queryPage(em: EntityManager, storage: ResourceStorage, tenantId: string, query: ListQuery): Promise<PageOfIds> {
-  const { total, rows } = await queryPageRows(em, storage, tenantId, query, 'r.id AS id');
+export async function queryPage(em: EntityManager, storage: ResourceStorage, tenantId: string, query: ListQuery, counted?: CountedResource): Promise<PageOfIds> {
+  const { total, rows } = await queryPageRows(em, storage, tenantId, query, 'r.id AS id', counted);
   return { total, ids: rows.map((row) => String(row.id)) };
 }
 
@@ -30,12 +31,21 @@ export async function queryPage(em: EntityManager, storage: ResourceStorage, ten
  * The same, returning `columns` of the page's rows. The first page (every filtered lookup) is one
  * statement; deeper pages pick ids on the index first, so OFFSET never reads the rows it skips.
  */
-export async function queryPageRows(em: EntityManager, storage: ResourceStorage, tenantId: string, query: ListQuery, columns: string): Promise<{ total: number; rows: Record<string, unknown>[] }> {
+export async function queryPageRows(
+  em: EntityManager,
+  storage: ResourceStorage,
+  tenantId: string,
+  query: ListQuery,
+  columns: string,
+  counted?: CountedResource,
+): Promise<{ total: number; rows: Record<string, unknown>[] }> {
   const dialect = dialectOf(em);
   const filter = query.filter ? filterToSql(query.filter, storage, dialect) : undefined;
   const where = `r.tenant_id = ?${filter ? ` AND (${filter.sql})` : ''}`;
   const params = [tenantId, ...(filter?.params ?? [])];
-  const count = async () => Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`, params))[0]?.n ?? 0);
+  const countRows = async () => Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`, params))[0]?.n ?? 0);
+  // Without a filter the tenant's kept count is the answer (exact: it changes in the same transactions).
+  const count = async () => (!filter && counted ? ((await resourceCount(em, tenantId, counted)) ?? countRows()) : countRows());
   if (query.count === 0) return { total: await count(), rows: [] };
   const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
   const sortBy = query.sortBy ? sortExpression(query.sortBy, storage, dialect) : undefined;
@@ -75,8 +85,9 @@ export async function listResources<T extends ScimResourceEntity>(
   storage: ResourceStorage,
   tenantId: string,
   query: ListQuery,
+  counted?: CountedResource,
 ): Promise<{ total: number; items: T[] }> {
-  const page = await queryPage(em, storage, tenantId, query);
+  const page = await queryPage(em, storage, tenantId, query, counted);
   if (!page.ids.length) return { total: page.total, items: [] };
   const found = (await em.find(entity as never, { tenantId, id: { $in: page.ids } } as never)) as T[];
   const byId = new Map(found.map((item) => [item.id, item]));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OptimisticLockError, type EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
+import { adjustResourceCount } from '../shared/resource-counts';
 import { dialectOf, queryPageRows } from '../shared/resource-query';
 import { fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlJson, sqlTime } from '../shared/sql';
 import type { DerivedUserColumns } from './user.columns';
@@ -28,7 +29,7 @@ export class UsersRepository {
   }
 
   async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; users: UserEntity[] }> {
-    const { total, rows } = await queryPageRows(em, userStorage, tenantId, query, COLUMNS.split(', ').map((column) => `r.${column}`).join(', '));
+    const { total, rows } = await queryPageRows(em, userStorage, tenantId, query, COLUMNS.split(', ').map((column) => `r.${column}`).join(', '), 'User');
     return { total, users: rows.map(toUser) };
   }
 
@@ -62,6 +63,7 @@ export class UsersRepository {
       [user.id, user.tenantId, user.userName, user.userNameCi, user.externalId ?? null, user.displayName ?? null, sqlBool(em, user.active), user.identityEmailCi ?? null,
         sqlJson(user.document), user.version, sqlTime(em, user.createdAt), sqlTime(em, user.updatedAt)],
     );
+    await adjustResourceCount(em, user.tenantId, 'User', 1);
   }
 
   /** Writes the user if it is still at `user.version` (else OptimisticLockError), and moves it to the next version. */
@@ -91,7 +93,7 @@ export class UsersRepository {
 
   async delete(em: EntityManager, user: UserEntity): Promise<void> {
     await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);
-    await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id]);
+    if (await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id])) await adjustResourceCount(em, user.tenantId, 'User', -1);
   }
 }
 

@@ -1,0 +1,20 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { runSql, runSqlWrite } from './sql';
+
+export type CountedResource = 'User' | 'Group';
+
+/** In the caller's transaction: a create adds one, a delete takes one away. */
+export async function adjustResourceCount(em: EntityManager, tenantId: string, type: CountedResource, delta: number): Promise<void> {
+  await runSqlWrite(
+    em,
+    `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?)
+     ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + excluded.count`,
+    [tenantId, type, delta],
+  );
+}
+
+/** The tenant's number of resources of a type, or undefined when it was never counted. */
+export async function resourceCount(em: EntityManager, tenantId: string, type: CountedResource): Promise<number | undefined> {
+  const rows = await runSql<{ count: number | string }>(em, 'SELECT count FROM resource_counts WHERE tenant_id = ? AND resource_type = ?', [tenantId, type]);
+  return rows.length ? Number(rows[0].count) : undefined;
+}
