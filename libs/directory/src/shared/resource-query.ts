@@ -1,6 +1,7 @@
 import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { isUuid } from './ids';
 import type { ScimResourceEntity } from './scim-resource.entity';
+import { pagePositions } from './page-positions';
 import { resourceCount, type CountedResource } from './resource-counts';
 import { runSql } from './sql';
 import { filterToSql, sortExpression, type Dialect, type ListQuery, type ResourceStorage } from '@roster/scim-core';
@@ -23,7 +24,7 @@ export function dialectOf(em: EntityManager): Dialect {
  * `userName eq` lookup, the last page of a walk) already says how many there are.
  */
 export async function queryPage(em: EntityManager, storage: ResourceStorage, tenantId: string, query: ListQuery, counted?: CountedResource): Promise<PageOfIds> {
-  const { total, rows } = await queryPageRows(em, storage, tenantId, query, 'r.id AS id', counted);
+  const { total, rows } = await queryPageRows(em, storage, tenantId, query, 'r.id AS id, r.created_at AS created_at', counted);
   return { total, ids: rows.map((row) => String(row.id)) };
 }
 
@@ -54,14 +55,27 @@ export async function queryPageRows(
     ? `(${sortBy}) IS NULL, ${sortBy} ${direction}, r.created_at ${direction}, r.id ${direction}`
     : 'r.created_at ASC, r.id ASC';
   const offset = query.startIndex - 1;
+  // Walks in the default order resume from where the previous page ended (page-positions.ts).
+  const positionKey = (startIndex: number) => (sortBy ? undefined : `${storage.table}|${where}|${JSON.stringify(params)}|${startIndex}`);
+  const resumeAt = offset > 0 ? pagePositions.get(positionKey(query.startIndex) ?? '') : undefined;
   const page = async (select: string) =>
-    runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.count, offset]);
-  const totalFor = async (found: number) => (found > 0 && found < query.count ? offset + found : offset === 0 && found === 0 ? 0 : count());
+    resumeAt
+      ? runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} AND (r.created_at, r.id) > (?, ?) ORDER BY ${order} LIMIT ?`, [...params, resumeAt.createdAt, resumeAt.id, query.count])
+      : runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.count, offset]);
+  const totalFor = async (found: number) => (!resumeAt && found > 0 && found < query.count ? offset + found : offset === 0 && found === 0 ? 0 : count());
+  const remember = (rows: Record<string, unknown>[]) => {
+    const last = rows[rows.length - 1];
+    const key = positionKey(query.startIndex + rows.length);
+    if (last && key) pagePositions.remember(key, { createdAt: last.created_at, id: String(last.id) });
+  };
   if (offset === 0) {
     const rows = await page(columns);
+    remember(rows);
     return { total: await totalFor(rows.length), rows };
   }
-  const ids = (await page('r.id AS id')).map((row) => String(row.id));
+  const keys = await page('r.id AS id, r.created_at AS created_at');
+  remember(keys);
+  const ids = keys.map((row) => String(row.id));
   const total = await totalFor(ids.length);
   if (!ids.length) return { total, rows: [] };
   const rows = await runSql(em, `SELECT ${columns} FROM ${storage.table} r WHERE r.tenant_id = ? AND r.id IN (${ids.map(() => '?').join(', ')})`, [tenantId, ...ids]);

@@ -1,0 +1,35 @@
+/**
+ * Where each recently served page of a list in the default order (created, then id) ended. An import
+ * walks a tenant with startIndex = 1, 101, 201, …: when the page it asks for starts where a page served a
+ * moment ago ended, the next rows are found from that row's (created, id) on the index (keyset) instead of
+ * by counting past every earlier row (OFFSET), so page 1,000 costs what page 1 costs. New resources are
+ * created after existing ones, so they never move earlier positions; a deletion meanwhile makes the walk
+ * continue after the last row it saw (OFFSET would have skipped one). On a miss — another process served
+ * the previous page, or it is older than POSITION_TTL_MS — OFFSET answers as before.
+ */
+const POSITION_TTL_MS = 10 * 60_000;
+const MAX_POSITIONS = 10_000;
+
+export interface PagePosition {
+  createdAt: unknown;
+  id: string;
+}
+
+export class PagePositions {
+  private readonly positions = new Map<string, PagePosition & { until: number }>();
+
+  get(key: string, now = Date.now()): PagePosition | undefined {
+    const found = this.positions.get(key);
+    if (!found || found.until <= now) return undefined;
+    return found;
+  }
+
+  remember(key: string, position: PagePosition, now = Date.now()): void {
+    this.positions.delete(key);
+    if (this.positions.size >= MAX_POSITIONS) this.positions.delete(this.positions.keys().next().value as string);
+    this.positions.set(key, { ...position, until: now + POSITION_TTL_MS });
+  }
+}
+
+/** One per process, shared by every list query. */
+export const pagePositions = new PagePositions();
