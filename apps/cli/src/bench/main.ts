@@ -128,14 +128,27 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
     console.log(`- plan for ${label}: ${text}`);
   }
 
-  // 1b. Unfiltered index paging, as an import walks a tenant: the first page against page 1,000.
+  // 1b. Unfiltered index paging: the first page, the last page reached by walking (as an import does, so
+  // the previous page was just served), and the last page jumped to directly.
   const lastPage = Math.floor(USERS / 100);
-  for (const [label, startIndex] of [['first page', 1], [`page ${lastPage}`, (lastPage - 1) * 100 + 1]] as const) {
-    for (let i = 0; i < 5; i++) await timed(() => get(`/Users?startIndex=${startIndex}&count=100`)); // warm-up
+  const lastStart = (lastPage - 1) * 100 + 1;
+  const pageOf = (startIndex: number) => get(`/Users?startIndex=${startIndex}&count=100`);
+  const pageSamples = async (startIndex: number, before?: () => Promise<unknown>) => {
     const samples: number[] = [];
-    for (let i = 0; i < 30; i++) samples.push(await timed(() => get(`/Users?startIndex=${startIndex}&count=100`)));
-    console.log(`- GET /Users?startIndex=${startIndex}&count=100 (${label}, with totalResults) on ${USERS} users: ${fmt(stats(samples))}`);
-  }
+    for (let i = 0; i < 35; i++) {
+      await before?.();
+      const ms = await timed(() => pageOf(startIndex));
+      if (i >= 5) samples.push(ms); // the first five warm up
+    }
+    return stats(samples);
+  };
+  const first = await pageSamples(1);
+  const walked = await pageSamples(lastStart, () => pageOf(lastStart - 100).then((r) => r.arrayBuffer()));
+  const jumpStart = lastStart - 50; // a position no page of 100 ever ended at: always counted past (OFFSET)
+  const jumped = await pageSamples(jumpStart);
+  console.log(`- GET /Users?startIndex=1&count=100 (first page, with totalResults) on ${USERS} users: ${fmt(first)}`);
+  console.log(`- GET /Users?startIndex=${lastStart}&count=100 (page ${lastPage}, reached by walking) on ${USERS} users: ${fmt(walked)}; ${(walked.p50 / first.p50).toFixed(2)}× the first page`);
+  console.log(`- GET /Users?startIndex=${jumpStart}&count=100 (jumped to, OFFSET) on ${USERS} users: ${fmt(jumped)}; ${(jumped.p50 / first.p50).toFixed(2)}× the first page`);
 
   // 2. Membership changes on large groups: 100 added, then 100 removed, in one PATCH each.
   const spare = await seedUsers(em, tenant.id, 1000, 'spare');

@@ -29,8 +29,9 @@ export async function queryPage(em: EntityManager, storage: ResourceStorage, ten
 }
 
 /**
- * The same, returning `columns` of the page's rows. The first page (every filtered lookup) is one
- * statement; deeper pages pick ids on the index first, so OFFSET never reads the rows it skips.
+ * The same, returning `columns` of the page's rows. The first page (every filtered lookup) and a resumed
+ * walk read their rows in one statement; a page reached by OFFSET picks ids on the index first, so OFFSET
+ * never reads the rows it skips.
  */
 export async function queryPageRows(
   em: EntityManager,
@@ -68,7 +69,8 @@ export async function queryPageRows(
     const key = positionKey(query.startIndex + rows.length);
     if (last && key) pagePositions.remember(key, { createdAt: last.created_at, id: String(last.id) });
   };
-  if (offset === 0) {
+  // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves.
+  if (offset === 0 || resumeAt) {
     const rows = await page(columns);
     remember(rows);
     return { total: await totalFor(rows.length), rows };
