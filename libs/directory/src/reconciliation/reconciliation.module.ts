@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
 import { ReconciliationService } from './reconciliation.service';
 
-@Module({ providers: [ReconciliationService], exports: [ReconciliationService] })
+@Module({ imports: [UsersModule], providers: [ReconciliationService], exports: [ReconciliationService] })
 export class ReconciliationModule {}

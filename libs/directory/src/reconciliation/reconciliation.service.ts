@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { deepEqual, isObject, ScimError, toResourceDocument, Urn, UserResourceType } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { dialectOf } from '../shared/resource-query';
 import { resourceCount } from '../shared/resource-counts';
 import { runSql, runSqlWrite } from '../shared/sql';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
-import { UserEmailEntity } from '../users/user-email.entity';
 import { UserEntity } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import type { Drift, TenantReport } from './drift';
 
 const PAGE = 500;
@@ -22,7 +21,10 @@ const COLUMNS: (keyof Omit<DerivedUserColumns, 'emails'>)[] = ['userName', 'user
  */
 @Injectable()
 export class ReconciliationService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UsersRepository,
+  ) {}
 
   async *run(options: { repair: boolean }): AsyncGenerator<TenantReport> {
     const tenants = await this.em.fork().find(TenantEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
@@ -109,18 +111,8 @@ export class ReconciliationService {
   async repair(user: UserEntity): Promise<boolean> {
     const { emails, ...columns } = deriveUserColumns(user.document);
     return this.em.fork().transactional(async (em) => {
-      // Derived data only: the version (the ETag) stays, since the resource clients see has not changed;
-      // plain SQL because the ORM's update would bump it.
-      const active = dialectOf(em) === 'sqlite' ? Number(columns.active) : columns.active;
-      const updated = await runSqlWrite(
-        em,
-        `UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, identity_email_ci = ?
-          WHERE id = ? AND tenant_id = ? AND version = ?`,
-        [columns.userName, columns.userNameCi, columns.externalId, columns.displayName, active, columns.identityEmailCi, user.id, user.tenantId, user.version],
-      );
-      if (!updated) return false;
-      await em.nativeDelete(UserEmailEntity, { userId: user.id });
-      if (emails.length) await em.insertMany(UserEmailEntity, emails.map((email) => ({ userId: user.id, tenantId: user.tenantId, ...email })));
+      if (!(await this.users.rewriteDerivedColumns(em, user, columns, user.version))) return false;
+      await this.users.replaceEmails(em, user, { ...columns, emails }, false);
       return true;
     });
   }

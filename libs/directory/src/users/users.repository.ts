@@ -70,14 +70,20 @@ export class UsersRepository {
   async update(em: EntityManager, user: UserEntity): Promise<void> {
     const updated = await runSqlWrite(
       em,
-      `UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, identity_email_ci = ?, document = ?,
-              updated_at = ?, version = version + 1
-        WHERE tenant_id = ? AND id = ? AND version = ?`,
-      [user.userName, user.userNameCi, user.externalId ?? null, user.displayName ?? null, sqlBool(em, user.active), user.identityEmailCi ?? null, sqlJson(user.document),
-        sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
+      `UPDATE users SET ${DERIVED_ASSIGNMENTS}, document = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
+      [...derivedValues(em, user), sqlJson(user.document), sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
     );
     if (!updated) throw OptimisticLockError.lockFailed(user);
     user.version += 1;
+  }
+
+  /**
+   * Rewrites only the columns derived from the document (the nightly repair), if the user is still at
+   * `version`; the version itself stays, since the resource clients see has not changed.
+   */
+  async rewriteDerivedColumns(em: EntityManager, user: UserEntity, columns: Omit<DerivedUserColumns, 'emails'>, version: number): Promise<boolean> {
+    const derived = Object.assign(Object.create(UserEntity.prototype) as UserEntity, columns);
+    return (await runSqlWrite(em, `UPDATE users SET ${DERIVED_ASSIGNMENTS} WHERE tenant_id = ? AND id = ? AND version = ?`, [...derivedValues(em, derived), user.tenantId, user.id, version])) > 0;
   }
 
   /** Rewrites the email index rows of a user, in the caller's transaction. */
@@ -95,6 +101,13 @@ export class UsersRepository {
     await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);
     if (await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id])) await adjustResourceCount(em, user.tenantId, 'User', -1);
   }
+}
+
+// The columns derived from the document (user.columns.ts), in one order for every statement that writes them.
+const DERIVED_ASSIGNMENTS = 'user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, identity_email_ci = ?';
+
+function derivedValues(em: EntityManager, user: UserEntity): unknown[] {
+  return [user.userName, user.userNameCi, user.externalId ?? null, user.displayName ?? null, sqlBool(em, user.active), user.identityEmailCi ?? null];
 }
 
 function toUser(row: Record<string, unknown>): UserEntity {
