@@ -1,6 +1,7 @@
 import { DriverException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
+import { nativeSqlite } from '@roster/platform';
 
 /** Raw SQL inside the caller's transaction (when it has one), so reads see its own writes. */
 export async function runSql<T = Record<string, unknown>>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -24,7 +25,15 @@ async function execute(em: EntityManager, sql: string, params: unknown[], method
       return method === 'all' ? { rows: result as unknown[] } : { rows: [], numAffectedRows: (result as { affectedRows?: number }).affectedRows };
     }
     // Outside a transaction, reads may use the read connection (SQLite: a WAL reader beside the writer).
-    const readOnly = !em.getTransactionContext() && /^\s*select\b/i.test(sql);
+    const inTransaction = !!em.getTransactionContext();
+    const readOnly = !inTransaction && /^\s*select\b/i.test(sql);
+    // SQLite: a transaction's statements, and reads on the read connection, run on the native handle
+    // directly (synchronous, already serialised); autocommit writes queue through Kysely like the ORM's.
+    const native = inTransaction || readOnly ? nativeSqlite(em.getDriver().getConnection(readOnly ? 'read' : 'write')) : undefined;
+    if (native) {
+      const statement = native.prepare(sql);
+      return statement.reader ? { rows: statement.all(params) } : { rows: [], numAffectedRows: statement.run(params).changes };
+    }
     const kysely = (em as SqlEntityManager).getKysely(readOnly ? { type: 'read' } : {});
     const text = isPostgres(em) ? numberPlaceholders(sql) : sql;
     return await kysely.executeQuery(CompiledQuery.raw(text, params));

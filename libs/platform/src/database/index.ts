@@ -4,3 +4,4 @@ export * from './migration-runner';
 export * from './database.module';
 export * from './unique-violation';
 export * from './lock-file';
+export * from './sqlite-immediate';

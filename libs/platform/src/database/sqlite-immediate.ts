@@ -42,6 +42,26 @@ interface PreparingDatabase {
   exec(sql: string): unknown;
 }
 
+/** A prepared better-sqlite3 statement, as far as Roster uses one. */
+export interface NativeStatement {
+  readonly reader: boolean;
+  all(params: unknown[]): unknown[];
+  run(params: unknown[]): { changes: number };
+}
+
+export interface NativeSqlite {
+  prepare(sql: string): NativeStatement;
+}
+
+/**
+ * The better-sqlite3 handle behind a connection of this driver, for statements that may skip Kysely's
+ * per-statement machinery: those of a transaction (which owns the write connection until it ends) and
+ * reads on the read connection (which never holds a transaction). Undefined for any other connection.
+ */
+export function nativeSqlite(connection: unknown): NativeSqlite | undefined {
+  return connection instanceof ImmediateTransactionConnection ? (connection as unknown as { database: NativeSqlite }).database : undefined;
+}
+
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
