@@ -63,17 +63,20 @@ export function nativeSqlite(connection: unknown): NativeSqlite | undefined {
 }
 
 const STATEMENT_CACHE_SIZE = 256;
+// Sent on every write, with no parameters: worth keeping too.
+const TRANSACTION_CONTROL = /^(begin( immediate)?|commit|rollback)$/i;
 
 /**
  * Kysely prepares every statement anew, and compiling SQL is a large share of SQLite's cost. Statements
  * with bound parameters ("?") repeat their text, so they are kept (least recently used out first) and
- * reused; statements with inlined values never repeat and are not kept.
+ * reused, and so are BEGIN, COMMIT and ROLLBACK; statements with inlined values never repeat and are
+ * not kept.
  */
 function cachePreparedStatements(database: PreparingDatabase): void {
   const prepare = database.prepare.bind(database);
   const cache = new Map<string, unknown>();
   database.prepare = (sql: string) => {
-    if (!sql.includes('?')) return prepare(sql);
+    if (!sql.includes('?') && !TRANSACTION_CONTROL.test(sql)) return prepare(sql);
     let statement = cache.get(sql);
     if (statement) {
       cache.delete(sql);
