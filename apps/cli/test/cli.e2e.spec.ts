@@ -62,6 +62,34 @@ describe('roster CLI', () => {
     }
   });
 
+  it('refuses token options that are not whole numbers in range, and changes nothing then', async () => {
+    output = [];
+    await tokensCommand(['list', 'acme-learning']);
+    const before = output.join('\n');
+    await expect(tokensCommand(['issue', 'acme-learning', '--expires-in-days', '-5'])).rejects.toThrow(/expiresInDays must be a whole number of days from 1/);
+    await expect(tokensCommand(['issue', 'acme-learning', '--expires-in-days', 'abc'])).rejects.toThrow(/expiresInDays/);
+    await expect(tokensCommand(['issue', 'acme-learning', '--overlap-seconds', 'abc'])).rejects.toThrow(/revokeOthersAfterSeconds must be a whole number/);
+    await expect(tokensCommand(['issue', 'acme-learning', '--overlap-seconds', '-1'])).rejects.toThrow(/revokeOthersAfterSeconds/);
+    output = [];
+    await tokensCommand(['list', 'acme-learning']);
+    expect(output.join('\n')).toBe(before); // no token issued, none revoked
+  });
+
+  it('lists an expired token as expired', async () => {
+    output = [];
+    await tokensCommand(['issue', 'acme-learning', '--expires-in-days', '1', '--overlap-seconds', '60']);
+    const { MikroORM } = await import('@mikro-orm/core');
+    const app = await createApp({ ...loadConfig(process.env), database: { dialect: 'sqlite', path: join(dir, 'roster.db') } }, pino({ level: 'silent' }));
+    try {
+      await app.get(MikroORM).em.fork().getConnection().execute('update scim_tokens set expires_at = ? where expires_at is not null', [Date.now() - 1000]);
+    } finally {
+      await app.close();
+    }
+    output = [];
+    await tokensCommand(['list', 'acme-learning']);
+    expect(output.some((line) => / expired \d{4}-/.test(line))).toBe(true);
+  });
+
   it('explains its usage on bad input', async () => {
     await expect(tenantsCommand(['create'])).rejects.toThrow(/usage/);
     await expect(tokensCommand(['issue', 'no-such-tenant'])).rejects.toThrow(/no tenant/);

@@ -48,7 +48,8 @@ export async function tokensCommand(args: string[]): Promise<void> {
       const overlap = flag(rest, 'overlap-seconds');
       const issued = await tokens.issue(
         tenant.id,
-        { description: flag(rest, 'description'), expiresInDays: days ? Number(days) : undefined, revokeOthersAfterSeconds: overlap ? Number(overlap) : undefined },
+        // Numbers as typed ("abc" stays NaN): the service refuses what is not a whole number in range.
+        { description: flag(rest, 'description'), expiresInDays: days !== undefined ? Number(days) : undefined, revokeOthersAfterSeconds: overlap !== undefined ? Number(overlap) : undefined },
         CLI,
       );
       console.log(`SCIM base URL: ${scimBaseUrl(origin(), tenant.slug)}`);
@@ -56,7 +57,9 @@ export async function tokensCommand(args: string[]): Promise<void> {
       console.log(overlap ? `Earlier tokens stop working in ${overlap} s.` : 'Earlier tokens of this tenant no longer work.');
     } else if (action === 'list') {
       for (const t of await tokens.list(tenant.id)) {
-        console.log(`${t.id}  ${t.prefix}…  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}  ${t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active'}`);
+        const now = new Date();
+        const state = t.revokedAt && t.revokedAt <= now ? `revoked ${t.revokedAt.toISOString()}` : t.expiresAt && t.expiresAt <= now ? `expired ${t.expiresAt.toISOString()}` : 'active';
+        console.log(`${t.id}  ${t.prefix}…  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}  ${state}`);
       }
     } else if (action === 'revoke') {
       const id = rest[0];

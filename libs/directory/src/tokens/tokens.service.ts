@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import { ScimError } from '@roster/scim-core';
+import { assertText, ScimError } from '@roster/scim-core';
 import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
 import { TenantsService } from '../tenants/tenants.service';
@@ -29,6 +29,7 @@ export type AuthenticationResult =
   | { ok: false; status: 401 | 403; reason: string; tenantId?: string };
 
 const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
+const MAX_EXPIRY_DAYS = 3650;
 /** How long a successful authentication is trusted without asking the database again. */
 export const AUTH_CACHE_MS = 1000;
 const AUTH_CACHE_MAX_ENTRIES = 10_000;
@@ -48,8 +49,16 @@ export class TokensService {
   /** Issues a token and revokes the tenant's earlier ones (now, or after the overlap). */
   async issue(tenantId: string, input: IssueTokenInput, context: AuditContext, now = new Date()): Promise<TokenView & { token: string }> {
     const tenant = await this.tenants.require(tenantId);
+    // The admin API checks its body against the contract; the CLI comes straight here, so the rules live here.
     const overlap = input.revokeOthersAfterSeconds ?? 0;
-    if (overlap < 0 || overlap > MAX_OVERLAP_SECONDS) throw ScimError.invalidValue(`revokeOthersAfterSeconds must be between 0 and ${MAX_OVERLAP_SECONDS}`);
+    if (!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_OVERLAP_SECONDS) {
+      throw ScimError.invalidValue(`revokeOthersAfterSeconds must be a whole number of seconds from 0 to ${MAX_OVERLAP_SECONDS}`);
+    }
+    const days = input.expiresInDays;
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRY_DAYS)) {
+      throw ScimError.invalidValue(`expiresInDays must be a whole number of days from 1 to ${MAX_EXPIRY_DAYS}`);
+    }
+    if (input.description !== undefined) assertText(input.description, 'description', 200);
     const secret = generateToken();
     const revokeAt = new Date(now.getTime() + overlap * 1000);
     return this.em.transactional(async (em) => {
@@ -69,7 +78,7 @@ export class TokensService {
         prefix: secret.prefix,
         description: input.description?.trim() || null,
         createdAt: now,
-        expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+        expiresAt: days !== undefined ? new Date(now.getTime() + days * 86_400_000) : null,
       });
       await this.audit.record(em, tenant.id, context, {
         action: 'token.issued',
