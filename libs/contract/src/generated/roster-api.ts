@@ -174,6 +174,33 @@ export interface paths {
         patch: operations["patchGroup"];
         trace?: never;
     };
+    "/scim/v2/{tenant}/Me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Not supported — 501 (RFC 7644 §3.11)
+         * @description A Roster token belongs to an identity provider, not to a user, so there is no authenticated subject to return.
+         */
+        get: operations["getMe"];
+        /** Not supported — 501 (RFC 7644 §3.11) */
+        put: operations["replaceMe"];
+        /** Not supported — 501 (RFC 7644 §3.11) */
+        post: operations["createMe"];
+        /** Not supported — 501 (RFC 7644 §3.11) */
+        delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        /** Not supported — 501 (RFC 7644 §3.11) */
+        patch: operations["patchMe"];
+        trace?: never;
+    };
     "/scim/v2/{tenant}/ResourceTypes": {
         parameters: {
             query?: never;
@@ -1212,6 +1239,86 @@ export interface operations {
             404: components["responses"]["ScimError"];
             409: components["responses"]["ScimError"];
             412: components["responses"]["ScimError"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["ScimError"];
+            501: components["responses"]["ScimError"];
+        };
+    };
+    replaceMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["ScimError"];
+            501: components["responses"]["ScimError"];
+        };
+    };
+    createMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["ScimError"];
+            501: components["responses"]["ScimError"];
+        };
+    };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["ScimError"];
+            501: components["responses"]["ScimError"];
+        };
+    };
+    patchMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["ScimError"];
+            501: components["responses"]["ScimError"];
         };
     };
     listResourceTypes: {
