@@ -16,6 +16,48 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
+  describe('manager references as IdPs send them (RFC 7643 §4.3)', () => {
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const refOf = (id: string) => `${t.config.publicUrl}${tenant.base}/Users/${id}`;
+    const create = async (userName: string, manager?: unknown) =>
+      (await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName, ...(manager !== undefined ? { [ENT]: { manager } } : {}) }).expect(201)).body;
+    const patch = (id: string, ...Operations: unknown[]) => t.http.patch(`${tenant.base}/Users/${id}`).set(auth()).send({ Operations });
+
+    it("Okta's managerId and OneLogin's external id are stored as sent, without $ref", async () => {
+      const okta = await create('okta.report@example.com', { value: '00u1a2b3c4D5e6F7g8h9', displayName: 'Okta Boss' });
+      expect(okta[ENT].manager).toEqual({ value: '00u1a2b3c4D5e6F7g8h9' });
+      const onelogin = await create('onelogin.report@example.com', '4711');
+      expect(onelogin[ENT].manager).toEqual({ value: '4711' });
+      expect((await t.http.get(`${tenant.base}/Users/${onelogin.id}`).set(auth()).expect(200)).body[ENT].manager).toEqual({ value: '4711' });
+    });
+
+    it('a manager provisioned after its report resolves from then on', async () => {
+      const report = await create('early.report@example.com');
+      const boss = await create('late.boss@example.com');
+      await patch(report.id, { op: 'Add', path: 'manager', value: boss.id }).expect(200);
+      const read = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent(`id eq "${report.id}"`)}`).set(auth()).expect(200);
+      expect(read.body.Resources[0][ENT].manager).toEqual({ value: boss.id, $ref: refOf(boss.id) });
+    });
+
+    it.each([
+      ['add with a stale $ref', (m2: string, m1: string) => ({ op: 'add', path: `${ENT}:manager`, value: { value: m2, $ref: `https://elsewhere/Users/${m1}` } })],
+      ['replace, path-less', (m2: string) => ({ op: 'replace', value: { [`${ENT}:manager`]: { value: m2 } } })],
+      ['Entra plain id', (m2: string) => ({ op: 'Replace', path: `${ENT}:manager`, value: m2 })],
+      ['Entra array under path manager', (m2: string, m1: string) => ({ op: 'Add', path: 'manager', value: [{ $ref: `http://x/Users/${m1}`, value: m2 }] })],
+    ])('%s: $ref always names the user in value', async (_name, op) => {
+      const [m1, m2] = [await create(`m1.${_name.length}.${Math.random().toString(36).slice(2, 7)}@example.com`), await create(`m2.${Math.random().toString(36).slice(2, 7)}@example.com`)];
+      const report = await create(`r.${Math.random().toString(36).slice(2, 7)}@example.com`, { value: m1.id });
+      expect(report[ENT].manager).toEqual({ value: m1.id, $ref: refOf(m1.id) });
+      const res = await patch(report.id, op(m2.id, m1.id)).expect(200);
+      expect(res.body[ENT].manager).toEqual({ value: m2.id, $ref: refOf(m2.id) });
+    });
+
+    it('a $ref sent without a resolvable value is not kept', async () => {
+      const user = await create('ref.only@example.com', { value: 'ext-1', $ref: 'https://idp.example/Users/ext-1' });
+      expect(user[ENT].manager).toEqual({ value: 'ext-1' });
+    });
+  });
+
   it('/Me answers 501 with a SCIM error for every method, and 401 without a token (RFC 7644 §3.11)', async () => {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       expectScimError(await t.http[method](`${tenant.base}/Me`).set(auth()).send(method === 'get' || method === 'delete' ? undefined : {}), 501);

@@ -130,17 +130,18 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
     const other = await create('other.boss');
     const report = await create('report');
     const set = await patch(report.id, { op: 'Add', path: `${ENT}:manager`, value: boss.id }).expect(200);
-    expect(set.body[ENT].manager).toEqual({ value: boss.id });
+    expect(set.body[ENT].manager).toEqual({ value: boss.id, $ref: `${t.config.publicUrl}${tenant.base}/Users/${boss.id}` });
     const check = await t.http.get(url(`/Users?filter=id+eq+%22${report.id}%22+and+manager+eq+%22${boss.id}%22&attributes=id`)).set(entra()).expect(200);
     expect(check.body.totalResults).toBe(1);
     expect(Object.keys(check.body.Resources[0]).sort()).toEqual(['id', 'schemas']);
     const changed = await patch(report.id, { op: 'Add', path: 'manager', value: [{ $ref: `http://x/scim/Users/${other.id}`, value: other.id }] }).expect(200);
-    expect(changed.body[ENT].manager.value).toBe(other.id);
+    // $ref is always the URI of the user named by value, computed by Roster, whatever the IdP sent.
+    expect(changed.body[ENT].manager).toEqual({ value: other.id, $ref: `${t.config.publicUrl}${tenant.base}/Users/${other.id}` });
     const cleared = await patch(report.id, { op: 'Replace', path: 'manager', value: '' }).expect(200);
     expect(cleared.body[ENT]).toBeUndefined();
     // Entra may send a manager before that manager is provisioned: stored as sent, never a reason to refuse.
     const early = await patch(report.id, { op: 'Add', path: `${ENT}:manager`, value: '00000000-0000-4000-8000-000000000000' }).expect(200);
-    expect(early.body[ENT].manager).toEqual({ value: '00000000-0000-4000-8000-000000000000' });
+    expect(early.body[ENT].manager).toEqual({ value: '00000000-0000-4000-8000-000000000000' }); // no such user: no $ref
   });
 
   it('F-EN-9: role PATCHes never cause a 500', async () => {

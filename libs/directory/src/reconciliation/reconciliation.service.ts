@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import { deepEqual, isObject, ScimError, toResourceDocument, Urn, UserResourceType } from '@roster/scim-core';
+import { deepEqual, ScimError, toResourceDocument, UserResourceType } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
 import { resourceCount } from '../shared/resource-counts';
 import { runSql, runSqlWrite } from '../shared/sql';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
 import { UserEntity } from '../users/user.entity';
+import { managerOf } from '../users/user.mapper';
 import { UsersRepository } from '../users/users.repository';
 import type { Drift, TenantReport } from './drift';
 
@@ -134,10 +135,4 @@ export class ReconciliationService {
     for (const row of rows) result.set(row.user_id, [...(result.get(row.user_id) ?? []), row.value_ci]);
     return result;
   }
-}
-
-function managerOf(user: UserEntity): string | undefined {
-  const enterprise = user.document[Urn.EnterpriseUser];
-  const value = isObject(enterprise) && isObject(enterprise.manager) ? enterprise.manager.value : undefined;
-  return typeof value === 'string' ? value : undefined;
 }

@@ -1,4 +1,4 @@
-import { UserResourceType, type JsonObject } from '@roster/scim-core';
+import { isObject, Urn, UserResourceType, type JsonObject } from '@roster/scim-core';
 import { toScimResource } from '../shared/scim-resource.mapper';
 import type { UserEntity } from './user.entity';
 
@@ -7,10 +7,27 @@ export interface GroupRef {
   display: string;
 }
 
-/** A user as SCIM JSON; `groups` (readOnly) comes from memberships, `active` from its column. */
-export function toScimUser(user: UserEntity, baseUrl: string, groups: GroupRef[] = []): JsonObject {
-  return toScimResource(UserResourceType, user, baseUrl, {
+/**
+ * A user as SCIM JSON; `groups` (readOnly) comes from memberships, `active` from its column. The
+ * manager's `$ref` is computed (RFC 7643 §4.3): present when `value` names a user of the tenant,
+ * `managers` being the ids among them that do.
+ */
+export function toScimUser(user: UserEntity, baseUrl: string, groups: GroupRef[] = [], managers: ReadonlySet<string> = new Set()): JsonObject {
+  const resource = toScimResource(UserResourceType, user, baseUrl, {
     active: user.active,
     ...(groups.length ? { groups: groups.map((g) => ({ value: g.value, $ref: `${baseUrl}/Groups/${g.value}`, display: g.display, type: 'direct' })) } : {}),
   });
+  const managerId = managerOf(user);
+  if (managerId && managers.has(managerId.toLowerCase())) {
+    const enterprise = resource[Urn.EnterpriseUser] as JsonObject;
+    resource[Urn.EnterpriseUser] = { ...enterprise, manager: { ...(enterprise.manager as JsonObject), $ref: `${baseUrl}/Users/${managerId.toLowerCase()}` } };
+  }
+  return resource;
+}
+
+/** The manager id a user's document names, if any. */
+export function managerOf(user: UserEntity): string | undefined {
+  const enterprise = user.document[Urn.EnterpriseUser];
+  const value = isObject(enterprise) && isObject(enterprise.manager) ? enterprise.manager.value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }

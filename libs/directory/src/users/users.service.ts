@@ -20,7 +20,7 @@ import { diffDocuments } from '../audit/diff';
 import { retryOnConcurrentChange } from '../shared/retry';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
-import { toScimUser, type GroupRef } from './user.mapper';
+import { managerOf, toScimUser, type GroupRef } from './user.mapper';
 import { UserGroupsQuery } from './user-groups.query';
 import { UsersRepository } from './users.repository';
 
@@ -43,11 +43,12 @@ export class UsersService {
     const query = parseListQuery(UserResourceType, rawQuery, this.config.scim);
     const { total, users } = await this.users.list(this.em, caller.tenantId, query);
     const groups = await this.userGroups.groupsOf(this.em, caller.tenantId, users.map((u) => u.id));
+    const managers = await this.resolvableManagers(this.em, caller.tenantId, users);
     return {
       total,
       startIndex: query.startIndex,
       projection: query.projection,
-      resources: users.map((u) => toScimUser(u, caller.baseUrl, groups.get(u.id))),
+      resources: users.map((u) => toScimUser(u, caller.baseUrl, groups.get(u.id), managers)),
     };
   }
 
@@ -153,7 +154,14 @@ export class UsersService {
 
   private async result(em: EntityManager, caller: ScimCaller, user: UserEntity, knownGroups?: GroupRef[]): Promise<UserResult> {
     const groups = knownGroups ?? (await this.userGroups.groupsOf(em, caller.tenantId, [user.id])).get(user.id);
-    return { resource: toScimUser(user, caller.baseUrl, groups), version: user.version };
+    const managers = await this.resolvableManagers(em, caller.tenantId, [user]);
+    return { resource: toScimUser(user, caller.baseUrl, groups, managers), version: user.version };
+  }
+
+  /** Which of these users' managers are users of the tenant (only those get a `$ref`); no query when none has one. */
+  private async resolvableManagers(em: EntityManager, tenantId: string, users: UserEntity[]): Promise<Set<string>> {
+    const ids = users.map(managerOf).filter((id): id is string => id !== undefined);
+    return ids.length ? this.users.existingIds(em, tenantId, ids) : new Set();
   }
 
   private async require(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity> {

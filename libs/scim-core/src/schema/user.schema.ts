@@ -61,8 +61,11 @@ export const enterpriseUserSchema: SchemaDefinition = {
     attr.string('division'),
     attr.string('department'),
     attr.complex('manager', [
-      attr.string('value', { caseExact: true, description: 'The id of the manager, a User of the same tenant.' }),
-      attr.reference('$ref', ['User']),
+      attr.string('value', {
+        caseExact: true,
+        description: "The manager's id. Stored as sent, whether or not it names a user of this tenant yet (IdPs may send their own ids, or a manager before the manager is provisioned).",
+      }),
+      attr.reference('$ref', ['User'], { mutability: 'readOnly', description: 'The URI of the manager, computed by Roster when value names a user of this tenant.' }),
       attr.string('displayName', { mutability: 'readOnly' }),
     ]),
   ],
