@@ -65,11 +65,24 @@ export function parseListQuery(type: ResourceType, raw: RawQuery, limits: ListQu
   };
 }
 
+/**
+ * `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5): attribute names, optionally schema-qualified,
+ * with at most one sub-attribute. Anything else (a value filter such as `emails[type eq "work"]`, stray
+ * characters) is 400 invalidValue rather than a silently empty selection. Well-formed names that the
+ * schema does not define select nothing, so a client asking for an attribute Roster lacks still works.
+ */
+const ATTRIBUTE_NAME = /^(urn:[A-Za-z0-9][\w.:-]*:)?\$?[A-Za-z][\w$-]*(\.\$?[A-Za-z][\w$-]*)?$/;
+
 export function parseProjection(raw: RawQuery): Projection {
   const pick = (name: string) => {
     const key = Object.keys(raw).find((k) => k.toLowerCase() === name.toLowerCase());
     const value = key === undefined ? undefined : raw[key];
-    return parseAttributeList(Array.isArray(value) ? value.join(',') : value);
+    const paths = parseAttributeList(Array.isArray(value) ? value.join(',') : value);
+    const invalid = paths?.find((path) => path.length > 300 || !ATTRIBUTE_NAME.test(path));
+    if (invalid !== undefined) {
+      throw ScimError.invalidValue(`${name}: "${invalid.slice(0, 100)}" is not an attribute name (a path, not a filter: e.g. emails.value)`);
+    }
+    return paths;
   };
   return { attributes: pick('attributes'), excludedAttributes: pick('excludedAttributes') };
 }
