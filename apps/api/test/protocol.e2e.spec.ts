@@ -78,6 +78,25 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
     expectScimError(await t.http.get(`${tenant.base}/Users/${ok.body.Resources[0].id}?excludedAttributes=${encodeURIComponent('emails[type eq "work"]')}`).set(auth()), 400, 'invalidValue');
   });
 
+  it('POST /.search lists matching users, then matching groups, paged across both', async () => {
+    const fresh = await createTenant(t, 'Root search');
+    const h = { Authorization: `Bearer ${fresh.token}` };
+    for (const name of ['ann', 'bob']) await t.http.post(`${fresh.base}/Users`).set(h).send({ userName: `${name}@example.com`, displayName: `Team ${name}` }).expect(201);
+    for (const name of ['ann', 'cat']) await t.http.post(`${fresh.base}/Groups`).set(h).send({ displayName: `Team ${name}` }).expect(201);
+    const all = await t.http.post(`${fresh.base}/.search`).set(h).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'displayName sw "Team"' }).expect(200);
+    expect(all.body.totalResults).toBe(4);
+    expect(all.body.Resources.map((r: { schemas: string[]; displayName: string }) => `${r.schemas[0].split(':').pop()} ${r.displayName}`)).toEqual(['User Team ann', 'User Team bob', 'Group Team ann', 'Group Team cat']);
+    const page = await t.http.post(`${fresh.base}/.search`).set(h).send({ filter: 'displayName sw "Team"', startIndex: 2, count: 2, attributes: ['displayName'] }).expect(200);
+    expect([page.body.totalResults, page.body.startIndex, page.body.itemsPerPage]).toEqual([4, 2, 2]);
+    expect(page.body.Resources.map((r: { displayName: string }) => r.displayName)).toEqual(['Team bob', 'Team ann']);
+    // userName exists only on users: groups simply do not match.
+    const usersOnly = await t.http.post(`${fresh.base}/.search`).set(h).send({ filter: 'userName eq "bob@example.com"' }).expect(200);
+    expect(usersOnly.body.totalResults).toBe(1);
+    expectScimError(await t.http.post(`${fresh.base}/.search`).set(h).send({ filter: 'nosuch eq "x"' }), 400, 'invalidFilter');
+    expectScimError(await t.http.post(`${fresh.base}/.search`).set(h).send({ sortBy: 'displayName' }), 400, 'invalidValue');
+    expectScimError(await t.http.post(`${fresh.base}/.search`).send({}), 401);
+  });
+
   it('/Me answers 501 with a SCIM error for every method, and 401 without a token (RFC 7644 §3.11)', async () => {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       expectScimError(await t.http[method](`${tenant.base}/Me`).set(auth()).send(method === 'get' || method === 'delete' ? undefined : {}), 501);

@@ -164,9 +164,37 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     for (const f of fields) expect(final[f]).toBe(`v-${f}`);
   });
 
-  it('POST /Users/.search is not offered (405, not a 500)', async () => {
-    const res = await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({});
-    expect([404, 405]).toContain(res.status);
+  it('POST /Users/.search gives what GET gives, for every filter form tested above (RFC 7644 §3.4.3)', async () => {
+    const filters = ['userName eq "alice@example.com"', 'title pr and userType eq "Employee"', 'emails[type eq "work" and value co "@example"]', 'not (active eq true)', `${ENT}:department eq "R&D"`, 'meta.created gt "2000-01-01T00:00:00Z"'];
+    for (const filter of filters) {
+      const viaGet = await t.http.get(`${a.base}/Users?filter=${encodeURIComponent(filter)}&sortBy=userName&attributes=userName,emails`).set(auth(a)).expect(200);
+      const viaPost = await t.http
+        .post(`${a.base}/Users/.search`)
+        .set(auth(a))
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter, sortBy: 'userName', attributes: ['userName', 'emails'] })
+        .expect(200);
+      expect(viaPost.body).toEqual(viaGet.body);
+      expectContract(viaPost.body, 'UserListResponse');
+    }
+    const paged = await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ startIndex: 2, count: 1, excludedAttributes: ['emails'] }).expect(200);
+    expect(paged.body).toEqual((await t.http.get(`${a.base}/Users?startIndex=2&count=1&excludedAttributes=emails`).set(auth(a)).expect(200)).body);
+    expect([paged.body.startIndex, paged.body.itemsPerPage]).toEqual([2, 1]);
+    expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ filter: 'userName eq' }), 400, 'invalidFilter');
+    expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ count: 'ten' }), 400, 'invalidValue');
+    expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ attributes: 'userName', bogus: 1 }), 400, 'invalidValue');
+    expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'] }), 400, 'invalidSyntax');
+    // Tenant scope holds for .search as for GET: B sees only its own alice.
+    const b1 = await t.http.post(`${b.base}/Users/.search`).set(auth(b)).send({ filter: 'userName sw "a" or userName sw "b"' }).expect(200);
+    expect(b1.body.totalResults).toBe(1);
+  });
+
+  it('POST /Groups/.search gives what GET gives', async () => {
+    await t.http.post(`${a.base}/Groups`).set(auth(a)).send({ displayName: 'Searchable', members: [{ value: ids['carol@example.com'] }] }).expect(201);
+    const filter = `members eq "${ids['carol@example.com']}"`;
+    const viaGet = await t.http.get(`${a.base}/Groups?filter=${encodeURIComponent(filter)}`).set(auth(a)).expect(200);
+    const viaPost = await t.http.post(`${a.base}/Groups/.search`).set(auth(a)).send({ filter }).expect(200);
+    expect(viaPost.body).toEqual(viaGet.body);
+    expect(viaPost.body.totalResults).toBe(1);
   });
 
   it('discovery endpoints describe what the server does', async () => {

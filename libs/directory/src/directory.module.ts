@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { GroupsModule } from './groups/groups.module';
+import { SearchModule } from './search/search.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
 /** The feature modules, one per concept. */
 @Module({
-  imports: [TenantsModule, TokensModule, UsersModule, GroupsModule, DiscoveryModule, AuditModule],
+  imports: [TenantsModule, TokensModule, UsersModule, GroupsModule, SearchModule, DiscoveryModule, AuditModule],
   exports: [TenantsModule, TokensModule, UsersModule, GroupsModule, AuditModule],
 })
 export class DirectoryModule {}

@@ -131,6 +131,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/scim/v2/{tenant}/.search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search users and groups together (RFC 7644 §3.4.3)
+         * @description Matching users, then matching groups, as one ListResponse paged by startIndex/count. A filter naming
+         *     an attribute one resource type lacks matches nothing of that type; one that fits neither is 400
+         *     invalidFilter. sortBy is refused here (400 invalidValue); sort within /Users/.search or /Groups/.search.
+         */
+        post: operations["searchAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/scim/v2/{tenant}/Groups": {
         parameters: {
             query?: never;
@@ -145,6 +170,29 @@ export interface paths {
         get: operations["listGroups"];
         put?: never;
         post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/Groups/.search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search groups with a SearchRequest body (RFC 7644 §3.4.3)
+         * @description The same query and the same results as `GET /Groups`, with its parameters in the body — for filters too long or too private for a URL.
+         */
+        post: operations["searchGroups"];
         delete?: never;
         options?: never;
         head?: never;
@@ -318,6 +366,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/scim/v2/{tenant}/Users/.search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search users with a SearchRequest body (RFC 7644 §3.4.3)
+         * @description The same query and the same results as `GET /Users`, with its parameters in the body — for filters too long or too private for a URL.
+         */
+        post: operations["searchUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/scim/v2/{tenant}/Users/{id}": {
         parameters: {
             query?: never;
@@ -420,12 +491,13 @@ export interface components {
             };
             organization?: string;
         };
+        /** @description schemas and id are always returned; every other attribute can be left out by attributes/excludedAttributes (RFC 7644 §3.4.2.5). */
         Group: {
             displayName?: string;
             externalId?: string;
             id: string;
             members?: components["schemas"]["GroupMember"][];
-            meta: components["schemas"]["Meta"];
+            meta?: components["schemas"]["Meta"];
             schemas: string[];
         };
         GroupListResponse: {
@@ -572,6 +644,32 @@ export interface components {
             /** @description The HTTP status code */
             status: string;
         };
+        /**
+         * @description RFC 7644 §3.4.3. Every member is optional; absent ones take the defaults of the GET parameters.
+         * @example {
+         *       "schemas": [
+         *         "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+         *       ],
+         *       "filter": "userName eq \"bjensen@example.com\"",
+         *       "attributes": [
+         *         "userName",
+         *         "emails"
+         *       ],
+         *       "startIndex": 1,
+         *       "count": 10
+         *     }
+         */
+        SearchRequest: {
+            attributes?: string[];
+            count?: number;
+            excludedAttributes?: string[];
+            filter?: string;
+            schemas?: "urn:ietf:params:scim:api:messages:2.0:SearchRequest"[];
+            sortBy?: string;
+            /** @enum {string} */
+            sortOrder?: "ascending" | "descending";
+            startIndex?: number;
+        };
         ServiceProviderConfig: {
             authenticationSchemes: {
                 description?: string;
@@ -659,7 +757,7 @@ export interface components {
                 value?: string;
             }[];
             id: string;
-            meta: components["schemas"]["Meta"];
+            meta?: components["schemas"]["Meta"];
             schemas: string[];
         };
         UserAttributes: {
@@ -1014,6 +1112,43 @@ export interface operations {
             };
         };
     };
+    searchAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+                "application/scim+json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description A ListResponse of users and groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": {
+                        itemsPerPage: number;
+                        Resources: (components["schemas"]["User"] | components["schemas"]["Group"])[];
+                        schemas: string[];
+                        startIndex: number;
+                        totalResults: number;
+                    };
+                };
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+            403: components["responses"]["ScimError"];
+        };
+    };
     listGroups: {
         parameters: {
             query?: {
@@ -1088,6 +1223,37 @@ export interface operations {
             400: components["responses"]["ScimError"];
             401: components["responses"]["ScimError"];
             409: components["responses"]["ScimError"];
+        };
+    };
+    searchGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+                "application/scim+json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description A ListResponse, empty when nothing matches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["GroupListResponse"];
+                };
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+            403: components["responses"]["ScimError"];
         };
     };
     getGroup: {
@@ -1521,6 +1687,37 @@ export interface operations {
             401: components["responses"]["ScimError"];
             409: components["responses"]["ScimError"];
             413: components["responses"]["ScimError"];
+        };
+    };
+    searchUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+                "application/scim+json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description A ListResponse, empty when nothing matches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["UserListResponse"];
+                };
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+            403: components["responses"]["ScimError"];
         };
     };
     getUser: {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import type { Response } from 'express';
 import type { GroupListResponse, ScimGroup } from '@roster/contract';
 import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
-import { GroupResourceType, parseProjection, projectResource, toListResponse } from '@roster/scim-core';
+import { GroupResourceType, parseProjection, projectResource, searchRequestToQuery, toListResponse } from '@roster/scim-core';
 import { presentResource, setLocation } from '../shared/scim-response';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { GroupsService, type GroupResult } from './groups.service';
@@ -19,6 +19,13 @@ export class GroupsController {
     const page = await this.groups.list(caller, query);
     const resources = page.resources.map((r) => projectResource(GroupResourceType, r, page.projection) as ScimGroup);
     return toListResponse(resources, { totalResults: page.total, startIndex: page.startIndex });
+  }
+
+  /** RFC 7644 §3.4.3: the same query as GET, in a SearchRequest body (filters too long or too private for a URL). */
+  @Post('.search')
+  @HttpCode(200)
+  async search(@Caller() caller: ScimCaller, @Body() body: unknown): Promise<GroupListResponse> {
+    return this.list(caller, searchRequestToQuery(body));
   }
 
   @Post()

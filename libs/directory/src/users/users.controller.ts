@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import type { Response } from 'express';
 import type { ScimUser, UserListResponse } from '@roster/contract';
 import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
-import { projectResource, toListResponse, UserResourceType } from '@roster/scim-core';
+import { projectResource, searchRequestToQuery, toListResponse, UserResourceType } from '@roster/scim-core';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { presentResource, setLocation } from '../shared/scim-response';
 import { UsersService, type UserResult } from './users.service';
@@ -19,6 +19,13 @@ export class UsersController {
     const page = await this.users.list(caller, query);
     const resources = page.resources.map((r) => projectResource(UserResourceType, r, page.projection) as ScimUser);
     return toListResponse(resources, { totalResults: page.total, startIndex: page.startIndex });
+  }
+
+  /** RFC 7644 §3.4.3: the same query as GET, in a SearchRequest body (filters too long or too private for a URL). */
+  @Post('.search')
+  @HttpCode(200)
+  async search(@Caller() caller: ScimCaller, @Body() body: unknown): Promise<UserListResponse> {
+    return this.list(caller, searchRequestToQuery(body));
   }
 
   @Post()

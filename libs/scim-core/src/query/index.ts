@@ -1,2 +1,3 @@
 export * from './projection';
 export * from './list-query';
+export * from './search-request';

@@ -1,0 +1,77 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
+import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
+import {
+  GroupResourceType,
+  parseListQuery,
+  projectResource,
+  ScimError,
+  searchRequestToQuery,
+  toListResponse,
+  UserResourceType,
+  type JsonObject,
+  type ListResponse,
+  type ResourceType,
+} from '@roster/scim-core';
+import { GroupsService } from '../groups/groups.service';
+import { UsersService } from '../users/users.service';
+
+type Lister = (caller: ScimCaller, query: Record<string, unknown>) => Promise<{ total: number; projection: object; resources: JsonObject[] }>;
+
+/**
+ * RFC 7644 §3.4.3 search at the root: Users, then Groups, as one list. A filter that names an attribute one
+ * resource type lacks matches nothing of that type; a filter that fits neither is 400 invalidFilter.
+ * Results come in a fixed order (all matching users, then all matching groups), so `sortBy` is refused
+ * here — it would have to compare attributes across types.
+ */
+@Controller('scim/v2/:tenant')
+@ScimAuthenticated()
+export class SearchController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly groups: GroupsService,
+    @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
+  ) {}
+
+  @Post('.search')
+  @HttpCode(200)
+  async search(@Caller() caller: ScimCaller, @Body() body: unknown): Promise<ListResponse<JsonObject>> {
+    const query = searchRequestToQuery(body);
+    if (Object.keys(query).some((key) => key.toLowerCase() === 'sortby')) {
+      throw ScimError.invalidValue('sortBy is not supported when searching across resource types; use /Users/.search or /Groups/.search');
+    }
+    const { startIndex, count } = parseListQuery(UserResourceType, { ...query, filter: undefined }, this.config.scim);
+    const types: [ResourceType, Lister][] = [
+      [UserResourceType, (c, q) => this.users.list(c, q)],
+      [GroupResourceType, (c, q) => this.groups.list(c, q)],
+    ];
+    // Totals first (count=0 costs no rows), to know which slice of the concatenation each type owns.
+    const totals: (number | undefined)[] = [];
+    let firstError: unknown;
+    for (const [, list] of types) {
+      try {
+        totals.push((await list(caller, { ...query, count: '0' })).total);
+      } catch (error) {
+        if (!(error instanceof ScimError && error.scimType === 'invalidFilter')) throw error;
+        firstError ??= error;
+        totals.push(undefined);
+      }
+    }
+    if (totals.every((total) => total === undefined)) throw firstError;
+    const resources: JsonObject[] = [];
+    let offset = startIndex - 1;
+    for (const [i, [type, list]] of types.entries()) {
+      const total = totals[i] ?? 0;
+      if (offset >= total) {
+        offset -= total;
+        continue;
+      }
+      const wanted = count - resources.length;
+      if (wanted <= 0) break;
+      const page = await list(caller, { ...query, startIndex: String(offset + 1), count: String(wanted) });
+      resources.push(...page.resources.map((resource) => projectResource(type, resource, page.projection)));
+      offset = 0;
+    }
+    return toListResponse(resources, { totalResults: totals.reduce<number>((sum, total) => sum + (total ?? 0), 0), startIndex });
+  }
+}
