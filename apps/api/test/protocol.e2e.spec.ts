@@ -1,3 +1,4 @@
+import { loadContract } from '@roster/platform';
 import { expectScimError } from '../../../test/support/contract-assert';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
@@ -95,6 +96,51 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
     expectScimError(await t.http.post(`${fresh.base}/.search`).set(h).send({ filter: 'nosuch eq "x"' }), 400, 'invalidFilter');
     expectScimError(await t.http.post(`${fresh.base}/.search`).set(h).send({ sortBy: 'displayName' }), 400, 'invalidValue');
     expectScimError(await t.http.post(`${fresh.base}/.search`).send({}), 401);
+  });
+
+  describe('discovery tells the truth', () => {
+    type SchemaAttribute = { name: string; type: string; required: boolean; multiValued: boolean; subAttributes?: SchemaAttribute[] };
+    const schema = async (id: string) => (await t.http.get(`${tenant.base}/Schemas/${id}`).set(auth()).expect(200)).body as { attributes: SchemaAttribute[] };
+    const contractRequired = (name: string) => {
+      const component = loadContract().document.components.schemas[name] as { required?: string[]; allOf?: { required?: string[] }[] };
+      return [...(component.required ?? []), ...(component.allOf ?? []).flatMap((part) => part.required ?? [])].sort();
+    };
+    const unique = () => Math.random().toString(36).slice(2, 10);
+    // What a schema-driven client (scim2-tester) sends: the required attributes and nothing else.
+    const minimal = (attributes: SchemaAttribute[]) =>
+      Object.fromEntries(
+        attributes.filter((a) => a.required).map((a) => {
+          if (a.type === 'complex') return [a.name, a.multiValued ? [{ value: `${unique()}@example.com` }] : { value: unique() }];
+          return [a.name, `${a.name}-${unique()}`];
+        }),
+      );
+
+    it('/Schemas, the validator and the OpenAPI document require the same attributes', async () => {
+      for (const [urn, resource, write] of [
+        ['urn:ietf:params:scim:schemas:core:2.0:User', 'Users', 'UserWrite'],
+        ['urn:ietf:params:scim:schemas:core:2.0:Group', 'Groups', 'GroupWrite'],
+      ] as const) {
+        const { attributes } = await schema(urn);
+        const required = attributes.filter((a) => a.required).map((a) => a.name).sort();
+        expect(required).toEqual(contractRequired(write));
+        // Each required attribute is enforced: without it the same minimal body is refused.
+        for (const name of required) {
+          const { [name]: _left, ...body } = minimal(attributes);
+          const res = await t.http.post(`${tenant.base}/${resource}`).set(auth()).send(body);
+          expectScimError(res, 400, 'invalidValue');
+          expect(res.body.detail).toContain(name);
+        }
+        // And a body made of the required attributes alone, built from /Schemas, is created.
+        await t.http.post(`${tenant.base}/${resource}`).set(auth()).send(minimal(attributes)).expect(201);
+      }
+    });
+
+    it('advertises emails as required, and an email-shaped userName stands in for them', async () => {
+      const emails = (await schema('urn:ietf:params:scim:schemas:core:2.0:User')).attributes.find((a) => a.name === 'emails')!;
+      expect(emails.required).toBe(true);
+      const created = await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'stand.in@example.com' }).expect(201);
+      expect(created.body.emails).toEqual([{ value: 'stand.in@example.com', type: 'work', primary: true }]);
+    });
   });
 
   it('/Me answers 501 with a SCIM error for every method, and 401 without a token (RFC 7644 §3.11)', async () => {

@@ -88,8 +88,14 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
 
   it('F-EN-4: Add on an absent work email creates it; lookups by emails.value and externalId work', async () => {
     const user = await create('no.email@example.com', { emails: undefined });
+    // A user sent without emails gets its email-shaped userName as primary work email, so the work email
+    // exists and the Add sets its value (on a user with no work email, the quirk creates one: see below).
+    expect(user.emails).toEqual([{ value: 'no.email@example.com', type: 'work', primary: true }]);
     const res = await patch(user.id, { op: 'Add', path: 'emails[type eq "work"].value', value: 'created@example.com' }).expect(200);
-    expect(res.body.emails).toEqual([{ type: 'work', value: 'created@example.com' }]);
+    expect(res.body.emails).toEqual([{ value: 'created@example.com', type: 'work', primary: true }]);
+    const home = await create('home.only@example.com', { emails: [{ value: 'home.only@example.org', type: 'home' }] });
+    const added = await patch(home.id, { op: 'Add', path: 'emails[type eq "work"].value', value: 'work.added@example.com' }).expect(200);
+    expect(added.body.emails).toEqual([{ value: 'home.only@example.org', type: 'home' }, { type: 'work', value: 'work.added@example.com' }]);
     expect((await t.http.get(url('/Users?filter=emails.value+eq+%22CREATED@example.com%22')).set(entra()).expect(200)).body.totalResults).toBe(1);
     expect((await t.http.get(url('/Users?filter=externalId+eq+%22ext-no.email@example.com%22')).set(entra()).expect(200)).body.totalResults).toBe(1);
     expect((await t.http.get(url('/Users?filter=externalId+eq+%22EXT-no.email@example.com%22')).set(entra()).expect(200)).body.totalResults).toBe(0);

@@ -54,7 +54,8 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     ['emails[type eq "work"].value eq "ALICE@example.com"', ['Alice@Example.com']],
     ['emails.value eq "alice@home.org"', ['Alice@Example.com']],
     ['emails co "home.org"', ['Alice@Example.com']],
-    ['emails pr', ['Alice@Example.com', 'bob@example.com']],
+    // every user has emails: sent, or derived from an email-shaped userName
+    ['emails pr', ['Alice@Example.com', 'bob@example.com', 'carol@example.com', 'dave_100%@example.com']],
     ['phoneNumbers[type eq "mobile"]', ['bob@example.com']],
     ['name.familyName eq "o\'malley"', ['carol@example.com']],
     ['externalId eq "EXT-Carol"', ['carol@example.com']],

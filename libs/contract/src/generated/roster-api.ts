@@ -789,8 +789,9 @@ export interface components {
         };
         /**
          * @description A User as sent by a client. Unknown attributes, readOnly echoes (id, meta, groups), null values and
-         *     unknown schema URNs are ignored; `password` is accepted and discarded. `userName` is required, and
-         *     the user needs an email or an email-shaped userName. Booleans may be sent as "True"/"False".
+         *     unknown schema URNs are ignored; `password` is accepted and discarded. `userName` and `emails` are
+         *     required, as /Schemas says; `emails` may be omitted when userName is an email address, which is then
+         *     recorded as the primary work email. Booleans may be sent as "True"/"False".
          */
         UserWrite: components["schemas"]["UserAttributes"] & {
             password?: string;

@@ -51,6 +51,7 @@ export function coerceAttributes(definitions: AttributeDefinition[], value: Json
 
 /** RFC 7643 §2.2: required attributes must be present after every write. */
 export function assertRequired(type: ResourceType, document: ResourceDocument): void {
+  type.complete?.(document);
   for (const def of type.schema.attributes) {
     if (def.required && document[def.name] === undefined) {
       throw ScimError.invalidValue(`Attribute "${def.name}" is required`);

@@ -1,5 +1,5 @@
 import type { ResourceType } from './resource-type';
-import { userSchema, enterpriseUserSchema, rosterUserSchema } from './user.schema';
+import { emailFromUserName, enterpriseUserSchema, rosterUserSchema, userSchema } from './user.schema';
 import { groupSchema } from './group.schema';
 
 export const UserResourceType: ResourceType = {
@@ -12,6 +12,7 @@ export const UserResourceType: ResourceType = {
     { schema: enterpriseUserSchema, required: false },
     { schema: rosterUserSchema, required: false },
   ],
+  complete: emailFromUserName,
 };
 
 export const GroupResourceType: ResourceType = {

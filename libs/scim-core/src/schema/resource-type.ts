@@ -9,6 +9,11 @@ export interface ResourceType {
   description: string;
   schema: SchemaDefinition;
   extensions: { schema: SchemaDefinition; required: boolean }[];
+  /**
+   * Defaults this resource type derives before required attributes are checked (on POST, PUT and after
+   * every PATCH alike), e.g. a User's email from an email-shaped userName.
+   */
+  complete?: (document: Record<string, unknown>) => void;
 }
 
 // RFC 7643 §3.1: attributes every resource carries, outside any schema's attribute list.

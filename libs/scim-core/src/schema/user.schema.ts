@@ -27,7 +27,13 @@ export const userSchema: SchemaDefinition = {
     attr.string('timezone'),
     attr.boolean('active', { description: 'false means the learner is archived (deprovisioned), not deleted.' }),
     attr.string('password', { mutability: 'writeOnly', returned: 'never', caseExact: true, description: 'Accepted and discarded: Roster is SSO-backed.' }),
-    attr.complex('emails', multiValuedSubAttributes(attr.string('value', { maxLength: 512 }), ['work', 'home', 'other']), { multiValued: true, distinctValues: true }),
+    attr.complex('emails', multiValuedSubAttributes(attr.string('value', { maxLength: 512 }), ['work', 'home', 'other']), {
+      multiValued: true,
+      distinctValues: true,
+      required: true,
+      description:
+        "Every learner is identified by an email address (the primary, else the first work, else the first), unique in the tenant. May be omitted when userName is an email address: that address is then recorded as the user's primary work email.",
+    }),
     attr.complex('phoneNumbers', multiValuedSubAttributes(attr.string('value'), ['work', 'home', 'mobile', 'fax', 'pager', 'other']), { multiValued: true }),
     attr.complex('addresses', [
       attr.string('formatted'),
@@ -85,3 +91,12 @@ export const rosterUserSchema: SchemaDefinition = {
     attr.boolean('security_champion'),
   ],
 };
+
+const EMAIL_SHAPED = /^[^\s@]+@[^\s@]+$/;
+
+/** A user sent without emails but with an email-shaped userName gets that address as its primary work email. */
+export function emailFromUserName(document: Record<string, unknown>): void {
+  if (document.emails === undefined && typeof document.userName === 'string' && EMAIL_SHAPED.test(document.userName)) {
+    document.emails = [{ value: document.userName, type: 'work', primary: true }];
+  }
+}
