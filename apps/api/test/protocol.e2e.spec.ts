@@ -143,6 +143,77 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
     });
   });
 
+  describe('Bulk (RFC 7644 §3.7)', () => {
+    const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+    const bulk = (Operations: unknown[], extra: Record<string, unknown> = {}) => t.http.post(`${tenant.base}/Bulk`).set(auth()).send({ schemas: [BULK], Operations, ...extra });
+    const statuses = (res: { body: { Operations: { status: string }[] } }) => res.body.Operations.map((o) => o.status);
+
+    it('creates a user and a group that refers to it by bulkId, in either order, and changes them by bulkId', async () => {
+      const res = await bulk([
+        { method: 'POST', path: '/Groups', bulkId: 'g1', data: { displayName: 'Bulk guides', members: [{ value: 'bulkId:u1' }] } },
+        { method: 'POST', path: '/Users', bulkId: 'u1', data: { userName: 'bulk.one@example.com' } },
+        { method: 'PATCH', path: '/Users/bulkId:u1', data: { Operations: [{ op: 'replace', value: { active: false } }] } },
+      ]).expect(200);
+      expect(res.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:BulkResponse']);
+      expect(statuses(res)).toEqual(['201', '201', '200']);
+      const [group, user] = res.body.Operations;
+      expect(user.location).toMatch(/\/Users\/[0-9a-f-]{36}$/);
+      expect(user.version).toMatch(/^W\/"\d+"$/);
+      const members = (await t.http.get(new URL(group.location).pathname).set(auth()).expect(200)).body.members;
+      expect(members.map((m: { value: string }) => m.value)).toEqual([user.location.split('/').pop()]);
+      expect((await t.http.get(new URL(user.location).pathname).set(auth()).expect(200)).body.active).toBe(false);
+      // Each operation is audited as its single request would be.
+      const audit = await t.http.get(`/admin/v1/tenants/${tenant.id}/audit-events?resourceId=${user.location.split('/').pop()}`).set({ Authorization: 'Bearer test-admin-token-0123456789' }).expect(200);
+      expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['user.created', 'user.deactivated']);
+    });
+
+    it('reports each failure in its own operation; failOnErrors stops after that many', async () => {
+      await bulk([{ method: 'POST', path: '/Users', bulkId: 'x', data: { userName: 'bulk.dup@example.com' } }]).expect(200);
+      const res = await bulk([
+        { method: 'POST', path: '/Users', bulkId: 'd1', data: { userName: 'bulk.dup@example.com' } },
+        { method: 'DELETE', path: '/Users/00000000-0000-4000-8000-000000000000' },
+        { method: 'POST', path: '/Groups', bulkId: 'd2', data: { displayName: 'Refers to a failure', members: [{ value: 'bulkId:d1' }] } },
+        { method: 'POST', path: '/Users', bulkId: 'd3', data: { userName: 'bulk.after@example.com' } },
+      ]).expect(200);
+      expect(statuses(res)).toEqual(['409', '404', '409', '201']);
+      expect(res.body.Operations[0].response).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '409', scimType: 'uniqueness' });
+      const stopped = await bulk(
+        [
+          { method: 'POST', path: '/Users', bulkId: 'f1', data: { userName: 'bulk.dup@example.com' } },
+          { method: 'POST', path: '/Users', bulkId: 'f2', data: { userName: 'bulk.never@example.com' } },
+        ],
+        { failOnErrors: 1 },
+      ).expect(200);
+      expect(statuses(stopped)).toEqual(['409']);
+      expect((await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "bulk.never@example.com"')}`).set(auth())).body.totalResults).toBe(0);
+    });
+
+    it('refuses circular and dangling bulkId references, and stays in its tenant', async () => {
+      const other = await createTenant(t, 'Bulk other');
+      const foreign = (await t.http.post(`${other.base}/Users`).set({ Authorization: `Bearer ${other.token}` }).send({ userName: 'foreign@example.com' }).expect(201)).body.id;
+      const res = await bulk([
+        { method: 'POST', path: '/Groups', bulkId: 'c1', data: { displayName: 'Cycle one', members: [{ value: 'bulkId:c2' }] } },
+        { method: 'POST', path: '/Groups', bulkId: 'c2', data: { displayName: 'Cycle two', members: [{ value: 'bulkId:c1' }] } },
+        { method: 'PATCH', path: '/Users/bulkId:nowhere', data: { Operations: [{ op: 'replace', path: 'title', value: 'x' }] } },
+        { method: 'DELETE', path: `/Users/${foreign}` },
+      ]).expect(200);
+      expect(statuses(res)).toEqual(['409', '409', '409', '404']);
+      await t.http.get(`${other.base}/Users/${foreign}`).set({ Authorization: `Bearer ${other.token}` }).expect(200);
+    });
+
+    it('advertises and enforces its limits', async () => {
+      const config = (await t.http.get(`${tenant.base}/ServiceProviderConfig`).set(auth()).expect(200)).body;
+      expect(config.bulk).toEqual({ supported: true, maxOperations: 1000, maxPayloadSize: t.config.bodyLimitBytes });
+      const tooMany = Array.from({ length: 1001 }, (_, i) => ({ method: 'DELETE', path: `/Users/id-${i}` }));
+      expectScimError(await bulk(tooMany), 413);
+      const big = Array.from({ length: 900 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { userName: `big${i}@example.com`, title: 't'.repeat(1500) } }));
+      expectScimError(await bulk(big), 413);
+      expectScimError(await t.http.post(`${tenant.base}/Bulk`).set(auth()).send({ Operations: [] }), 400, 'invalidSyntax');
+      expectScimError(await bulk([{ method: 'GET', path: '/Users' }]), 400, 'invalidValue');
+      expectScimError(await bulk([{ method: 'POST', path: '/Users', data: { userName: 'no.bulkid@example.com' } }]), 400, 'invalidValue');
+    });
+  });
+
   it('/Me answers 501 with a SCIM error for every method, and 401 without a token (RFC 7644 §3.11)', async () => {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       expectScimError(await t.http[method](`${tenant.base}/Me`).set(auth()).send(method === 'get' || method === 'delete' ? undefined : {}), 501);

@@ -201,7 +201,7 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
   it('discovery endpoints describe what the server does', async () => {
     const spc = await t.http.get(`${a.base}/ServiceProviderConfig`).set(auth(a)).expect(200);
     expectContract(spc.body, 'ServiceProviderConfig');
-    expect(spc.body).toMatchObject({ patch: { supported: true }, etag: { supported: true }, sort: { supported: true }, bulk: { supported: false }, filter: { supported: true, maxResults: t.config.scim.maxResults } });
+    expect(spc.body).toMatchObject({ patch: { supported: true }, etag: { supported: true }, sort: { supported: true }, bulk: { supported: true, maxOperations: 1000 }, filter: { supported: true, maxResults: t.config.scim.maxResults } });
     const types = await t.http.get(`${a.base}/ResourceTypes`).set(auth(a)).expect(200);
     expectContract(types.body, 'ResourceTypeListResponse');
     expect(types.body.Resources.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['User', 'Group']));

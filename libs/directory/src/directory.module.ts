@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { BulkModule } from './bulk/bulk.module';
 import { GroupsModule } from './groups/groups.module';
 import { SearchModule } from './search/search.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -9,7 +10,7 @@ import { UsersModule } from './users/users.module';
 
 /** The feature modules, one per concept. */
 @Module({
-  imports: [TenantsModule, TokensModule, UsersModule, GroupsModule, SearchModule, DiscoveryModule, AuditModule],
+  imports: [TenantsModule, TokensModule, UsersModule, GroupsModule, SearchModule, BulkModule, DiscoveryModule, AuditModule],
   exports: [TenantsModule, TokensModule, UsersModule, GroupsModule, AuditModule],
 })
 export class DirectoryModule {}

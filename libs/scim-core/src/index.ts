@@ -7,3 +7,4 @@ export * from './query';
 export * from './resource';
 export * from './patch';
 export * from './limits';
+export * from './bulk';

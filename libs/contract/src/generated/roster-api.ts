@@ -156,6 +156,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/scim/v2/{tenant}/Bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Several user and group operations in one request (RFC 7644 §3.7)
+         * @description Each operation runs exactly as its own request would (validation, audit event, its own transaction),
+         *     in order; `bulkId:{id}` in a path or in data refers to a resource created by an earlier (or later)
+         *     POST of the same request. `failOnErrors` stops after that many failed operations. At most
+         *     `bulk.maxOperations` operations and `bulk.maxPayloadSize` bytes (ServiceProviderConfig): 413 above.
+         */
+        post: operations["bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/scim/v2/{tenant}/Groups": {
         parameters: {
             query?: never;
@@ -472,6 +498,61 @@ export interface components {
                 /** @description UTC hour, e.g. 2026-11-23T14 */
                 window: string;
             }[];
+        };
+        /**
+         * @example {
+         *       "schemas": [
+         *         "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+         *       ],
+         *       "Operations": [
+         *         {
+         *           "method": "POST",
+         *           "path": "/Users",
+         *           "bulkId": "u1",
+         *           "data": {
+         *             "userName": "bjensen@example.com"
+         *           }
+         *         },
+         *         {
+         *           "method": "POST",
+         *           "path": "/Groups",
+         *           "bulkId": "g1",
+         *           "data": {
+         *             "displayName": "Tour Guides",
+         *             "members": [
+         *               {
+         *                 "value": "bulkId:u1"
+         *               }
+         *             ]
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        BulkRequest: {
+            failOnErrors?: number;
+            Operations: {
+                bulkId?: string;
+                data?: Record<string, never>;
+                /** @enum {string} */
+                method: "POST" | "PUT" | "PATCH" | "DELETE";
+                /** @description /Users, /Groups, /Users/{id}, /Groups/{id} or /Users/bulkId:{bulkId} */
+                path: string;
+                version?: string;
+            }[];
+            schemas: "urn:ietf:params:scim:api:messages:2.0:BulkRequest"[];
+        };
+        BulkResponse: {
+            Operations: {
+                bulkId?: string;
+                location?: string;
+                method: string;
+                response?: components["schemas"]["ScimError"];
+                /** @description The HTTP status of this operation */
+                status: string;
+                version?: string;
+            }[];
+            schemas: string[];
         };
         CreateTenantRequest: {
             name: string;
@@ -1148,6 +1229,37 @@ export interface operations {
             400: components["responses"]["ScimError"];
             401: components["responses"]["ScimError"];
             403: components["responses"]["ScimError"];
+        };
+    };
+    bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug or id, as in its scimBaseUrl. */
+                tenant: components["parameters"]["Tenant"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+                "application/scim+json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            /** @description A BulkResponse; each operation carries its own status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["BulkResponse"];
+                };
+            };
+            400: components["responses"]["ScimError"];
+            401: components["responses"]["ScimError"];
+            413: components["responses"]["ScimError"];
         };
     };
     listGroups: {

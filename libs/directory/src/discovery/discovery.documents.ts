@@ -1,6 +1,7 @@
 import {
   allSchemas,
   resourceTypes,
+  ScimLimits,
   Urn,
   type AttributeDefinition,
   type JsonObject,
@@ -10,12 +11,12 @@ import {
 
 // RFC 7644 §4 documents, rendered from the schema registry: adding an attribute there shows it here.
 
-export function serviceProviderConfig(baseUrl: string, limits: ListQueryLimits, documentationUri: string): JsonObject {
+export function serviceProviderConfig(baseUrl: string, limits: ListQueryLimits & { maxPayloadSize: number }, documentationUri: string): JsonObject {
   return {
     schemas: [Urn.ServiceProviderConfig],
     documentationUri,
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, maxOperations: ScimLimits.maxBulkOperations, maxPayloadSize: limits.maxPayloadSize },
     filter: { supported: true, maxResults: limits.maxResults },
     changePassword: { supported: false },
     sort: { supported: true },

@@ -28,18 +28,10 @@ export class ErrorResponder {
 
   toScimError(error: unknown, req: Request): ScimError {
     if (error instanceof ScimError) return error;
-    if (error instanceof UniqueConstraintViolationException) return ScimError.uniqueness('A resource with the same unique value already exists');
-    if (error instanceof OptimisticLockError || error instanceof DeadlockException || error instanceof ForeignKeyConstraintViolationException) {
-      return new ScimError(409, undefined, 'The resource or one it refers to was changed concurrently; retry the request');
-    }
-    if (error instanceof LockWaitTimeoutException || isSqliteBusy(error)) {
-      // SQLite's busy timeout (another process holds the write lock) or a PostgreSQL lock timeout.
-      return new ScimError(503, undefined, 'The database is busy; retry the request shortly', { 'Retry-After': '1' });
-    }
-    if (error instanceof ConstraintViolationException || isDataException(error)) {
-      // The validator should have refused this first; the database's word stays a 400, never a 500.
-      this.logger.warn({ requestId: req.requestId, path: req.path, error: (error as Error).name }, 'database refused a value the validator accepted');
-      return ScimError.invalidValue('A value was refused by the database');
+    const fromDatabase = databaseErrorToScim(error);
+    if (fromDatabase) {
+      if (fromDatabase.status === 400) this.logger.warn({ requestId: req.requestId, path: req.path, error: (error as Error).name }, 'database refused a value the validator accepted');
+      return fromDatabase;
     }
     if (error instanceof NotFoundException && isRouterNotFound(error)) {
       const allowed = this.routes.allowedMethods(req.path);
@@ -72,6 +64,26 @@ export class ErrorResponder {
   expressHandler() {
     return (error: unknown, req: Request, res: Response, _next: NextFunction) => this.send(error, req, res);
   }
+}
+
+/**
+ * What a database error means to a SCIM client, or undefined when it is not one Roster expects. Used for
+ * whole requests (above) and for each operation of a Bulk request.
+ */
+export function databaseErrorToScim(error: unknown): ScimError | undefined {
+  if (error instanceof UniqueConstraintViolationException) return ScimError.uniqueness('A resource with the same unique value already exists');
+  if (error instanceof OptimisticLockError || error instanceof DeadlockException || error instanceof ForeignKeyConstraintViolationException) {
+    return new ScimError(409, undefined, 'The resource or one it refers to was changed concurrently; retry the request');
+  }
+  if (error instanceof LockWaitTimeoutException || isSqliteBusy(error)) {
+    // SQLite's busy timeout (another process holds the write lock) or a PostgreSQL lock timeout.
+    return new ScimError(503, undefined, 'The database is busy; retry the request shortly', { 'Retry-After': '1' });
+  }
+  if (error instanceof ConstraintViolationException || isDataException(error)) {
+    // The validator should have refused this first; the database's word stays a 400, never a 500.
+    return ScimError.invalidValue('A value was refused by the database');
+  }
+  return undefined;
 }
 
 // SQLite's "database is locked" from a statement the ORM did not translate (BEGIN, COMMIT, ROLLBACK).

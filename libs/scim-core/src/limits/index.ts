@@ -16,6 +16,8 @@ export const ScimLimits = {
   maxStringLength: 8192,
   /** Attribute paths in a PATCH operation. */
   maxPathLength: 1024,
+  /** Operations in one Bulk request (RFC 7644 §3.7); each runs in its own transaction. */
+  maxBulkOperations: 1000,
   /** A filter expression. */
   maxFilterLength: 4096,
 } as const;

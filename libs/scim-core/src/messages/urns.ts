@@ -7,6 +7,8 @@ export const Urn = {
   Error: 'urn:ietf:params:scim:api:messages:2.0:Error',
   PatchOp: 'urn:ietf:params:scim:api:messages:2.0:PatchOp',
   SearchRequest: 'urn:ietf:params:scim:api:messages:2.0:SearchRequest',
+  BulkRequest: 'urn:ietf:params:scim:api:messages:2.0:BulkRequest',
+  BulkResponse: 'urn:ietf:params:scim:api:messages:2.0:BulkResponse',
   ServiceProviderConfig: 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig',
   ResourceType: 'urn:ietf:params:scim:schemas:core:2.0:ResourceType',
   Schema: 'urn:ietf:params:scim:schemas:core:2.0:Schema',

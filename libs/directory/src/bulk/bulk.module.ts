@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { GroupsModule } from '../groups/groups.module';
+import { UsersModule } from '../users/users.module';
+import { BulkController } from './bulk.controller';
+import { BulkService } from './bulk.service';
+
+/** RFC 7644 §3.7 Bulk: operations on users and groups, each run as its own request would be. */
+@Module({ imports: [UsersModule, GroupsModule], controllers: [BulkController], providers: [BulkService] })
+export class BulkModule {}

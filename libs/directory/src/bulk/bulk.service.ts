@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { databaseErrorToScim, etagOf, type ScimCaller } from '@roster/platform';
+import {
+  bulkReferences,
+  parseBulkRequest,
+  resolveBulkReferences,
+  ScimError,
+  toErrorResponse,
+  Urn,
+  type BulkOperation,
+  type JsonObject,
+} from '@roster/scim-core';
+import type { AuditContext } from '../audit/audit-context';
+import { GroupsService } from '../groups/groups.service';
+import { UsersService } from '../users/users.service';
+
+export interface BulkOperationResult {
+  method: string;
+  bulkId?: string;
+  location?: string;
+  version?: string;
+  status: string;
+  response?: JsonObject;
+}
+
+/**
+ * RFC 7644 §3.7. Each operation is exactly the single request it stands for — same validation, same
+ * audit event, its own transaction — so a Bulk request never holds a lock longer than one write. Operations
+ * run in order; one that refers to a bulkId created later in the request waits until that operation has run
+ * (a reference that never resolves, or resolves to a failed operation, is a 409 for that operation).
+ */
+@Injectable()
+export class BulkService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly groups: GroupsService,
+  ) {}
+
+  async run(caller: ScimCaller, body: unknown, context: AuditContext): Promise<{ schemas: string[]; Operations: BulkOperationResult[] }> {
+    const request = parseBulkRequest(body);
+    const results = new Map<number, BulkOperationResult>();
+    const created = new Map<string, string>();
+    const failedBulkIds = new Set<string>();
+    let pending = request.operations.map((operation, index) => ({ operation, index }));
+    let errors = 0;
+    const stop = () => request.failOnErrors !== undefined && errors >= request.failOnErrors;
+
+    while (pending.length && !stop()) {
+      const waiting: typeof pending = [];
+      for (const item of pending) {
+        if (stop()) break;
+        const references = bulkReferences(item.operation);
+        const unresolved = references.filter((id) => !created.has(id));
+        const blocked = unresolved.filter((id) => !failedBulkIds.has(id) && request.operations.some((o) => o.bulkId === id) && id !== item.operation.bulkId);
+        if (unresolved.length && blocked.length === unresolved.length) {
+          waiting.push(item); // its references come later in the request
+          continue;
+        }
+        const result = unresolved.length
+          ? failure(item.operation, new ScimError(409, undefined, `bulkId reference${unresolved.length > 1 ? 's' : ''} ${unresolved.map((id) => `"${id}"`).join(', ')} did not resolve to a created resource`))
+          : await this.execute(caller, resolveBulkReferences(item.operation, created), context);
+        if (Number(result.status) >= 400) {
+          errors++;
+          if (item.operation.bulkId) failedBulkIds.add(item.operation.bulkId);
+        } else if (item.operation.method === 'POST' && item.operation.bulkId && result.location) {
+          created.set(item.operation.bulkId, result.location.split('/').pop()!);
+        }
+        results.set(item.index, result);
+      }
+      // No progress: the rest refer to one another in a cycle (RFC 7644 §3.7.1 allows refusing those).
+      pending = waiting.length === pending.length ? [] : waiting;
+      for (const item of waiting.length && !pending.length ? waiting : []) {
+        if (stop()) break;
+        errors++;
+        results.set(item.index, failure(item.operation, new ScimError(409, undefined, 'Circular bulkId references cannot be resolved')));
+      }
+    }
+    return {
+      schemas: [Urn.BulkResponse],
+      Operations: [...results.entries()].sort(([a], [b]) => a - b).map(([, result]) => result),
+    };
+  }
+
+  private async execute(caller: ScimCaller, operation: BulkOperation, context: AuditContext): Promise<BulkOperationResult> {
+    const [, collection, id] = operation.path.split('/');
+    const isUsers = collection.toLowerCase() === 'users';
+    try {
+      let outcome: { resource: JsonObject; version: number } | undefined;
+      switch (operation.method) {
+        case 'POST':
+          outcome = isUsers ? await this.users.create(caller, operation.data, context) : await this.groups.create(caller, operation.data, {}, context);
+          return success(operation, '201', outcome);
+        case 'PUT':
+          outcome = isUsers ? await this.users.replace(caller, id, operation.data, operation.version, context) : await this.groups.replace(caller, id, operation.data, operation.version, {}, context);
+          return success(operation, '200', outcome);
+        case 'PATCH':
+          outcome = isUsers ? await this.users.patch(caller, id, operation.data, operation.version, context) : await this.groups.patch(caller, id, operation.data, operation.version, {}, context);
+          return success(operation, '200', outcome);
+        case 'DELETE':
+          if (isUsers) await this.users.delete(caller, id, operation.version, context);
+          else await this.groups.delete(caller, id, operation.version, context);
+          return { method: operation.method, ...(operation.bulkId ? { bulkId: operation.bulkId } : {}), location: `${caller.baseUrl}/${isUsers ? 'Users' : 'Groups'}/${id}`, status: '204' };
+      }
+    } catch (error) {
+      const scimError = error instanceof ScimError ? error : databaseErrorToScim(error);
+      if (!scimError) throw error;
+      return failure(operation, scimError);
+    }
+  }
+}
+
+function success(operation: BulkOperation, status: string, outcome: { resource: JsonObject; version: number } | undefined): BulkOperationResult {
+  const meta = outcome?.resource.meta as { location?: string } | undefined;
+  return {
+    method: operation.method,
+    ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
+    ...(meta?.location ? { location: meta.location } : {}),
+    ...(outcome ? { version: etagOf(outcome.version) } : {}),
+    status,
+  };
+}
+
+function failure(operation: BulkOperation, error: ScimError): BulkOperationResult {
+  return {
+    method: operation.method,
+    ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
+    status: String(error.status),
+    response: toErrorResponse(error.status, error.detail, error.scimType) as unknown as JsonObject,
+  };
+}
