@@ -204,6 +204,28 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
     console.log(`- ${label}: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`);
   }
 
+  // 5. The largest Bulk request: maxBulkOperations user creates, each its own transaction.
+  {
+    const durations: number[] = [];
+    const probes: number[] = [];
+    let probing = true;
+    const probe = (async () => {
+      while (probing) probes.push(await timed(neighbour));
+    })();
+    for (let round = 0; round < 3; round++) {
+      const Operations = Array.from({ length: ScimLimits.maxBulkOperations }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `b${i}`,
+        data: { userName: `bulk${round}-${i}@example.com`, name: { givenName: 'Bulk', familyName: String(i) } },
+      }));
+      durations.push(await timed(() => send('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations }), 200));
+    }
+    probing = false;
+    await probe;
+    console.log(`- Bulk of ${ScimLimits.maxBulkOperations} user creates: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`);
+  }
+
   const memory = process.memoryUsage();
   console.log(`- memory after the run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
 }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { databaseErrorToScim, etagOf, type ScimCaller } from '@roster/platform';
 import {
@@ -56,6 +57,9 @@ export class BulkService {
           waiting.push(item); // its references come later in the request
           continue;
         }
+        // Let other requests in between operations: on SQLite a whole operation can complete without ever
+        // waiting for I/O, so without this a large Bulk would hold the event loop from start to end.
+        await yieldToEventLoop();
         const result = unresolved.length
           ? failure(item.operation, new ScimError(409, undefined, `bulkId reference${unresolved.length > 1 ? 's' : ''} ${unresolved.map((id) => `"${id}"`).join(', ')} did not resolve to a created resource`))
           : await this.execute(caller, resolveBulkReferences(item.operation, created), context);
