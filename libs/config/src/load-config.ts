@@ -59,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
       maxResults: integer('ROSTER_SCIM_MAX_RESULTS', 1000, 1, 10000),
     },
     auditRetentionDays: integer('ROSTER_AUDIT_RETENTION_DAYS', 365, 1, 36500),
+    deletedUserRetentionDays: integer('ROSTER_DELETED_USER_RETENTION_DAYS', 30, 1, 36500),
     sqlDebug: env.ROSTER_SQL_DEBUG === '1',
   };
   if (problems.length) throw new ConfigError(problems);

@@ -17,6 +17,8 @@ export interface RosterConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   scim: { defaultCount: number; maxResults: number };
   auditRetentionDays: number;
+  /** Days a user deleted over SCIM stays restorable before the nightly job purges it. */
+  deletedUserRetentionDays: number;
   /** Log every SQL statement with its parameters (development only). */
   sqlDebug: boolean;
 }

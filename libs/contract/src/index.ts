@@ -30,3 +30,4 @@ export type GroupListResponse = Schemas['GroupListResponse'];
 export type AuditEvent = Schemas['AuditEvent'];
 export type AuditEventPage = Schemas['AuditEventPage'];
 export type AuthFailureList = Schemas['AuthFailureList'];
+export type DeletedUserPage = Schemas['DeletedUserPage'];

@@ -5,6 +5,7 @@ import { GroupEntity } from './groups/group.entity';
 import { ResourceCountEntity } from './shared/resource-count.entity';
 import { ScimTokenEntity } from './tokens/scim-token.entity';
 import { TenantEntity } from './tenants/tenant.entity';
+import { DeletedUserEntity } from './users/deleted-user.entity';
 import { UserEmailEntity } from './users/user-email.entity';
 import { UserEntity } from './users/user.entity';
 
@@ -19,4 +20,5 @@ export const entities = [
   AuditEventEntity,
   AuthFailureCounterEntity,
   ResourceCountEntity,
+  DeletedUserEntity,
 ];

@@ -76,6 +76,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/tenants/{tenantId}/deleted-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Users deleted over SCIM, restorable until purged
+         * @description A SCIM DELETE keeps the user here (the SCIM surface no longer shows it, and its userName, email and
+         *     externalId are free at once) until the nightly job purges it, ROSTER_DELETED_USER_RETENTION_DAYS
+         *     (default 30) after the deletion. Most recently deleted first.
+         */
+        get: operations["listDeletedUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenantId}/deleted-users/{userId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+                userId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a deleted user, with its id and attributes (audited)
+         * @description The user comes back as SCIM last returned it, at version 1. Group memberships are not restored. 409 when its userName or email has been taken since.
+         */
+        post: operations["restoreDeletedUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants/{tenantId}/tokens": {
         parameters: {
             query?: never;
@@ -558,6 +605,23 @@ export interface components {
             name: string;
             /** @description Used in the SCIM base URL; derived from the name when omitted. */
             slug?: string;
+        };
+        DeletedUser: {
+            /** Format: date-time */
+            deletedAt: string;
+            externalId: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The nightly job purges it after this time
+             */
+            purgeAfter: string;
+            userName: string;
+        };
+        DeletedUserPage: {
+            items: components["schemas"]["DeletedUser"][];
+            nextCursor: string | null;
         };
         EnterpriseUser: {
             costCenter?: string;
@@ -1087,6 +1151,61 @@ export interface operations {
             };
             401: components["responses"]["AdminError"];
             404: components["responses"]["AdminError"];
+        };
+    };
+    listDeletedUsers: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deleted users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUserPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    restoreDeletedUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restored user, as SCIM returns it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+            409: components["responses"]["AdminError"];
         };
     };
     listTokens: {

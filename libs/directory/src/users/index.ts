@@ -4,3 +4,4 @@ export * from './user.storage';
 export * from './users.repository';
 export * from './users.service';
 export * from './users.module';
+export * from './deleted-users.service';

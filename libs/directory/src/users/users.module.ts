@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TokensModule } from '../tokens/tokens.module';
+import { DeletedUsersController } from './deleted-users.controller';
+import { DeletedUsersService } from './deleted-users.service';
 import { MeController } from './me.controller';
 import { UserGroupsQuery } from './user-groups.query';
 import { UsersController } from './users.controller';
@@ -8,8 +10,8 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [TokensModule],
-  controllers: [UsersController, MeController],
-  providers: [UsersService, UsersRepository, UserGroupsQuery],
-  exports: [UsersService, UsersRepository],
+  controllers: [UsersController, MeController, DeletedUsersController],
+  providers: [UsersService, UsersRepository, UserGroupsQuery, DeletedUsersService],
+  exports: [UsersService, UsersRepository, DeletedUsersService],
 })
 export class UsersModule {}

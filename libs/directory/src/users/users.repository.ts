@@ -97,7 +97,14 @@ export class UsersRepository {
     );
   }
 
-  async delete(em: EntityManager, user: UserEntity): Promise<void> {
+  /** Moves the user to deleted_users (restorable until purged) and removes it and its email rows. */
+  async delete(em: EntityManager, user: UserEntity, now: Date): Promise<void> {
+    await runSqlWrite(
+      em,
+      `INSERT INTO deleted_users (id, tenant_id, user_name, external_id, document, created_at, deleted_at)
+       SELECT id, tenant_id, user_name, external_id, document, created_at, ? FROM users WHERE tenant_id = ? AND id = ?`,
+      [sqlTime(em, now), user.tenantId, user.id],
+    );
     await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);
     if (await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id])) await adjustResourceCount(em, user.tenantId, 'User', -1);
   }

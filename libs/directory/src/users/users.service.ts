@@ -116,8 +116,9 @@ export class UsersService {
       this.em.transactional(async (em) => {
         const user = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, user.version);
-        await this.userGroups.removeMemberships(em, caller.tenantId, user.id, new Date());
-        await this.users.delete(em, user);
+        const now = new Date();
+        await this.userGroups.removeMemberships(em, caller.tenantId, user.id, now);
+        await this.users.delete(em, user, now);
         await this.audit.record(em, caller.tenantId, context, {
           action: 'user.deleted',
           resource: identityOf(user),

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/core';
+import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
+import { isUniqueViolation } from '@roster/platform';
+import { ScimError, type JsonObject, type ResourceDocument } from '@roster/scim-core';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
+import { diffDocuments } from '../audit/diff';
+import { isUuid } from '../shared/ids';
+import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { deriveUserColumns } from './user.columns';
+import { UserEntity } from './user.entity';
+import { toScimUser } from './user.mapper';
+import { UsersRepository } from './users.repository';
+
+export interface DeletedUserView {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  deletedAt: Date;
+  purgeAfter: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Users deleted over SCIM: listed for administrators, restorable until the nightly job purges them. */
+@Injectable()
+export class DeletedUsersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UsersRepository,
+    private readonly audit: AuditService,
+    @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
+  ) {}
+
+  /** Most recently deleted first, keyset-paged on (deletedAt, id). */
+  async list(tenantId: string, limit: number, cursor: string | undefined): Promise<{ items: DeletedUserView[]; nextCursor: string | null }> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const em = this.em.fork();
+    const rows = await runSql(
+      em,
+      `SELECT id, user_name, external_id, deleted_at FROM deleted_users WHERE tenant_id = ?${after ? ' AND (deleted_at < ? OR (deleted_at = ? AND id < ?))' : ''}
+        ORDER BY deleted_at DESC, id DESC LIMIT ?`,
+      [tenantId, ...(after ? [sqlTime(em, after.at), sqlTime(em, after.at), after.id] : []), limit + 1],
+    );
+    const items = rows.slice(0, limit).map((row) => {
+      const deletedAt = fromSql.time(row.deleted_at);
+      return { id: String(row.id), userName: String(row.user_name), externalId: (row.external_id as string | null) ?? null, deletedAt, purgeAfter: new Date(deletedAt.getTime() + this.config.deletedUserRetentionDays * DAY_MS) };
+    });
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.deletedAt, last.id) : null };
+  }
+
+  /**
+   * Puts a deleted user back, with its id, document and creation time, as a new version 1 resource.
+   * 409 when its userName or identity email has been taken since; group memberships are not restored.
+   */
+  async restore(tenantId: string, userId: string, baseUrl: string, context: AuditContext): Promise<JsonObject> {
+    return this.em.transactional(async (em) => {
+      const rows = isUuid(userId) ? await runSql(em, 'SELECT * FROM deleted_users WHERE tenant_id = ? AND id = ?', [tenantId, userId.toLowerCase()]) : [];
+      if (!rows.length) throw ScimError.notFound(`Deleted user ${userId} not found`);
+      const document = fromSql.json<ResourceDocument>(rows[0].document);
+      const columns = deriveUserColumns(document);
+      const conflict = await this.users.conflictOf(em, tenantId, columns);
+      if (conflict) throw ScimError.uniqueness(`Cannot restore: another user of this tenant now has this ${conflict === 'userName' ? 'userName' : 'email address'}`);
+      const { emails: _emails, ...derived } = columns;
+      const user = Object.assign(new UserEntity(), { id: String(rows[0].id), tenantId, ...derived, document, createdAt: fromSql.time(rows[0].created_at), updatedAt: new Date() });
+      try {
+        await this.users.insert(em, user);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw ScimError.uniqueness('Cannot restore: another user of this tenant now has this userName or email address');
+        throw error;
+      }
+      await this.users.replaceEmails(em, user, columns, true);
+      await runSqlWrite(em, 'DELETE FROM deleted_users WHERE tenant_id = ? AND id = ?', [tenantId, user.id]);
+      await this.audit.record(em, tenantId, context, {
+        action: 'user.restored',
+        resource: { type: 'User', id: user.id, name: user.userName, externalId: user.externalId ?? null },
+        changes: diffDocuments({}, document),
+        httpStatus: 200,
+      });
+      return toScimUser(user, baseUrl);
+    });
+  }
+
+  /** Deletes for good the users deleted more than the retention period ago; the nightly job calls this. */
+  async purge(retentionDays: number, now = new Date()): Promise<number> {
+    const em = this.em.fork();
+    return runSqlWrite(em, 'DELETE FROM deleted_users WHERE deleted_at < ?', [sqlTime(em, new Date(now.getTime() - retentionDays * DAY_MS))]);
+  }
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify({ t: at.toISOString(), id })).toString('base64url');
+}
+
+function decodeCursor(raw: string): { at: Date; id: string } {
+  try {
+    const cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
+    if (typeof cursor.t !== 'string' || Number.isNaN(Date.parse(cursor.t)) || typeof cursor.id !== 'string' || !isUuid(cursor.id)) throw new Error('shape');
+    return { at: new Date(cursor.t), id: cursor.id };
+  } catch {
+    throw ScimError.invalidValue('cursor is not a value returned as nextCursor');
+  }
+}
