@@ -4,10 +4,12 @@ import { Migration20261123144232_init as M0 } from './Migration20261123144232_in
 import { Migration20261201150001_tenant_rate_limit as M1 } from './Migration20261201150001_tenant_rate_limit';
 import { Migration20261201160001_resource_counts as M2 } from './Migration20261201160001_resource_counts';
 import { Migration20261201170001_deleted_users as M3 } from './Migration20261201170001_deleted_users';
+import { Migration20261201171001_server_secrets as M4 } from './Migration20261201171001_server_secrets';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144232_init', class: M0 },
   { name: 'Migration20261201150001_tenant_rate_limit', class: M1 },
   { name: 'Migration20261201160001_resource_counts', class: M2 },
   { name: 'Migration20261201170001_deleted_users', class: M3 },
+  { name: 'Migration20261201171001_server_secrets', class: M4 },
 ];

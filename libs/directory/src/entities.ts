@@ -3,6 +3,7 @@ import { AuthFailureCounterEntity } from './audit/auth-failure-counter.entity';
 import { GroupMemberEntity } from './groups/group-member.entity';
 import { GroupEntity } from './groups/group.entity';
 import { ResourceCountEntity } from './shared/resource-count.entity';
+import { ServerSecretEntity } from './shared/server-secret.entity';
 import { ScimTokenEntity } from './tokens/scim-token.entity';
 import { TenantEntity } from './tenants/tenant.entity';
 import { DeletedUserEntity } from './users/deleted-user.entity';
@@ -21,4 +22,5 @@ export const entities = [
   AuthFailureCounterEntity,
   ResourceCountEntity,
   DeletedUserEntity,
+  ServerSecretEntity,
 ];

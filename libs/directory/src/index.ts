@@ -8,3 +8,4 @@ export * from './groups';
 export * from './discovery';
 export * from './reconciliation';
 export * from './shared/resource-counts';
+export * from './shared/list-cursors';

@@ -647,9 +647,12 @@ export interface components {
         };
         GroupListResponse: {
             itemsPerPage: number;
+            /** @description Cursor paging (RFC 9865): pass it as cursor for the next page; absent on the last page */
+            nextCursor?: string;
             Resources: components["schemas"]["Group"][];
             schemas: "urn:ietf:params:scim:api:messages:2.0:ListResponse"[];
-            startIndex: number;
+            /** @description Index paging only */
+            startIndex?: number;
             totalResults: number;
         };
         GroupMember: {
@@ -741,7 +744,7 @@ export interface components {
             itemsPerPage: number;
             Resources: components["schemas"]["ResourceType"][];
             schemas: string[];
-            startIndex: number;
+            startIndex?: number;
             totalResults: number;
         };
         /** @description Learner attributes (urn:ietf:params:scim:schemas:extension:roster:2.0:User) */
@@ -778,14 +781,14 @@ export interface components {
             itemsPerPage: number;
             Resources: components["schemas"]["Schema"][];
             schemas: string[];
-            startIndex: number;
+            startIndex?: number;
             totalResults: number;
         };
         ScimError: {
             detail?: string;
             schemas: "urn:ietf:params:scim:api:messages:2.0:Error"[];
             /** @enum {string} */
-            scimType?: "invalidFilter" | "tooMany" | "uniqueness" | "mutability" | "invalidSyntax" | "invalidPath" | "noTarget" | "invalidValue" | "invalidVers" | "sensitive";
+            scimType?: "invalidFilter" | "tooMany" | "uniqueness" | "mutability" | "invalidSyntax" | "invalidPath" | "noTarget" | "invalidValue" | "invalidVers" | "sensitive" | "invalidCursor" | "expiredCursor";
             /** @description The HTTP status code */
             status: string;
         };
@@ -807,6 +810,8 @@ export interface components {
         SearchRequest: {
             attributes?: string[];
             count?: number;
+            /** @description RFC 9865 (not on /.search) */
+            cursor?: string;
             excludedAttributes?: string[];
             filter?: string;
             schemas?: "urn:ietf:params:scim:api:messages:2.0:SearchRequest"[];
@@ -835,6 +840,17 @@ export interface components {
                 supported: boolean;
             };
             meta?: Record<string, never>;
+            /** @description RFC 9865 */
+            pagination?: {
+                cursor?: boolean;
+                /** @description Seconds a cursor stays usable */
+                cursorTimeout?: number;
+                defaultPageSize?: number;
+                /** @enum {string} */
+                defaultPaginationMethod?: "cursor" | "index";
+                index?: boolean;
+                maxPageSize?: number;
+            };
             patch: components["schemas"]["Supported"];
             schemas: string[];
             sort: components["schemas"]["Supported"];
@@ -927,9 +943,12 @@ export interface components {
         };
         UserListResponse: {
             itemsPerPage: number;
+            /** @description Cursor paging (RFC 9865): pass it as cursor for the next page; absent on the last page */
+            nextCursor?: string;
             Resources: components["schemas"]["User"][];
             schemas: "urn:ietf:params:scim:api:messages:2.0:ListResponse"[];
-            startIndex: number;
+            /** @description Index paging only */
+            startIndex?: number;
             totalResults: number;
         };
         /**
@@ -968,6 +987,8 @@ export interface components {
         Attributes: string;
         /** @description Page size; negative is 0, 0 returns only totalResults; capped at maxResults. */
         Count: number;
+        /** @description RFC 9865 cursor paging. Empty for the first page, then the nextCursor of the previous page. Not with startIndex or sortBy; errors are invalidCursor and expiredCursor. */
+        Cursor: string;
         /** @description Comma-separated attribute paths to leave out. */
         ExcludedAttributes: string;
         /** @description RFC 7644 §3.4.2.2 filter, e.g. `userName eq "bjensen@example.com"`. */
@@ -1340,7 +1361,7 @@ export interface operations {
                         itemsPerPage: number;
                         Resources: (components["schemas"]["User"] | components["schemas"]["Group"])[];
                         schemas: string[];
-                        startIndex: number;
+                        startIndex?: number;
                         totalResults: number;
                     };
                 };
@@ -1388,6 +1409,8 @@ export interface operations {
                 attributes?: components["parameters"]["Attributes"];
                 /** @description Page size; negative is 0, 0 returns only totalResults; capped at maxResults. */
                 count?: components["parameters"]["Count"];
+                /** @description RFC 9865 cursor paging. Empty for the first page, then the nextCursor of the previous page. Not with startIndex or sortBy; errors are invalidCursor and expiredCursor. */
+                cursor?: components["parameters"]["Cursor"];
                 /** @description Comma-separated attribute paths to leave out. */
                 excludedAttributes?: components["parameters"]["ExcludedAttributes"];
                 /** @description RFC 7644 §3.4.2.2 filter, e.g. `userName eq "bjensen@example.com"`. */
@@ -1850,6 +1873,8 @@ export interface operations {
                 attributes?: components["parameters"]["Attributes"];
                 /** @description Page size; negative is 0, 0 returns only totalResults; capped at maxResults. */
                 count?: components["parameters"]["Count"];
+                /** @description RFC 9865 cursor paging. Empty for the first page, then the nextCursor of the previous page. Not with startIndex or sortBy; errors are invalidCursor and expiredCursor. */
+                cursor?: components["parameters"]["Cursor"];
                 /** @description Comma-separated attribute paths to leave out. */
                 excludedAttributes?: components["parameters"]["ExcludedAttributes"];
                 /** @description RFC 7644 §3.4.2.2 filter, e.g. `userName eq "bjensen@example.com"`. */

@@ -8,6 +8,7 @@ import {
   type ListQueryLimits,
   type SchemaDefinition,
 } from '@roster/scim-core';
+import { CURSOR_TIMEOUT_SECONDS } from '../shared/list-cursors';
 
 // RFC 7644 §4 documents, rendered from the schema registry: adding an attribute there shows it here.
 
@@ -18,6 +19,15 @@ export function serviceProviderConfig(baseUrl: string, limits: ListQueryLimits &
     patch: { supported: true },
     bulk: { supported: true, maxOperations: ScimLimits.maxBulkOperations, maxPayloadSize: limits.maxPayloadSize },
     filter: { supported: true, maxResults: limits.maxResults },
+    // RFC 9865: both paging methods; index stays the default (what Okta and Entra use).
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: limits.defaultCount,
+      maxPageSize: limits.maxResults,
+      cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+    },
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: true },

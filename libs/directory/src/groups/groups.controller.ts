@@ -18,7 +18,7 @@ export class GroupsController {
   async list(@Caller() caller: ScimCaller, @Query() query: Query): Promise<GroupListResponse> {
     const page = await this.groups.list(caller, query);
     const resources = page.resources.map((r) => projectResource(GroupResourceType, r, page.projection) as ScimGroup);
-    return toListResponse(resources, { totalResults: page.total, startIndex: page.startIndex });
+    return toListResponse(resources, { totalResults: page.total, startIndex: page.startIndex, nextCursor: page.nextCursor });
   }
 
   /** RFC 7644 §3.4.3: the same query as GET, in a SearchRequest body (filters too long or too private for a URL). */

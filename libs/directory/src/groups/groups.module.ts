@@ -4,11 +4,12 @@ import { UsersModule } from '../users/users.module';
 import { GroupsController } from './groups.controller';
 import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
+import { ListCursors } from '../shared/list-cursors';
 
 @Module({
   imports: [TokensModule, UsersModule],
   controllers: [GroupsController],
-  providers: [GroupsService, GroupsRepository],
+  providers: [ListCursors, GroupsService, GroupsRepository],
   exports: [GroupsService],
 })
 export class GroupsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
+import type { PagePosition } from '../shared/page-positions';
 import { dialectOf, findResource, listResources } from '../shared/resource-query';
 import { isUuid } from '../shared/ids';
 import { placeholders, runSql } from '../shared/sql';
@@ -24,9 +25,9 @@ export class GroupsRepository {
     return findResource(em, GroupEntity, tenantId, id, forUpdate);
   }
 
-  async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; groups: GroupEntity[] }> {
-    const { total, items } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group');
-    return { total, groups: items };
+  async list(em: EntityManager, tenantId: string, query: ListQuery, cursor?: { after?: PagePosition }): Promise<{ total: number; groups: GroupEntity[]; next?: PagePosition }> {
+    const { total, items, next } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group', cursor);
+    return { total, groups: items, next };
   }
 
   /** Members of several groups, with the userName shown as `display` (Okta sends and expects it). */

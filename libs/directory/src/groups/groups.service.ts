@@ -24,6 +24,7 @@ import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
 import { adjustResourceCount } from '../shared/resource-counts';
+import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { retryOnConcurrentChange } from '../shared/retry';
 import { flushOrConflict } from '../shared/scim-resource.mapper';
 import { GroupEntity } from './group.entity';
@@ -49,16 +50,20 @@ export class GroupsService {
     private readonly groups: GroupsRepository,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly cursors: ListCursors,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
   async list(caller: ScimCaller, rawQuery: Record<string, unknown>) {
     const query = parseListQuery(GroupResourceType, rawQuery, this.config.scim);
-    const { total, groups } = await this.groups.list(this.em, caller.tenantId, query);
+    const scope = { tenantId: caller.tenantId, resource: 'Group', filter: query.filterText ?? '' };
+    const window = await cursorWindow(this.cursors, scope, query.cursor);
+    const { total, groups, next } = await this.groups.list(this.em, caller.tenantId, query, window);
     const members = wantsMembers(query.projection) ? await this.groups.membersOf(this.em, caller.tenantId, groups.map((g) => g.id)) : undefined;
     return {
       total,
-      startIndex: query.startIndex,
+      startIndex: window ? undefined : query.startIndex,
+      nextCursor: next ? await this.cursors.encode(scope, next) : undefined,
       projection: query.projection,
       resources: groups.map((g) => toScimGroup(g, caller.baseUrl, members?.get(g.id))),
     };

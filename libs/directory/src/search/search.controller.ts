@@ -37,8 +37,10 @@ export class SearchController {
   @HttpCode(200)
   async search(@Caller() caller: ScimCaller, @Body() body: unknown): Promise<ListResponse<JsonObject>> {
     const query = searchRequestToQuery(body);
-    if (Object.keys(query).some((key) => key.toLowerCase() === 'sortby')) {
-      throw ScimError.invalidValue('sortBy is not supported when searching across resource types; use /Users/.search or /Groups/.search');
+    for (const unsupported of ['sortBy', 'cursor']) {
+      if (Object.keys(query).some((key) => key.toLowerCase() === unsupported.toLowerCase())) {
+        throw ScimError.invalidValue(`${unsupported} is not supported when searching across resource types; use /Users/.search or /Groups/.search`);
+      }
     }
     const { startIndex, count } = parseListQuery(UserResourceType, { ...query, filter: undefined }, this.config.scim);
     const types: [ResourceType, Lister][] = [

@@ -1,7 +1,7 @@
 import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { isUuid } from './ids';
 import type { ScimResourceEntity } from './scim-resource.entity';
-import { pagePositions } from './page-positions';
+import { pagePositions, type PagePosition } from './page-positions';
 import { resourceCount, type CountedResource } from './resource-counts';
 import { runSql } from './sql';
 import { filterToSql, sortExpression, type Dialect, type ListQuery, type ResourceStorage } from '@roster/scim-core';
@@ -40,6 +40,7 @@ export async function queryPageRows(
   query: ListQuery,
   columns: string,
   counted?: CountedResource,
+  options: { after?: PagePosition; lookAhead?: boolean } = {},
 ): Promise<{ total: number; rows: Record<string, unknown>[] }> {
   const dialect = dialectOf(em);
   const filter = query.filter ? filterToSql(query.filter, storage, dialect) : undefined;
@@ -55,18 +56,20 @@ export async function queryPageRows(
   const order = sortBy
     ? `(${sortBy}) IS NULL, ${sortBy} ${direction}, r.created_at ${direction}, r.id ${direction}`
     : 'r.created_at ASC, r.id ASC';
-  const offset = query.startIndex - 1;
+  const offset = options.after ? 0 : query.startIndex - 1;
   // Walks in the default order resume from where the previous page ended (page-positions.ts).
   const positionKey = (startIndex: number) => (sortBy ? undefined : `${storage.table}|${where}|${JSON.stringify(params)}|${startIndex}`);
-  const resumeAt = offset > 0 ? pagePositions.get(positionKey(query.startIndex) ?? '') : undefined;
+  const resumeAt = options.after ?? (offset > 0 ? pagePositions.get(positionKey(query.startIndex) ?? '') : undefined);
   const page = async (select: string) =>
     resumeAt
-      ? runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} AND (r.created_at, r.id) > (?, ?) ORDER BY ${order} LIMIT ?`, [...params, resumeAt.createdAt, resumeAt.id, query.count])
-      : runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.count, offset]);
-  const totalFor = async (found: number) => (!resumeAt && found > 0 && found < query.count ? offset + found : offset === 0 && found === 0 ? 0 : count());
+      ? runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} AND (r.created_at, r.id) > (?, ?) ORDER BY ${order} LIMIT ?`, [...params, resumeAt.createdAt, resumeAt.id, limit])
+      : runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
+  // Cursor pages read one row more than they return, to know whether there is a next page.
+  const limit = options.after !== undefined || options.lookAhead ? query.count + 1 : query.count;
+  const totalFor = async (found: number) => (!resumeAt && found > 0 && found < query.count ? offset + found : !resumeAt && offset === 0 && found === 0 ? 0 : count());
   const remember = (rows: Record<string, unknown>[]) => {
     const last = rows[rows.length - 1];
-    const key = positionKey(query.startIndex + rows.length);
+    const key = limit === query.count ? positionKey(query.startIndex + rows.length) : undefined; // index paging only
     if (last && key) pagePositions.remember(key, { createdAt: last.created_at, id: String(last.id) });
   };
   // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves.
@@ -102,10 +105,21 @@ export async function listResources<T extends ScimResourceEntity>(
   tenantId: string,
   query: ListQuery,
   counted?: CountedResource,
-): Promise<{ total: number; items: T[] }> {
-  const page = await queryPage(em, storage, tenantId, query, counted);
-  if (!page.ids.length) return { total: page.total, items: [] };
-  const found = (await em.find(entity as never, { tenantId, id: { $in: page.ids } } as never)) as T[];
+  cursor?: { after?: PagePosition },
+): Promise<{ total: number; items: T[]; next?: PagePosition }> {
+  const read = await queryPageRows(em, storage, tenantId, query, 'r.id AS id, r.created_at AS created_at', counted, cursor ? { after: cursor.after, lookAhead: true } : {});
+  const { rows, next } = cursor ? splitCursorPage(read.rows, query.count) : { rows: read.rows, next: undefined };
+  const ids = rows.map((row) => String(row.id));
+  if (!ids.length) return { total: read.total, items: [], next };
+  const found = (await em.find(entity as never, { tenantId, id: { $in: ids } } as never)) as T[];
   const byId = new Map(found.map((item) => [item.id, item]));
-  return { total: page.total, items: page.ids.map((id) => byId.get(id)).filter((item): item is T => !!item) };
+  return { total: read.total, items: ids.map((id) => byId.get(id)).filter((item): item is T => !!item), next };
+}
+
+/** A cursor page read with one row of look-ahead: the rows to return, and where the next page starts. */
+export function splitCursorPage<T extends Record<string, unknown>>(rows: T[], count: number): { rows: T[]; next?: PagePosition } {
+  if (rows.length <= count) return { rows };
+  const page = rows.slice(0, count);
+  const last = page[page.length - 1];
+  return { rows: page, next: last ? { createdAt: last.created_at, id: String(last.id) } : undefined };
 }

@@ -7,11 +7,12 @@ import { UserGroupsQuery } from './user-groups.query';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { ListCursors } from '../shared/list-cursors';
 
 @Module({
   imports: [TokensModule],
   controllers: [UsersController, MeController, DeletedUsersController],
-  providers: [UsersService, UsersRepository, UserGroupsQuery, DeletedUsersService],
+  providers: [ListCursors, UsersService, UsersRepository, UserGroupsQuery, DeletedUsersService],
   exports: [UsersService, UsersRepository, DeletedUsersService],
 })
 export class UsersModule {}

@@ -3,7 +3,8 @@ import { OptimisticLockError, type EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
 import { adjustResourceCount } from '../shared/resource-counts';
-import { dialectOf, queryPageRows } from '../shared/resource-query';
+import type { PagePosition } from '../shared/page-positions';
+import { dialectOf, queryPageRows, splitCursorPage } from '../shared/resource-query';
 import { fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlJson, sqlTime } from '../shared/sql';
 import type { DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
@@ -28,9 +29,12 @@ export class UsersRepository {
     return rows.length ? toUser(rows[0]) : null;
   }
 
-  async list(em: EntityManager, tenantId: string, query: ListQuery): Promise<{ total: number; users: UserEntity[] }> {
-    const { total, rows } = await queryPageRows(em, userStorage, tenantId, query, COLUMNS.split(', ').map((column) => `r.${column}`).join(', '), 'User');
-    return { total, users: rows.map(toUser) };
+  /** A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one starts. */
+  async list(em: EntityManager, tenantId: string, query: ListQuery, cursor?: { after?: PagePosition }): Promise<{ total: number; users: UserEntity[]; next?: PagePosition }> {
+    const columns = COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
+    const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', cursor ? { after: cursor.after, lookAhead: true } : {});
+    const { rows, next } = cursor ? splitCursorPage(read.rows, query.count) : { rows: read.rows, next: undefined };
+    return { total: read.total, users: rows.map(toUser), next };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */

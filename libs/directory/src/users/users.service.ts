@@ -17,6 +17,7 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
+import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { retryOnConcurrentChange } from '../shared/retry';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
@@ -36,17 +37,21 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly userGroups: UserGroupsQuery,
     private readonly audit: AuditService,
+    private readonly cursors: ListCursors,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
   async list(caller: ScimCaller, rawQuery: Record<string, unknown>) {
     const query = parseListQuery(UserResourceType, rawQuery, this.config.scim);
-    const { total, users } = await this.users.list(this.em, caller.tenantId, query);
+    const scope = { tenantId: caller.tenantId, resource: 'User', filter: query.filterText ?? '' };
+    const window = await cursorWindow(this.cursors, scope, query.cursor);
+    const { total, users, next } = await this.users.list(this.em, caller.tenantId, query, window);
     const groups = await this.userGroups.groupsOf(this.em, caller.tenantId, users.map((u) => u.id));
     const managers = await this.resolvableManagers(this.em, caller.tenantId, users);
     return {
       total,
-      startIndex: query.startIndex,
+      startIndex: window ? undefined : query.startIndex,
+      nextCursor: next ? await this.cursors.encode(scope, next) : undefined,
       projection: query.projection,
       resources: users.map((u) => toScimUser(u, caller.baseUrl, groups.get(u.id), managers)),
     };

@@ -9,7 +9,10 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  // RFC 9865 (cursor paging)
+  | 'invalidCursor'
+  | 'expiredCursor';
 
 /** A protocol error: the only kind of error the SCIM core throws. */
 export class ScimError extends Error {

@@ -6,6 +6,8 @@ import { parseAttributeList, type Projection } from './projection';
 
 export interface ListQuery {
   filter?: BoundFilter;
+  /** The filter as the client wrote it (cursors are bound to it). */
+  filterText?: string;
   /** 1-based, already clamped (RFC 7644 §3.4.2.4). */
   startIndex: number;
   /** Already clamped to [0, maxResults]. */
@@ -13,6 +15,8 @@ export interface ListQuery {
   sortBy?: ResolvedAttribute;
   sortOrder: 'ascending' | 'descending';
   projection: Projection;
+  /** RFC 9865: present (possibly empty, for the first page) when the client pages by cursor. */
+  cursor?: string;
 }
 
 export interface ListQueryLimits {
@@ -55,7 +59,17 @@ export function parseListQuery(type: ResourceType, raw: RawQuery, limits: ListQu
     throw ScimError.invalidValue('sortOrder must be "ascending" or "descending"');
   }
 
+  // RFC 9865: `cursor` (empty for the first page) selects cursor paging, in the default order only.
+  const cursorKey = Object.keys(raw).find((k) => k.toLowerCase() === 'cursor');
+  const cursor = cursorKey === undefined ? undefined : get('cursor') ?? '';
+  if (cursor !== undefined) {
+    if (get('startIndex') !== undefined) throw ScimError.invalidValue('Use either cursor or startIndex, not both (RFC 9865)');
+    if (sortBy) throw ScimError.invalidValue('sortBy is not supported with cursor paging; page by startIndex to sort');
+  }
+
   return {
+    ...(cursor !== undefined ? { cursor } : {}),
+    ...(filter ? { filterText: filterText!.trim() } : {}),
     filter,
     startIndex,
     count,

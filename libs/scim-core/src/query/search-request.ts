@@ -20,6 +20,7 @@ export function searchRequestToQuery(body: unknown): Record<string, string> {
       case 'filter':
       case 'sortby':
       case 'sortorder':
+      case 'cursor':
         if (typeof value !== 'string') throw ScimError.invalidValue(`"${key}" must be a string`);
         query[key] = value;
         break;
