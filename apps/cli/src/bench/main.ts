@@ -137,6 +137,23 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
   const head = stats(walk.slice(0, 50));
   const tail = stats(walk.slice(-50));
   console.log(`- walking ${walk.length} pages of 100: first 50 pages ${fmt(head)}; last 50 pages ${fmt(tail)}; last/first ${(tail.p50 / head.p50).toFixed(2)}× at the median`);
+  // The same walk with RFC 9865 cursors.
+  const cursorWalk: number[] = [];
+  let cursor = '';
+  for (;;) {
+    let next: string | undefined;
+    cursorWalk.push(await timed(async () => {
+      const res = await get(`/Users?cursor=${encodeURIComponent(cursor)}&count=100`);
+      const body = (await res.clone().json()) as { nextCursor?: string };
+      next = body.nextCursor;
+      return res;
+    }));
+    if (!next) break;
+    cursor = next;
+  }
+  const cursorHead = stats(cursorWalk.slice(0, 50));
+  const cursorTail = stats(cursorWalk.slice(-50));
+  console.log(`- walking ${cursorWalk.length} pages of 100 by cursor: first 50 pages ${fmt(cursorHead)}; last 50 pages ${fmt(cursorTail)}; last/first ${(cursorTail.p50 / cursorHead.p50).toFixed(2)}× at the median`);
   const jumpStart = USERS - 150; // no page of 100 from 1 ends there: always counted past with OFFSET
   const jumps: number[] = [];
   for (let i = 0; i < 35; i++) jumps.push(await timed(() => pageOf(jumpStart)));
