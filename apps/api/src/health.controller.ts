@@ -12,6 +12,19 @@ export class HealthController {
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
+  /** Liveness: 200 while the process serves HTTP, whatever the database does (restart only if this fails). */
+  @Get('live')
+  live(): Health {
+    return { status: 'ok', database: this.config.database.dialect };
+  }
+
+  /** Readiness: 200 once migrated and the database answers; 503 otherwise (send no traffic meanwhile). */
+  @Get('ready')
+  ready(@Res({ passthrough: true }) res: Response): Promise<Health> {
+    return this.health(res);
+  }
+
+  /** Readiness, at the path load balancers and the operational contract already use. */
   @Get()
   async health(@Res({ passthrough: true }) res: Response): Promise<Health> {
     const database = this.config.database.dialect;

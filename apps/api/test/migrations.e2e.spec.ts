@@ -53,10 +53,14 @@ describe.each(dialects())('migrations on %s', (dialect) => {
           const starting = await http.get('/health');
           expect(starting.status).toBe(503);
           expect(starting.body).toEqual({ status: 'starting', database: dialect });
+          // Readiness says the same; liveness says the process is up (no restart needed while migrating).
+          expect((await http.get('/health/ready')).status).toBe(503);
+          expect((await http.get('/health/live').expect(200)).body).toEqual({ status: 'ok', database: dialect });
           expect((await http.get('/admin/v1/tenants').set('Authorization', `Bearer ${'x'.repeat(20)}`)).status).toBe(503);
         }
         await app.get(MigrationRunner).run();
         await http.get('/health').expect(200);
+        await http.get('/health/ready').expect(200);
         await http.post('/admin/v1/tenants').set('Authorization', `Bearer ${'x'.repeat(20)}`).send({ name: `Round ${round}` }).expect(201);
         const orm = app.get(MikroORM);
         expect(await orm.migrator.getPending()).toEqual([]);
