@@ -3,7 +3,7 @@ import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { loadConfig, type RosterConfig } from '@roster/config';
-import { MigrationRunner } from '@roster/platform';
+import { MigrationRunner, requestIdMixin } from '@roster/platform';
 import { createApp } from '../../apps/api/src/create-app';
 import { createTestDatabase, type Dialect } from './databases';
 
@@ -24,7 +24,7 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
   const database = await createTestDatabase(dialect);
   const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info', ROSTER_PUBLIC_URL: 'https://roster.test', ROSTER_TENANT_RATE_LIMIT: '1000000', ...env }), database: database.config };
   const logs: string[] = [];
-  const logger = pino({ level: 'info', redact: ['authorization', '*.authorization'] }, { write: (line: string) => void logs.push(line) });
+  const logger = pino({ level: 'info', redact: ['authorization', '*.authorization'], mixin: requestIdMixin }, { write: (line: string) => void logs.push(line) });
   const app = await createApp(config, logger);
   await app.get(MigrationRunner).run();
   await app.init();

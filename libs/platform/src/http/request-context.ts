@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { requestIdStore } from '../logging/logger';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -29,7 +30,8 @@ export function requestContext(logger: Logger) {
         'request',
       );
     });
-    next();
+    // Everything that runs on behalf of this request, however deep, logs with its id.
+    requestIdStore.run(id, next);
   };
 }
 

@@ -1,5 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+
+/** The id of the request being served, for every log line written while serving it (set by requestContext). */
+export const requestIdStore = new AsyncLocalStorage<string>();
+
+/** pino `mixin`: adds the current request's id to any line logged on its behalf, by any module. */
+export function requestIdMixin(): { requestId?: string } {
+  const requestId = requestIdStore.getStore();
+  return requestId ? { requestId } : {};
+}
 
 // Defence in depth: even if a caller logs a request or headers, these paths are censored.
 const REDACT = [
@@ -19,6 +29,7 @@ export function createLogger(level: string): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
+    mixin: requestIdMixin,
   });
 }
 
