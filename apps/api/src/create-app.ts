@@ -15,6 +15,7 @@ import {
   rejectForbiddenUrlText,
   rejectOtherScimVersions,
   requestContext,
+  RosterMetrics,
   RouteTable,
   ScimExceptionFilter,
   scimContentType,
@@ -40,6 +41,7 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   // ETag means meta.version here; Express's body-hash ETags would contradict it on lists.
   app.set('etag', false);
   app.use(requestContext(logger));
+  app.use(app.get(RosterMetrics).middleware());
   app.use(collapseSlashes);
   app.use(rejectForbiddenUrlText);
   app.use(scimContentType);

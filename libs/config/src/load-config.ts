@@ -48,6 +48,7 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
     port: integer('PORT', 3000, 0, 65535),
     database: database ?? { dialect: 'sqlite', path: resolve('data/roster.db') },
     adminToken,
+    metricsToken: env.ROSTER_METRICS_TOKEN?.trim() || undefined,
     publicUrl,
     bodyLimitBytes: integer('ROSTER_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     trustProxy: parseTrustProxy(env.ROSTER_TRUST_PROXY, problems),

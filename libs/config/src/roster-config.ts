@@ -7,6 +7,8 @@ export interface RosterConfig {
   database: DatabaseConfig;
   /** Unset means the admin API is closed (503), never open. */
   adminToken?: string;
+  /** When set, GET /metrics requires `Authorization: Bearer <it>`. */
+  metricsToken?: string;
   /** Absolute origin used in scimBaseUrl, Location and meta.location; else the request's host. */
   publicUrl?: string;
   bodyLimitBytes: number;

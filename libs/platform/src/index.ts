@@ -3,3 +3,4 @@ export * from './http';
 export * from './logging';
 export * from './openapi';
 export * from './scim';
+export * from './metrics';
