@@ -5,7 +5,7 @@ import { createTenant, startTestApp, type TestApp, type TestTenant } from '../..
 reportSkippedPostgres();
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-// Replays of Okta Push Groups (F-OK-9…15) and Entra group provisioning (F-EN-10), shared/docs/idp-wire.md.
+// Replays of Okta Push Groups (F-OK-9…15) and Entra group provisioning (F-EN-10), docs/idp-behaviour.md.
 describe.each(dialects())('groups on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;

@@ -6,7 +6,7 @@ reportSkippedPostgres();
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-// Replays of what Microsoft Entra ID sends (shared/docs/idp-wire.md §2), with and without aadOptscim062020.
+// Replays of what Microsoft Entra ID sends (docs/idp-behaviour.md), with and without aadOptscim062020.
 describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('Entra ID user flows on %s %s', (dialect, flag) => {
   let t: TestApp;
   let tenant: TestTenant;

@@ -4,7 +4,7 @@ import { createTenant, startTestApp, type TestApp, type TestTenant } from '../..
 
 reportSkippedPostgres();
 
-// Replays of what Okta sends (shared/docs/idp-wire.md §1), byte for byte where it matters.
+// Replays of what Okta sends (docs/idp-behaviour.md), byte for byte where it matters.
 describe.each(dialects())('Okta user flows on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;

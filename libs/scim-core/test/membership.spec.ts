@@ -6,7 +6,7 @@ import { ScimError } from '../src/errors';
 const split = (...ops: { op: string; path?: string; value?: unknown }[]) =>
   splitMembershipOperations(GroupResourceType, normaliseOperations(ops, { type: GroupResourceType, resourceId: 'g1' }));
 
-describe('group membership PATCH planning (RFC 7644 §3.5.2, idp-wire F-OK-11…13, F-EN-10)', () => {
+describe('group membership PATCH planning (RFC 7644 §3.5.2; F-OK-11…13, F-EN-10 in docs/idp-behaviour.md)', () => {
   it('Okta: several filtered removes and an add become one remove and one add', () => {
     expect(split(
       { op: 'remove', path: 'members[value eq "a"]' },

@@ -101,7 +101,7 @@ describe('envelope', () => {
   });
 });
 
-// idp-wire.md §5 quirks 15–26: each has its own test.
+// The IdP quirks of docs/idp-behaviour.md: each has its own test.
 describe('IdP quirks', () => {
   it('17: op in any case (Entra "Replace")', () => {
     expect(patch(base(), { op: 'Replace', path: 'title', value: 'x' }).document.title).toBe('x');

@@ -239,7 +239,7 @@ class OperationApplier {
 /**
  * Entra ID adds to value paths that match nothing and expects the element to be created:
  *   {"op":"Add","path":"emails[type eq \"work\"].value","value":"x@y"}
- * Policy (idp-wire quirk 21): when the filter is only `eq` conditions joined by `and`, add and replace
+ * Policy (docs/idp-behaviour.md): when the filter is only `eq` conditions joined by `and`, add and replace
  * create the element from those conditions plus the value; any other filter is 400 noTarget.
  */
 export function createOnAbsent(

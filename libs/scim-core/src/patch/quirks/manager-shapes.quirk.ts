@@ -3,7 +3,7 @@ import type { PatchQuirk } from './quirk';
 
 const MANAGER_PATHS = ['manager', `${Urn.EnterpriseUser}:manager`.toLowerCase()];
 
-// Entra ID sends the enterprise manager in three shapes (idp-wire F-EN-8):
+// Entra ID sends the enterprise manager in three shapes (F-EN-8, docs/idp-behaviour.md):
 //   {"op":"Add","path":"urn:…:enterprise:2.0:User:manager","value":"2c2f6fb8-…"}          (plain id)
 //   {"op":"Add","path":"manager","value":[{"$ref":"http://…/Users/00aa…","value":"00aa…"}]} (array, bare path)
 //   {"op":"Replace","path":"manager","value":""}                                         (clear)
