@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import type { PagePosition } from '../shared/page-positions';
-import { dialectOf, findResource, listResources } from '../shared/resource-query';
+import { findResource, listResources } from '../shared/resource-query';
 import { isUuid } from '../shared/ids';
-import { placeholders, runSql } from '../shared/sql';
+import { placeholders, runSql, sqlTime } from '../shared/sql';
 import { GroupEntity } from './group.entity';
 import { groupStorage } from './group.storage';
 
@@ -60,7 +60,7 @@ export class GroupsRepository {
   /** Inserts memberships; existing ones are left alone. Returns the user ids really added. */
   async addMembers(em: EntityManager, tenantId: string, groupId: string, userIds: string[], now: Date): Promise<string[]> {
     const added: string[] = [];
-    const at = dialectOf(em) === 'sqlite' ? now.getTime() : now.toISOString();
+    const at = sqlTime(em, now);
     for (let i = 0; i < userIds.length; i += BATCH) {
       const batch = userIds.slice(i, i + BATCH);
       const values = batch.map(() => '(?, ?, ?, ?)').join(', ');

@@ -3,16 +3,12 @@ import { isUuid } from './ids';
 import type { ScimResourceEntity } from './scim-resource.entity';
 import { pagePositions, type PagePosition } from './page-positions';
 import { resourceCount, type CountedResource } from './resource-counts';
-import { runSql } from './sql';
-import { filterToSql, sortExpression, type Dialect, type ListQuery, type ResourceStorage } from '@roster/scim-core';
+import { dialectOf, runSql } from './sql';
+import { filterToSql, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
 export interface PageOfIds {
   total: number;
   ids: string[];
-}
-
-export function dialectOf(em: EntityManager): Dialect {
-  return em.getPlatform().constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
 }
 
 /**

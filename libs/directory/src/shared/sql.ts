@@ -2,6 +2,7 @@ import { DriverException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
 import { nativeSqlite } from '@roster/platform';
+import type { Dialect } from '@roster/scim-core';
 
 /** Raw SQL inside the caller's transaction (when it has one), so reads see its own writes. */
 export async function runSql<T = Record<string, unknown>>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -44,8 +45,13 @@ async function execute(em: EntityManager, sql: string, params: unknown[], method
   }
 }
 
+/** Which database `em` talks to. */
+export function dialectOf(em: EntityManager): Dialect {
+  return em.getPlatform().constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+}
+
 function isPostgres(em: EntityManager): boolean {
-  return em.getPlatform().constructor.name.toLowerCase().includes('postgre');
+  return dialectOf(em) === 'postgresql';
 }
 
 // PostgreSQL numbers its placeholders. Roster's SQL never has "?" inside a literal (values are always bound).

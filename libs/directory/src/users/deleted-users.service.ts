@@ -6,6 +6,7 @@ import { ScimError, type JsonObject, type ResourceDocument } from '@roster/scim-
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { diffDocuments } from '../audit/diff';
+import { decodeAdminCursor, encodeAdminCursor } from '../shared/admin-page-cursor';
 import { isUuid } from '../shared/ids';
 import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { deriveUserColumns } from './user.columns';
@@ -35,7 +36,7 @@ export class DeletedUsersService {
 
   /** Most recently deleted first, keyset-paged on (deletedAt, id). */
   async list(tenantId: string, limit: number, cursor: string | undefined): Promise<{ items: DeletedUserView[]; nextCursor: string | null }> {
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const after = cursor === undefined ? undefined : decodeAdminCursor(cursor);
     const em = this.em.fork();
     const rows = await runSql(
       em,
@@ -48,7 +49,7 @@ export class DeletedUsersService {
       return { id: String(row.id), userName: String(row.user_name), externalId: (row.external_id as string | null) ?? null, deletedAt, purgeAfter: new Date(deletedAt.getTime() + this.config.deletedUserRetentionDays * DAY_MS) };
     });
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.deletedAt, last.id) : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeAdminCursor({ at: last.deletedAt, id: last.id }) : null };
   }
 
   /**
@@ -87,19 +88,5 @@ export class DeletedUsersService {
   async purge(retentionDays: number, now = new Date()): Promise<number> {
     const em = this.em.fork();
     return runSqlWrite(em, 'DELETE FROM deleted_users WHERE deleted_at < ?', [sqlTime(em, new Date(now.getTime() - retentionDays * DAY_MS))]);
-  }
-}
-
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ t: at.toISOString(), id })).toString('base64url');
-}
-
-function decodeCursor(raw: string): { at: Date; id: string } {
-  try {
-    const cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof cursor.t !== 'string' || Number.isNaN(Date.parse(cursor.t)) || typeof cursor.id !== 'string' || !isUuid(cursor.id)) throw new Error('shape');
-    return { at: new Date(cursor.t), id: cursor.id };
-  } catch {
-    throw ScimError.invalidValue('cursor is not a value returned as nextCursor');
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import { dialectOf } from '../shared/resource-query';
-import { runSql, runSqlWrite } from '../shared/sql';
+import { runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import type { GroupRef } from './user.mapper';
 
 /**
@@ -36,7 +35,7 @@ export class UserGroupsQuery {
    * lastModified move too: an If-Match written against the old member list must fail.
    */
   async removeMemberships(em: EntityManager, tenantId: string, userId: string, now: Date): Promise<number> {
-    const at = dialectOf(em) === 'sqlite' ? now.getTime() : now.toISOString();
+    const at = sqlTime(em, now);
     await runSqlWrite(
       em,
       `UPDATE groups SET version = version + 1, updated_at = ?
