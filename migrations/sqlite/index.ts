@@ -5,6 +5,7 @@ import { Migration20261201150000_tenant_rate_limit as M1 } from './Migration2026
 import { Migration20261201160000_resource_counts as M2 } from './Migration20261201160000_resource_counts';
 import { Migration20261201170000_deleted_users as M3 } from './Migration20261201170000_deleted_users';
 import { Migration20261201171000_server_secrets as M4 } from './Migration20261201171000_server_secrets';
+import { Migration20261201180000_events as M5 } from './Migration20261201180000_events';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144231_init', class: M0 },
@@ -12,4 +13,5 @@ export const migrationsList: MigrationList = [
   { name: 'Migration20261201160000_resource_counts', class: M2 },
   { name: 'Migration20261201170000_deleted_users', class: M3 },
   { name: 'Migration20261201171000_server_secrets', class: M4 },
+  { name: 'Migration20261201180000_events', class: M5 },
 ];

@@ -115,7 +115,7 @@ describe.each(dialects())('audit trail on %s', (dialect) => {
     // The audit event is persisted, then the flush fails on the unique index: the transaction rolls back.
     await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'crash@example.com' }).expect(201);
     await expect(
-      users.create({ tenantId: tenant.id, tokenId: 'x', baseUrl: 'https://x' }, { userName: 'crash@example.com' }, { actor: { type: 'admin' } }),
+      users.create({ tenantId: tenant.id, tokenId: 'x', scope: 'provision', baseUrl: 'https://x' }, { userName: 'crash@example.com' }, { actor: { type: 'admin' } }),
     ).rejects.toMatchObject({ status: 409 });
     expect(await count()).toBe(before + 1);
     const rows = (await orm.em.fork().getConnection().execute("select count(*) as n from users where user_name_ci = 'crash@example.com'")) as { n: number }[];

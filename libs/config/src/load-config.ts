@@ -24,6 +24,15 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
     return value;
   };
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (['true', 'on', '1', 'yes'].includes(raw)) return true;
+    if (['false', 'off', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be on or off (got "${env[name]}")`);
+    return fallback;
+  };
+
   const database = parseDatabaseUrl(env.DATABASE_URL, problems);
   const adminToken = env.ROSTER_ADMIN_TOKEN?.trim() || undefined;
   if (adminToken && adminToken.length < 16) problems.push('ROSTER_ADMIN_TOKEN must be at least 16 characters');
@@ -61,6 +70,11 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
     },
     auditRetentionDays: integer('ROSTER_AUDIT_RETENTION_DAYS', 365, 1, 36500),
     deletedUserRetentionDays: integer('ROSTER_DELETED_USER_RETENTION_DAYS', 30, 1, 36500),
+    events: {
+      dispatch: flag('ROSTER_EVENTS_DISPATCH', true),
+      allowInsecureEndpoints: flag('ROSTER_EVENTS_ALLOW_INSECURE', false),
+      retentionDays: integer('ROSTER_EVENT_RETENTION_DAYS', 7, 1, 3650),
+    },
     sqlDebug: env.ROSTER_SQL_DEBUG === '1',
   };
   if (problems.length) throw new ConfigError(problems);

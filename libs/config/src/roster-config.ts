@@ -21,6 +21,14 @@ export interface RosterConfig {
   auditRetentionDays: number;
   /** Days a user deleted over SCIM stays restorable before the nightly job purges it. */
   deletedUserRetentionDays: number;
+  events: {
+    /** Whether this process delivers push streams (ROSTER_EVENTS_DISPATCH=off leaves it to `npm run dispatch`). */
+    dispatch: boolean;
+    /** Allow http:// and private/loopback push endpoints (development and tests only). */
+    allowInsecureEndpoints: boolean;
+    /** Days delivered events are kept before the nightly job prunes them. */
+    retentionDays: number;
+  };
   /** Log every SQL statement with its parameters (development only). */
   sqlDebug: boolean;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from './events/events.module';
 import { AuditModule } from './audit/audit.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { BulkModule } from './bulk/bulk.module';
@@ -10,7 +11,7 @@ import { UsersModule } from './users/users.module';
 
 /** The feature modules, one per concept. */
 @Module({
-  imports: [TenantsModule, TokensModule, UsersModule, GroupsModule, SearchModule, BulkModule, DiscoveryModule, AuditModule],
-  exports: [TenantsModule, TokensModule, UsersModule, GroupsModule, AuditModule],
+  imports: [TenantsModule, TokensModule, UsersModule, GroupsModule, SearchModule, BulkModule, DiscoveryModule, AuditModule, EventsModule],
+  exports: [TenantsModule, TokensModule, UsersModule, GroupsModule, AuditModule, EventsModule],
 })
 export class DirectoryModule {}

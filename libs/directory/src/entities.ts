@@ -1,5 +1,8 @@
 import { AuditEventEntity } from './audit/audit-event.entity';
 import { AuthFailureCounterEntity } from './audit/auth-failure-counter.entity';
+import { EventStreamEntity } from './events/event-stream.entity';
+import { EventAckEntity, EventFailureEntity, EventSequenceEntity, ProvisioningEventEntity } from './events/outbox.entities';
+import { SigningKeyEntity } from './events/signing-key.entity';
 import { GroupMemberEntity } from './groups/group-member.entity';
 import { GroupEntity } from './groups/group.entity';
 import { ResourceCountEntity } from './shared/resource-count.entity';
@@ -23,4 +26,10 @@ export const entities = [
   ResourceCountEntity,
   DeletedUserEntity,
   ServerSecretEntity,
+  EventSequenceEntity,
+  ProvisioningEventEntity,
+  EventStreamEntity,
+  EventAckEntity,
+  EventFailureEntity,
+  SigningKeyEntity,
 ];

@@ -9,3 +9,4 @@ export * from './discovery';
 export * from './reconciliation';
 export * from './shared/resource-counts';
 export * from './shared/list-cursors';
+export * from './events';

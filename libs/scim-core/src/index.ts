@@ -8,3 +8,4 @@ export * from './resource';
 export * from './patch';
 export * from './limits';
 export * from './bulk';
+export * from './events';

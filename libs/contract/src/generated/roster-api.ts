@@ -4,6 +4,57 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify Roster's SETs (RFC 7517 JWK Set) */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keys that sign SETs; the newest signs, the others are published until they retire */
+        get: operations["listSigningKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/signing-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start signing with a new key; the old ones stay published for the overlap (audited) */
+        post: operations["rotateSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants": {
         parameters: {
             query?: never;
@@ -123,6 +174,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/tenants/{tenantId}/event-streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /** The tenant's event streams, with their delivery health */
+        get: operations["listEventStreams"];
+        put?: never;
+        /**
+         * Subscribe the host application to the tenant's provisioning events (audited)
+         * @description Every committed change to a user or group of the tenant becomes an RFC 9967 Security Event Token,
+         *     signed with the keys at `/.well-known/jwks.json`. A stream receives the events committed after it
+         *     was created, in commit order.
+         *
+         *     * `push` (RFC 8935): Roster POSTs each SET to `endpointUrl` with `authorizationHeader`, retrying
+         *       failures with backoff and never reordering. `https` only, to public addresses, unless the server
+         *       runs with `ROSTER_EVENTS_ALLOW_INSECURE=true`.
+         *     * `poll` (RFC 8936): the receiver POSTs to `pollUrl` with `Authorization: Bearer <pollToken>`. The
+         *       poll token is returned here and nowhere else, ever.
+         *
+         *     `authorizationHeader` is a secret: it is never returned, logged or audited.
+         */
+        post: operations["createEventStream"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenantId}/event-streams/{streamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                streamId: string;
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /** One event stream, with its delivery health */
+        get: operations["getEventStream"];
+        put?: never;
+        post?: never;
+        /** Delete a stream; its undelivered events are dropped (audited) */
+        delete: operations["deleteEventStream"];
+        options?: never;
+        head?: never;
+        /**
+         * Pause or resume a stream, or change its endpoint, authorization header or events (audited)
+         * @description Events keep accumulating for a paused stream and are delivered once it is resumed. Any change ends a retry backoff.
+         */
+        patch: operations["updateEventStream"];
+        trace?: never;
+    };
     "/admin/v1/tenants/{tenantId}/tokens": {
         parameters: {
             query?: never;
@@ -134,7 +243,12 @@ export interface paths {
         };
         get: operations["listTokens"];
         put?: never;
-        /** Issue a SCIM bearer token (shown once); revokes the tenant's earlier tokens */
+        /**
+         * Issue a SCIM bearer token (shown once); revokes the tenant's earlier tokens of the same scope
+         * @description `scope: provision` (the default) is the identity provider's token: every SCIM operation. `scope: read`
+         *     is for the host application: it may GET resources and POST `.search` queries; anything else is
+         *     answered `403`. Issuing a token revokes the earlier tokens of its scope only.
+         */
         post: operations["issueToken"];
         delete?: never;
         options?: never;
@@ -156,6 +270,31 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/v1/streams/{streamId}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                streamId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge and fetch SETs of a poll stream (RFC 8936)
+         * @description Acknowledges the SETs in `ack` (and, as final failures, those in `setErrs`), then returns up to
+         *     `maxEvents` SETs not yet acknowledged, oldest first. A SET that is not acknowledged is returned again
+         *     by later polls, with the same `jti`. With `returnImmediately: false` (the default) a poll with
+         *     nothing to return waits up to 30 seconds for an event.
+         */
+        post: operations["pollEvents"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -663,6 +802,22 @@ export interface components {
             }[];
             schemas: string[];
         };
+        CreatedEventStream: components["schemas"]["EventStream"] & {
+            /** @description Poll streams. The secret; shown once */
+            pollToken?: string;
+        };
+        CreateEventStreamRequest: {
+            /** @description The SETs' aud claim; the endpoint URL (push) or the poll URL (poll) by default. */
+            audience?: string;
+            /** @description Push only. Sent as the Authorization header of every push; a secret, never returned. */
+            authorizationHeader?: string;
+            /** @enum {string} */
+            delivery: "push" | "poll";
+            /** @description Push only. Where SETs are POSTed. */
+            endpointUrl?: string;
+            events?: components["schemas"]["EventUris"];
+            format?: components["schemas"]["EventFormat"];
+        };
         CreateTenantRequest: {
             name: string;
             /** @description Used in the SCIM base URL; derived from the name when omitted. */
@@ -698,6 +853,65 @@ export interface components {
             };
             organization?: string;
         };
+        /**
+         * @description full: each SET carries the resource as a GET returns it after the change. notice: only the changed attribute paths.
+         * @enum {string}
+         */
+        EventFormat: "full" | "notice";
+        EventStream: {
+            audience: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            delivery: "push" | "poll";
+            /** @description Push streams */
+            endpointUrl?: string;
+            events: string[];
+            format: components["schemas"]["EventFormat"];
+            /** @description Push streams; the header itself is never returned */
+            hasAuthorizationHeader?: boolean;
+            health: components["schemas"]["EventStreamHealth"];
+            /** Format: uuid */
+            id: string;
+            /** @description Poll streams; the first characters of the poll token */
+            pollTokenPrefix?: string;
+            /**
+             * Format: uri
+             * @description Poll streams
+             */
+            pollUrl?: string;
+            /** @enum {string} */
+            status: "active" | "paused";
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        EventStreamHealth: {
+            /** @description Changes committed after the stream's position (not yet delivered or acknowledged) */
+            backlog: number;
+            consecutiveFailures: number;
+            deliveredCount: number;
+            /** @description SETs the receiver refused for good (push 400 */
+            failedCount: number;
+            lastError: string | null;
+            /** Format: date-time */
+            lastErrorAt: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            /**
+             * Format: date-time
+             * @description Push only; set while backing off after a failure
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            oldestUndeliveredAt: string | null;
+        };
+        EventStreamList: {
+            items: components["schemas"]["EventStream"][];
+        };
+        /** @description The events to receive, all of the stream's format by default. */
+        EventUris: ("urn:ietf:params:scim:event:prov:create:full" | "urn:ietf:params:scim:event:prov:create:notice" | "urn:ietf:params:scim:event:prov:put:full" | "urn:ietf:params:scim:event:prov:put:notice" | "urn:ietf:params:scim:event:prov:patch:full" | "urn:ietf:params:scim:event:prov:patch:notice" | "urn:ietf:params:scim:event:prov:delete" | "urn:ietf:params:scim:event:prov:activate" | "urn:ietf:params:scim:event:prov:deactivate")[];
         /** @description schemas and id are always returned; every other attribute can be left out by attributes/excludedAttributes (RFC 7644 §3.4.2.5). */
         Group: {
             displayName?: string;
@@ -746,6 +960,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             prefix: string;
+            scope: components["schemas"]["TokenScope"];
             /** @description The secret. Shown once; only its hash is stored. */
             token: string;
         };
@@ -754,6 +969,18 @@ export interface components {
             expiresInDays?: number;
             /** @description Keep the tenant's earlier tokens valid this long (max 7 days), so the IdP can be updated without a sync gap. */
             revokeOthersAfterSeconds?: number;
+            scope?: components["schemas"]["TokenScope"];
+        };
+        Jwks: {
+            keys: {
+                alg?: string;
+                crv?: string;
+                kid: string;
+                kty: string;
+                use?: string;
+                x?: string;
+                y?: string;
+            }[];
         };
         Meta: {
             /** Format: date-time */
@@ -789,6 +1016,25 @@ export interface components {
             }[];
             schemas?: string[];
         };
+        PollRequest: {
+            ack?: string[];
+            /** @default 100 */
+            maxEvents: number;
+            /** @default false */
+            returnImmediately: boolean;
+            setErrs?: {
+                [key: string]: {
+                    description?: string;
+                    err: string;
+                };
+            };
+        };
+        PollResponse: {
+            moreAvailable: boolean;
+            sets: {
+                [key: string]: string;
+            };
+        };
         ResourceType: {
             description?: string;
             endpoint: string;
@@ -816,6 +1062,13 @@ export interface components {
             job_role?: string;
             security_champion?: boolean;
             team_name?: string;
+        };
+        RotateSigningKeyRequest: {
+            /**
+             * @description How long the keys being replaced stay published
+             * @default 86400
+             */
+            overlapSeconds: number;
         };
         Schema: {
             attributes: components["schemas"]["SchemaAttribute"][];
@@ -917,6 +1170,20 @@ export interface components {
             schemas: string[];
             sort: components["schemas"]["Supported"];
         };
+        SigningKey: {
+            /** @description Whether this key signs new SETs */
+            active: boolean;
+            /** @enum {string} */
+            algorithm: "ES256";
+            /** Format: date-time */
+            createdAt: string;
+            kid: string;
+            /** Format: date-time */
+            retiresAt: string | null;
+        };
+        SigningKeyList: {
+            items: components["schemas"]["SigningKey"][];
+        };
         Supported: {
             supported: boolean;
         };
@@ -964,6 +1231,21 @@ export interface components {
              * @description When it stopped (or will stop) working
              */
             revokedAt: string | null;
+            scope: components["schemas"]["TokenScope"];
+        };
+        /**
+         * @description provision: every SCIM operation (the IdP). read: GET and .search only (the host application).
+         * @default provision
+         * @enum {string}
+         */
+        TokenScope: "provision" | "read";
+        UpdateEventStreamRequest: {
+            /** @description null removes it */
+            authorizationHeader?: string | null;
+            endpointUrl?: string;
+            events?: components["schemas"]["EventUris"];
+            /** @enum {string} */
+            status?: "active" | "paused";
         };
         UpdateTenantRequest: {
             name?: string;
@@ -1072,6 +1354,73 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current key and keys not yet retired */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    listSigningKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeyList"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+        };
+    };
+    rotateSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateSigningKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new signing key */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKey"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+        };
+    };
     listTenants: {
         parameters: {
             query?: never;
@@ -1291,6 +1640,137 @@ export interface operations {
             409: components["responses"]["AdminError"];
         };
     };
+    listEventStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventStreamList"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    createEventStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEventStreamRequest"];
+            };
+        };
+        responses: {
+            /** @description The stream; a poll stream's `pollToken` is shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedEventStream"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    getEventStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                streamId: string;
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventStream"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    deleteEventStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                streamId: string;
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    updateEventStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                streamId: string;
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEventStreamRequest"];
+            };
+        };
+        responses: {
+            /** @description The stream after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventStream"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
     listTokens: {
         parameters: {
             query?: never;
@@ -1365,6 +1845,34 @@ export interface operations {
             };
             401: components["responses"]["AdminError"];
             404: components["responses"]["AdminError"];
+        };
+    };
+    pollEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                streamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PollRequest"];
+            };
+        };
+        responses: {
+            /** @description SETs keyed by jti, each a compact JWS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollResponse"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
         };
     };
     getHealth: {

@@ -7,7 +7,7 @@ import type { AuditContext } from './audit-context';
 import { eventId, eventTime } from './event-id';
 
 export interface AuditedResource {
-  type: 'User' | 'Group' | 'Token' | 'Tenant';
+  type: 'User' | 'Group' | 'Token' | 'Tenant' | 'EventStream';
   id?: string | null;
   name?: string | null;
   externalId?: string | null;

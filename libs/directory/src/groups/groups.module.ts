@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { GroupsController } from './groups.controller';
@@ -7,7 +8,7 @@ import { GroupsService } from './groups.service';
 import { ListCursors } from '../shared/list-cursors';
 
 @Module({
-  imports: [TokensModule, UsersModule],
+  imports: [TokensModule, UsersModule, EventsModule],
   controllers: [GroupsController],
   providers: [ListCursors, GroupsService, GroupsRepository],
   exports: [GroupsService],

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, type ScimCaller } from '@roster/platform';
@@ -31,6 +31,9 @@ import { GroupEntity } from './group.entity';
 import { toScimGroup } from './group.mapper';
 import { UsersRepository } from '../users/users.repository';
 import { GroupsRepository } from './groups.repository';
+import { changedPaths, changeKinds } from '../events/change-records';
+import { ProvisioningOutbox } from '../events/outbox';
+import { ResourceRenderers } from '../events/resource-renderers';
 
 export interface GroupResult {
   resource: JsonObject;
@@ -44,15 +47,24 @@ export function wantsMembers(projection: Projection): boolean {
 }
 
 @Injectable()
-export class GroupsService {
+export class GroupsService implements OnModuleInit {
   constructor(
     private readonly em: EntityManager,
     private readonly groups: GroupsRepository,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly cursors: ListCursors,
+    private readonly outbox: ProvisioningOutbox,
+    private readonly renderers: ResourceRenderers,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.renderers.register('Group', async (em, tenantId, id, baseUrl) => {
+      const group = await this.groups.findById(em, tenantId, id);
+      return group ? this.render(em, group, baseUrl, true) : null;
+    });
+  }
 
   async list(caller: ScimCaller, rawQuery: Record<string, unknown>) {
     const query = parseListQuery(GroupResourceType, rawQuery, this.config.scim);
@@ -83,13 +95,10 @@ export class GroupsService {
         await this.flush(em);
         await adjustResourceCount(em, caller.tenantId, 'Group', 1);
         const added = await this.addMembers(em, caller.tenantId, group, members, now);
-        await this.audit.record(em, caller.tenantId, context, {
-          action: 'group.created',
-          resource: identityOf(group),
-          changes: [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])],
-          httpStatus: 201,
-        });
+        const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
+        await this.audit.record(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 });
         await this.flush(em);
+        await this.recordEvent(em, caller, group, 'create', changedPaths(changes, 'id'));
         return this.result(em, caller, group, wantsMembers(projection));
       })),
     );
@@ -105,7 +114,7 @@ export class GroupsService {
         const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
         if (document.externalId === undefined && group.document.externalId !== undefined) document.externalId = group.document.externalId;
         const changed = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
-        await this.writeAttributes(em, caller, group, document, context, changed);
+        await this.writeAttributes(em, caller, group, document, context, changed, 'put');
         return this.result(em, caller, group, wantsMembers(projection));
       }), { ifMatch }),
     );
@@ -122,7 +131,7 @@ export class GroupsService {
         const { attributeOperations, membership } = splitMembershipOperations(GroupResourceType, operations);
         const membersChanged = await this.applyMembership(em, caller.tenantId, group, membership, context);
         const { document } = applyOperations(GroupResourceType, group.document, attributeOperations);
-        await this.writeAttributes(em, caller, group, document, context, membersChanged);
+        await this.writeAttributes(em, caller, group, document, context, membersChanged, 'patch');
         return projection ? this.result(em, caller, group, wantsMembers(projection)) : undefined;
       }), { ifMatch }),
     );
@@ -139,6 +148,9 @@ export class GroupsService {
         await adjustResourceCount(em, caller.tenantId, 'Group', -1);
         await this.audit.record(em, caller.tenantId, context, { action: 'group.deleted', resource: identityOf(group), changes: diffDocuments(group.document, {}), httpStatus: 204 });
         await this.flush(em);
+        await this.outbox.record(em, caller.tenantId, [
+          { resourceType: 'Group', resourceId: group.id, externalId: group.externalId ?? null, kinds: changeKinds('delete'), attributes: [], data: () => null },
+        ]);
       }),
     );
   }
@@ -205,7 +217,7 @@ export class GroupsService {
     return unique;
   }
 
-  private async writeAttributes(em: EntityManager, caller: ScimCaller, group: GroupEntity, document: ResourceDocument, context: AuditContext, membersChanged: boolean) {
+  private async writeAttributes(em: EntityManager, caller: ScimCaller, group: GroupEntity, document: ResourceDocument, context: AuditContext, membersChanged: boolean, kind: 'put' | 'patch') {
     const changes = diffDocuments(group.document, document);
     if (changes.length) {
       await this.audit.record(em, caller.tenantId, context, { action: 'group.updated', resource: { ...identityOf(group), name: String(document.displayName) }, changes, httpStatus: 200 });
@@ -214,11 +226,23 @@ export class GroupsService {
     // Touching updatedAt makes the ORM bump the version column, so ETags see membership-only writes too.
     if (changes.length || membersChanged) group.updatedAt = new Date();
     await this.flush(em);
+    if (changes.length || membersChanged) await this.recordEvent(em, caller, group, kind, changedPaths(changes, ...(membersChanged ? ['members'] : [])));
+  }
+
+  /** The event of a change, with the group as a GET returns it (members included) when a stream wants it. */
+  private recordEvent(em: EntityManager, caller: ScimCaller, group: GroupEntity, kind: 'create' | 'put' | 'patch', attributes: string[]): Promise<void> {
+    return this.outbox.record(em, caller.tenantId, [
+      { resourceType: 'Group', resourceId: group.id, externalId: group.externalId ?? null, kinds: changeKinds(kind), attributes, data: () => this.render(em, group, caller.baseUrl, true) },
+    ]);
   }
 
   private async result(em: EntityManager, caller: ScimCaller, group: GroupEntity, withMembers: boolean): Promise<GroupResult> {
-    const members = withMembers ? (await this.groups.membersOf(em, caller.tenantId, [group.id])).get(group.id) ?? [] : undefined;
-    return { resource: toScimGroup(group, caller.baseUrl, members), version: group.version };
+    return { resource: await this.render(em, group, caller.baseUrl, withMembers), version: group.version };
+  }
+
+  private async render(em: EntityManager, group: GroupEntity, baseUrl: string, withMembers: boolean): Promise<JsonObject> {
+    const members = withMembers ? (await this.groups.membersOf(em, group.tenantId, [group.id])).get(group.id) ?? [] : undefined;
+    return toScimGroup(group, baseUrl, members);
   }
 
   private async require(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity> {

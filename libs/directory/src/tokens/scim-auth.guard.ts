@@ -39,10 +39,14 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
     }
     if (presented) this.limiter.recordSuccess(presented);
     this.limiter.assertWithinTenantRate(token.tenantId, token.rateLimitPerSecond);
+    if (token.scope === 'read' && !isRead(req)) {
+      throw new ScimError(403, undefined, 'This token is read-only: it may GET resources and POST .search requests, nothing else');
+    }
     const tenantKey = String(req.params.tenant);
     req.scimCaller = {
       tenantId: token.tenantId,
       tokenId: token.tokenId,
+      scope: token.scope,
       baseUrl: `${publicOrigin(this.config.publicUrl, req)}/scim/v2/${encodeURIComponent(tenantKey)}`,
     };
     return true;
@@ -81,6 +85,12 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
     const tenant = await this.tenants.findByKey(String(req.params.tenant ?? ''));
     if (tenant) await this.failures.count(tenant.id, reason);
   }
+}
+
+/** What a read-only token may do: GET (and HEAD) anything, and POST a query to a .search endpoint. */
+function isRead(req: Request): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return true;
+  return req.method === 'POST' && /\/\.search\/?$/.test(req.path);
 }
 
 /** The hash of whatever token the header carries (any of the accepted forms), for the failure throttle. */

@@ -4,11 +4,13 @@ import type { Request } from 'express';
 import { Strategy } from 'passport-http-bearer';
 import { ScimError } from '@roster/scim-core';
 import { AuthFailuresService } from '../audit/auth-failures.service';
+import type { TokenScope } from './scim-token.entity';
 import { TokensService } from './tokens.service';
 
 export interface AuthenticatedToken {
   tenantId: string;
   tokenId: string;
+  scope: TokenScope;
   rateLimitPerSecond: number | null;
 }
 
@@ -34,7 +36,7 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
   async validate(req: Request, token: string): Promise<AuthenticatedToken> {
     const tenantKey = String(req.params.tenant ?? '');
     const result = await this.tokens.authenticate(tenantKey, token);
-    if (result.ok) return { tenantId: result.tenantId, tokenId: result.tokenId, rateLimitPerSecond: result.rateLimitPerSecond };
+    if (result.ok) return { tenantId: result.tenantId, tokenId: result.tokenId, scope: result.scope, rateLimitPerSecond: result.rateLimitPerSecond };
     if (result.tenantId) await this.failures.count(result.tenantId, result.reason);
     // The detail is shown verbatim to the customer's admin by Okta: say what to do, not which check failed.
     if (result.status === 403) throw new ScimError(403, undefined, 'SCIM provisioning is disabled for this tenant; an administrator can re-enable it in Roster');

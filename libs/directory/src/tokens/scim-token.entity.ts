@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DateTimeType, OptionalProps } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 
+export type TokenScope = 'provision' | 'read';
+
 @Entity({ tableName: 'scim_tokens' })
 @Index({ name: 'scim_tokens_tenant_idx', properties: ['tenantId', 'createdAt'] })
 export class ScimTokenEntity {
-  [OptionalProps]?: 'id' | 'createdAt' | 'description' | 'expiresAt' | 'revokedAt' | 'lastUsedAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'description' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'scope';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -20,6 +22,10 @@ export class ScimTokenEntity {
 
   @Property({ type: 'string', length: 16 })
   prefix: string;
+
+  /** `provision` (the IdP: everything) or `read` (the host application: GET and .search only). */
+  @Property({ type: 'string', length: 16, default: 'provision' })
+  scope: TokenScope = 'provision';
 
   @Property({ type: 'string', length: 200, nullable: true })
   description?: string | null;

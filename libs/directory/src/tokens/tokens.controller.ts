@@ -19,6 +19,7 @@ export class TokensController {
       id: issued.id,
       token: issued.token,
       prefix: issued.prefix,
+      scope: issued.scope,
       description: issued.description,
       createdAt: issued.createdAt.toISOString(),
       expiresAt: iso(issued.expiresAt),
@@ -32,6 +33,7 @@ export class TokensController {
       items: tokens.map((t) => ({
         id: t.id,
         prefix: t.prefix,
+        scope: t.scope,
         description: t.description,
         createdAt: t.createdAt.toISOString(),
         lastUsedAt: iso(t.lastUsedAt),

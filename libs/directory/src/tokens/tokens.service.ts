@@ -5,10 +5,12 @@ import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
 import { TenantsService } from '../tenants/tenants.service';
 import { isUuid } from '../shared/ids';
-import { ScimTokenEntity } from './scim-token.entity';
+import { ScimTokenEntity, type TokenScope } from './scim-token.entity';
 import { generateToken, hashesEqual, hashToken } from './token-secret';
 
 export interface IssueTokenInput {
+  /** `provision` (default): the IdP's token. `read`: the host application's, GET and .search only. */
+  scope?: TokenScope;
   description?: string;
   expiresInDays?: number;
   revokeOthersAfterSeconds?: number;
@@ -17,6 +19,7 @@ export interface IssueTokenInput {
 export interface TokenView {
   id: string;
   prefix: string;
+  scope: TokenScope;
   description: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -25,7 +28,7 @@ export interface TokenView {
 }
 
 export type AuthenticationResult =
-  | { ok: true; tenantId: string; tokenId: string; slug: string; rateLimitPerSecond: number | null }
+  | { ok: true; tenantId: string; tokenId: string; scope: TokenScope; slug: string; rateLimitPerSecond: number | null }
   | { ok: false; status: 401 | 403; reason: string; tenantId?: string };
 
 const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
@@ -46,7 +49,7 @@ export class TokensService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Issues a token and revokes the tenant's earlier ones (now, or after the overlap). */
+  /** Issues a token and revokes the tenant's earlier ones of the same scope (now, or after the overlap). */
   async issue(tenantId: string, input: IssueTokenInput, context: AuditContext, now = new Date()): Promise<TokenView & { token: string }> {
     const tenant = await this.tenants.require(tenantId);
     // The admin API checks its body against the contract; the CLI comes straight here, so the rules live here.
@@ -59,10 +62,12 @@ export class TokensService {
       throw ScimError.invalidValue(`expiresInDays must be a whole number of days from 1 to ${MAX_EXPIRY_DAYS}`);
     }
     if (input.description !== undefined) assertText(input.description, 'description', 200);
+    const scope = input.scope ?? 'provision';
+    if (scope !== 'provision' && scope !== 'read') throw ScimError.invalidValue('scope must be "provision" or "read"');
     const secret = generateToken();
     const revokeAt = new Date(now.getTime() + overlap * 1000);
     return this.em.transactional(async (em) => {
-      const others = await em.find(ScimTokenEntity, { tenantId: tenant.id, $or: [{ revokedAt: null }, { revokedAt: { $gt: revokeAt } }] });
+      const others = await em.find(ScimTokenEntity, { tenantId: tenant.id, scope, $or: [{ revokedAt: null }, { revokedAt: { $gt: revokeAt } }] });
       for (const other of others) {
         other.revokedAt = revokeAt;
         await this.audit.record(em, tenant.id, context, {
@@ -76,6 +81,7 @@ export class TokensService {
         tenantId: tenant.id,
         tokenHash: secret.hash,
         prefix: secret.prefix,
+        scope,
         description: input.description?.trim() || null,
         createdAt: now,
         expiresAt: days !== undefined ? new Date(now.getTime() + days * 86_400_000) : null,
@@ -84,6 +90,7 @@ export class TokensService {
         action: 'token.issued',
         resource: { type: 'Token', id: token.id, name: token.prefix },
         changes: [
+          { path: 'scope', before: null, after: scope },
           { path: 'description', before: null, after: token.description ?? null },
           { path: 'expiresAt', before: null, after: token.expiresAt?.toISOString() ?? null },
         ],
@@ -155,7 +162,7 @@ export class TokensService {
       // behind another request's write transaction) nor fails when the database is busy.
       void em.nativeUpdate(ScimTokenEntity, { id: token.id }, { lastUsedAt: now }).catch(() => undefined);
     }
-    return { ok: true, tenantId: tenant.id, tokenId: token.id, slug: tenant.slug, rateLimitPerSecond: tenant.rateLimitPerSecond };
+    return { ok: true, tenantId: tenant.id, tokenId: token.id, scope: token.scope, slug: tenant.slug, rateLimitPerSecond: tenant.rateLimitPerSecond };
   }
 }
 
@@ -163,6 +170,7 @@ function toView(token: ScimTokenEntity): TokenView {
   return {
     id: token.id,
     prefix: token.prefix,
+    scope: token.scope,
     description: token.description ?? null,
     createdAt: token.createdAt,
     lastUsedAt: token.lastUsedAt ?? null,

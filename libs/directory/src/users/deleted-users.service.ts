@@ -13,6 +13,8 @@ import { deriveUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
 import { toScimUser } from './user.mapper';
 import { UsersRepository } from './users.repository';
+import { changedPaths, changeKinds } from '../events/change-records';
+import { ProvisioningOutbox } from '../events/outbox';
 
 export interface DeletedUserView {
   id: string;
@@ -31,6 +33,7 @@ export class DeletedUsersService {
     private readonly em: EntityManager,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly outbox: ProvisioningOutbox,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -74,13 +77,19 @@ export class DeletedUsersService {
       }
       await this.users.replaceEmails(em, user, columns, true);
       await runSqlWrite(em, 'DELETE FROM deleted_users WHERE tenant_id = ? AND id = ?', [tenantId, user.id]);
+      const changes = diffDocuments({}, document);
       await this.audit.record(em, tenantId, context, {
         action: 'user.restored',
         resource: { type: 'User', id: user.id, name: user.userName, externalId: user.externalId ?? null },
-        changes: diffDocuments({}, document),
+        changes,
         httpStatus: 200,
       });
-      return toScimUser(user, baseUrl);
+      // For a receiver, a restored user is a user that exists again: a create.
+      const resource = toScimUser(user, baseUrl);
+      await this.outbox.record(em, tenantId, [
+        { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds: changeKinds('create'), attributes: changedPaths(changes, 'id'), data: () => resource },
+      ]);
+      return resource;
     });
   }
 

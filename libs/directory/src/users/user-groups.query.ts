@@ -31,17 +31,25 @@ export class UserGroupsQuery {
   }
 
   /**
-   * Removes a user from all its groups. Each of those groups changed (its members), so its version and
+   * Removes a user from all its groups and says which they were. Each of those groups changed (its members), so its version and
    * lastModified move too: an If-Match written against the old member list must fail.
    */
-  async removeMemberships(em: EntityManager, tenantId: string, userId: string, now: Date): Promise<number> {
+  async removeMemberships(em: EntityManager, tenantId: string, userId: string, now: Date): Promise<{ id: string; externalId: string | null }[]> {
     const at = sqlTime(em, now);
+    const groups = await runSql<{ id: string; external_id: string | null }>(
+      em,
+      `SELECT g.id AS id, g.external_id AS external_id FROM group_members m JOIN groups g ON g.id = m.group_id
+        WHERE m.tenant_id = ? AND m.user_id = ? ORDER BY g.id`,
+      [tenantId, userId],
+    );
+    if (!groups.length) return [];
     await runSqlWrite(
       em,
       `UPDATE groups SET version = version + 1, updated_at = ?
         WHERE tenant_id = ? AND id IN (SELECT group_id FROM group_members WHERE tenant_id = ? AND user_id = ?)`,
       [at, tenantId, tenantId, userId],
     );
-    return runSqlWrite(em, 'DELETE FROM group_members WHERE tenant_id = ? AND user_id = ?', [tenantId, userId]);
+    await runSqlWrite(em, 'DELETE FROM group_members WHERE tenant_id = ? AND user_id = ?', [tenantId, userId]);
+    return groups.map((group) => ({ id: String(group.id), externalId: group.external_id ?? null }));
   }
 }

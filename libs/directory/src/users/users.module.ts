@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { DeletedUsersController } from './deleted-users.controller';
 import { DeletedUsersService } from './deleted-users.service';
@@ -10,7 +11,7 @@ import { UsersService } from './users.service';
 import { ListCursors } from '../shared/list-cursors';
 
 @Module({
-  imports: [TokensModule],
+  imports: [TokensModule, EventsModule],
   controllers: [UsersController, MeController, DeletedUsersController],
   providers: [ListCursors, UsersService, UsersRepository, UserGroupsQuery, DeletedUsersService],
   exports: [UsersService, UsersRepository, DeletedUsersService],

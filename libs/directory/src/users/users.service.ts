@@ -9,6 +9,7 @@ import {
   ScimError,
   toResourceDocument,
   UserResourceType,
+  type ChangeKind,
   type JsonObject,
   type ResourceDocument,
 } from '@roster/scim-core';
@@ -24,6 +25,9 @@ import { UserEntity } from './user.entity';
 import { managerOf, toScimUser, type GroupRef } from './user.mapper';
 import { UserGroupsQuery } from './user-groups.query';
 import { UsersRepository } from './users.repository';
+import { changedPaths, changeKinds } from '../events/change-records';
+import { ProvisioningOutbox } from '../events/outbox';
+import { ResourceRenderers } from '../events/resource-renderers';
 
 export interface UserResult {
   resource: JsonObject;
@@ -38,6 +42,8 @@ export class UsersService {
     private readonly userGroups: UserGroupsQuery,
     private readonly audit: AuditService,
     private readonly cursors: ListCursors,
+    private readonly outbox: ProvisioningOutbox,
+    private readonly renderers: ResourceRenderers,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -73,13 +79,11 @@ export class UsersService {
         const user = Object.assign(new UserEntity(), { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
         await this.orConflict(this.users.insert(em, user));
         await this.users.replaceEmails(em, user, columns, true);
-        await this.audit.record(em, caller.tenantId, context, {
-          action: 'user.created',
-          resource: identityOf(user),
-          changes: diffDocuments({}, document),
-          httpStatus: 201,
-        });
-        return this.result(em, caller, user, []); // a new user belongs to no group yet
+        const changes = diffDocuments({}, document);
+        await this.audit.record(em, caller.tenantId, context, { action: 'user.created', resource: identityOf(user), changes, httpStatus: 201 });
+        const result = await this.result(em, caller, user, []); // a new user belongs to no group yet
+        await this.recordEvent(em, caller.tenantId, user, changeKinds('create'), changedPaths(changes, 'id'), result.resource);
+        return result;
       }),
     );
   }
@@ -94,7 +98,7 @@ export class UsersService {
         // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) keeps its value
         // when a PUT leaves it out, so a partial PUT never re-links a user (active: see write()).
         if (document.externalId === undefined && user.document.externalId !== undefined) document.externalId = user.document.externalId;
-        return this.write(em, caller, user, document, context);
+        return this.write(em, caller, user, document, context, 'put');
       }),
     );
   }
@@ -109,7 +113,7 @@ export class UsersService {
             assertIfMatch(ifMatch, user.version);
             const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
             if (!changed) return this.result(em, caller, user);
-            return this.write(em, caller, user, document, context);
+            return this.write(em, caller, user, document, context, 'patch');
           }),
         { ifMatch },
       ),
@@ -122,7 +126,7 @@ export class UsersService {
         const user = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, user.version);
         const now = new Date();
-        await this.userGroups.removeMemberships(em, caller.tenantId, user.id, now);
+        const formerGroups = await this.userGroups.removeMemberships(em, caller.tenantId, user.id, now);
         await this.users.delete(em, user, now);
         await this.audit.record(em, caller.tenantId, context, {
           action: 'user.deleted',
@@ -130,11 +134,23 @@ export class UsersService {
           changes: diffDocuments(user.document, {}),
           httpStatus: 204,
         });
+        // The user's groups lost a member: each is a patch of that group (RFC 9967), after the user's delete.
+        await this.outbox.record(em, caller.tenantId, [
+          { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds: changeKinds('delete'), attributes: [], data: () => null },
+          ...formerGroups.map((group) => ({
+            resourceType: 'Group' as const,
+            resourceId: group.id,
+            externalId: group.externalId,
+            kinds: changeKinds('patch'),
+            attributes: ['members'],
+            data: () => this.renderers.render(em, 'Group', caller.tenantId, group.id, caller.baseUrl),
+          })),
+        ]);
       }),
     );
   }
 
-  private async write(em: EntityManager, caller: ScimCaller, user: UserEntity, document: ResourceDocument, context: AuditContext): Promise<UserResult> {
+  private async write(em: EntityManager, caller: ScimCaller, user: UserEntity, document: ResourceDocument, context: AuditContext, kind: 'put' | 'patch'): Promise<UserResult> {
     // An update that leaves `active` out, or clears it (remove, null, ""), keeps the stored value: only an
     // explicit true activates and only an explicit false deactivates, so clearing never re-activates a learner.
     if (document.active === undefined) document.active = user.active;
@@ -155,7 +171,15 @@ export class UsersService {
     if (emailsChanged) await this.users.replaceEmails(em, user, columns, false);
     const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
     await this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
-    return this.result(em, caller, user);
+    const result = await this.result(em, caller, user);
+    await this.recordEvent(em, caller.tenantId, user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource);
+    return result;
+  }
+
+  private recordEvent(em: EntityManager, tenantId: string, user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: JsonObject): Promise<void> {
+    return this.outbox.record(em, tenantId, [
+      { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds, attributes, data: () => resource },
+    ]);
   }
 
   private async result(em: EntityManager, caller: ScimCaller, user: UserEntity, knownGroups?: GroupRef[]): Promise<UserResult> {

@@ -5,6 +5,8 @@ import type { Request } from 'express';
 export interface ScimCaller {
   tenantId: string;
   tokenId: string;
+  /** `read` tokens (the host application's) may only read: GET and POST …/.search. */
+  scope: 'provision' | 'read';
   /** Absolute SCIM base URL of this tenant, without trailing slash. */
   baseUrl: string;
 }

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { EventPollController } from './event-poll.controller';
+import { EventPollService } from './event-poll.service';
+import { EventSignals } from './event-signals';
+import { EventStreamsController } from './event-streams.controller';
+import { EventStreamsService } from './event-streams.service';
+import { JwksController } from './jwks.controller';
+import { ProvisioningOutbox } from './outbox';
+import { PushDispatcher } from './push-dispatcher';
+import { ResourceRenderers } from './resource-renderers';
+import { SigningKeys } from './signing-keys';
+import { SigningKeysController } from './signing-keys.controller';
+
+/**
+ * Provisioning events for the host application (RFC 9967 SETs): the outbox the write path records into,
+ * streams and their admin API, signing keys and JWKS, push delivery (RFC 8935) and polling (RFC 8936).
+ */
+@Module({
+  imports: [TenantsModule, AuditModule],
+  controllers: [EventStreamsController, SigningKeysController, JwksController, EventPollController],
+  providers: [EventSignals, ProvisioningOutbox, ResourceRenderers, SigningKeys, PushDispatcher, EventStreamsService, EventPollService],
+  exports: [ProvisioningOutbox, ResourceRenderers, PushDispatcher, SigningKeys, EventSignals],
+})
+export class EventsModule {}

@@ -1,0 +1,75 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { EntityManager, type EventSubscriber, type TransactionEventArgs } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { ChangeKind, JsonObject } from '@roster/scim-core';
+import { runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
+import { versionOf } from './change-records';
+import { EventSignals } from './event-signals';
+
+/** A change as the write path describes it; `data` is only computed when some stream will carry it. */
+export interface ChangeToRecord {
+  resourceType: 'User' | 'Group';
+  resourceId: string;
+  externalId: string | null;
+  kinds: ChangeKind[];
+  attributes: string[];
+  /** The resource after the change (its meta.version is the event's version); null for a delete. */
+  data: () => Promise<JsonObject | null> | JsonObject | null;
+}
+
+/**
+ * The transactional outbox: a change's events are written in the change's own transaction, so a rolled
+ * back write leaves none and a committed one cannot lose them.
+ *
+ * Ordering: the tenant's `event_sequences` row is updated by every recording transaction and stays
+ * locked until it commits, so sequence numbers are handed out in commit order (PostgreSQL), and SQLite
+ * has a single writer anyway. Tenants without streams skip it: their writes neither wait nor record.
+ */
+@Injectable()
+export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
+  // Which tenants a transaction recorded events for, to wake the dispatcher once it has committed.
+  private readonly pending = new WeakMap<object, Set<string>>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly signals: EventSignals,
+  ) {}
+
+  onModuleInit(): void {
+    this.em.getEventManager().registerSubscriber(this);
+  }
+
+  async record(em: EntityManager, tenantId: string, changes: ChangeToRecord[], now = new Date()): Promise<void> {
+    if (!changes.length) return;
+    const rows = await runSql<{ last_seq: number | string }>(
+      em,
+      'UPDATE event_sequences SET last_seq = last_seq + ? WHERE tenant_id = ? AND streams > 0 RETURNING last_seq',
+      [changes.length, tenantId],
+    );
+    if (!rows.length) return;
+    const first = Number(rows[0].last_seq) - changes.length + 1;
+    const values: unknown[] = [];
+    for (const [i, change] of changes.entries()) {
+      const data = await change.data();
+      values.push(tenantId, first + i, randomUUID(), change.resourceType, change.resourceId, change.externalId, change.kinds.join(','), versionOf(data),
+        data ? sqlJson(data) : null, sqlJson(change.attributes), sqlTime(em, now));
+    }
+    await runSqlWrite(
+      em,
+      `INSERT INTO provisioning_events (tenant_id, seq, txn, resource_type, resource_id, external_id, kinds, version, data, attributes, occurred_at)
+       VALUES ${changes.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      values,
+    );
+    const transaction = em.getTransactionContext<object>();
+    if (!transaction) return this.signals.committed(tenantId);
+    const tenants = this.pending.get(transaction) ?? new Set<string>();
+    this.pending.set(transaction, tenants.add(tenantId));
+  }
+
+  afterTransactionCommit(args: TransactionEventArgs): void {
+    const tenants = args.transaction && this.pending.get(args.transaction);
+    if (!tenants) return;
+    this.pending.delete(args.transaction!);
+    for (const tenantId of tenants) this.signals.committed(tenantId);
+  }
+}

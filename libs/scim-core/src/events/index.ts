@@ -1,0 +1,3 @@
+export * from './event-types';
+export * from './provisioning-change';
+export * from './poll-request';
