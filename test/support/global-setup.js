@@ -4,6 +4,8 @@
 const { Client } = require('pg');
 
 module.exports = async () => {
+  // Lets test files that need the built server share one build per run (test/support/built-server.ts).
+  process.env.ROSTER_TEST_RUN_ID = String(Date.now());
   const url = process.env.ROSTER_TEST_PG_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {

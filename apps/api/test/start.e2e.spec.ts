@@ -1,20 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { ensureApiBuilt, freePort } from '../../../test/support/built-server';
 
 // The operational contract outside tools rely on: the built server starts, migrates its database,
 // answers /health, logs JSON lines without secrets, and stops cleanly on SIGTERM.
@@ -28,10 +16,10 @@ describe('npm start', () => {
   });
 
   it('serves on PORT with DATABASE_URL, and exits 0 on SIGTERM', async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'api'], { cwd: ROOT, stdio: 'pipe' });
+    const main = await ensureApiBuilt();
     const port = await freePort();
     const adminToken = 'start-test-admin-token-42';
-    child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/apps/api/src/main.js')], {
+    child = spawn(process.execPath, [main], {
       cwd: dir,
       env: { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'db', 'roster.db')}`, ROSTER_ADMIN_TOKEN: adminToken, ROSTER_PUBLIC_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -11,8 +11,12 @@ import { PushClient, type PushOutcome } from './push-client';
 import { SigningKeys } from './signing-keys';
 import { changesAfter, claimsFor, jtiOf, type SequencedChange } from './stream-feed';
 
-/** A stream is leased to one process at a time; the lease is renewed with every saved step. */
-const LEASE_MS = 30_000;
+/**
+ * A stream is leased to one process at a time; the lease is renewed with every saved step (at most
+ * SAVE_EVERY_MS plus one push timeout apart, well inside it). A process that dies holding a lease
+ * delays its streams by at most this much, or not at all when it ran on this host (see isDeadLocalOwner).
+ */
+const LEASE_MS = 15_000;
 /** Progress is saved at least this often (a crash re-sends at most what was sent since: same jti). */
 const SAVE_EVERY_SETS = 50;
 const SAVE_EVERY_MS = 2_000;
@@ -33,6 +37,19 @@ interface LeasedStream {
   consecutiveFailures: number;
 }
 
+/** host:pid:random — a lease owner held by a process of this host that is gone (or an earlier life of this pid). */
+export function isDeadLocalOwner(owner: string, self: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  if (Number(pid) === process.pid) return owner !== self;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * Delivers push streams (RFC 8935): each stream's SETs one at a time, in the tenant's commit order, by
  * whichever process holds the stream's lease. A receiver that fails is retried with exponential backoff
@@ -40,7 +57,7 @@ interface LeasedStream {
  * for that SET. Delivery is at-least-once: after a crash the unsaved tail is sent again, same jti.
  */
 @Injectable()
-export class PushDispatcher implements OnModuleInit, OnApplicationShutdown {
+export class PushDispatcher implements OnApplicationShutdown {
   private readonly logger = new Logger('PushDispatcher');
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly client: PushClient;
@@ -61,10 +78,7 @@ export class PushDispatcher implements OnModuleInit, OnApplicationShutdown {
     this.client = new PushClient(config.events.allowInsecureEndpoints);
   }
 
-  onModuleInit(): void {
-    if (this.config.events.dispatch) this.start();
-  }
-
+  /** Called by the processes that deliver: the API server (unless ROSTER_EVENTS_DISPATCH=off) and `npm run dispatch`. */
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -114,16 +128,21 @@ export class PushDispatcher implements OnModuleInit, OnApplicationShutdown {
     if (!this.migrations.ready || this.delivering.size >= MAX_PARALLEL_STREAMS) return;
     const em = this.em.fork();
     const now = sqlTime(em, new Date());
-    const due = await runSql<{ id: string }>(
+    const due = await runSql<{ id: string; lease_owner: string | null; lease_until: unknown }>(
       em,
-      `SELECT s.id AS id FROM event_streams s JOIN event_sequences q ON q.tenant_id = s.tenant_id
+      `SELECT s.id AS id, s.lease_owner AS lease_owner, s.lease_until AS lease_until FROM event_streams s JOIN event_sequences q ON q.tenant_id = s.tenant_id
         WHERE s.delivery = 'push' AND s.status = 'active' AND s.position < q.last_seq
           AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?)
-          AND (s.lease_until IS NULL OR s.lease_until < ? OR s.lease_owner = ?)
+          AND (s.lease_until IS NULL OR s.lease_until < ? OR s.lease_owner LIKE ?)
         ORDER BY s.created_at LIMIT ?`,
-      [now, now, this.owner, MAX_PARALLEL_STREAMS * 2],
+      [now, now, `${hostname()}:%`, MAX_PARALLEL_STREAMS * 2],
     );
-    for (const { id } of due) {
+    for (const { id, lease_owner: owner, lease_until: until } of due) {
+      if (owner && owner !== this.owner && until !== null && fromSql.time(until).getTime() > Date.now()) {
+        if (!isDeadLocalOwner(owner, this.owner)) continue;
+        // Its holder crashed on this host (kill -9, container restart): take the stream over now.
+        await runSqlWrite(em, 'UPDATE event_streams SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?', [id, owner]);
+      }
       if (this.delivering.size >= MAX_PARALLEL_STREAMS) break;
       if (this.delivering.has(String(id))) continue;
       this.delivering.add(String(id));

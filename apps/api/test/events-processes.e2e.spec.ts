@@ -1,0 +1,112 @@
+import { createTestDatabase, dialects, reportSkippedPostgres, type Dialect } from '../../../test/support/databases';
+import { EventReceiver, seqOf } from '../../../test/support/event-receiver';
+import { startBuiltServer, type RunningServer } from '../../../test/support/built-server';
+import type { DatabaseConfig } from '@roster/config';
+
+reportSkippedPostgres();
+
+const ADMIN = 'events-process-admin-token';
+const json = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
+
+function databaseUrl(config: DatabaseConfig): string {
+  return config.dialect === 'sqlite' ? `sqlite:${config.path}` : config.url;
+}
+
+function serverEnv(url: string): Record<string, string> {
+  return { DATABASE_URL: url, ROSTER_ADMIN_TOKEN: ADMIN, ROSTER_PUBLIC_URL: 'https://roster.test', ROSTER_EVENTS_ALLOW_INSECURE: 'true', ROSTER_TENANT_RATE_LIMIT: '1000000', LOG_LEVEL: 'warn' };
+}
+
+async function provision(server: RunningServer, receiver: EventReceiver): Promise<{ scim: string; token: string }> {
+  const tenant = (await (await fetch(`${server.base}/admin/v1/tenants`, { method: 'POST', headers: json, body: JSON.stringify({ name: `Crash ${Date.now()}` }) })).json()) as { id: string; slug: string };
+  const token = ((await (await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string }).token;
+  const stream = await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/event-streams`, { method: 'POST', headers: json, body: JSON.stringify({ delivery: 'push', endpointUrl: receiver.url, format: 'notice' }) });
+  expect(stream.status).toBe(201);
+  return { scim: `/scim/v2/${tenant.slug}`, token };
+}
+
+async function createUsers(servers: RunningServer[], scim: string, token: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const server = servers[i % servers.length];
+    const response = await fetch(`${server.base}${scim}/Users`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' }, body: JSON.stringify({ userName: `learner${i}@example.com` }) });
+    expect(response.status).toBe(201);
+  }
+}
+
+/** Every jti once, in sequence order when duplicates (at-least-once redeliveries) are set aside. */
+function distinctInOrder(receiver: EventReceiver): number[] {
+  const seen = new Set<number>();
+  const order: number[] = [];
+  for (const set of receiver.received) {
+    const claims = JSON.parse(Buffer.from(set.jws.split('.')[1], 'base64url').toString()) as { jti: string };
+    const seq = seqOf(claims.jti);
+    if (!seen.has(seq)) order.push(seq);
+    seen.add(seq);
+  }
+  return order;
+}
+
+describe.each(dialects())('event delivery across processes on %s', (dialect: Dialect) => {
+  it('kill -9 of the server mid-delivery loses nothing: after a restart every SET arrives, in order, same jti', async () => {
+    const db = await createTestDatabase(dialect);
+    const receiver = await new EventReceiver().start();
+    // A slow receiver keeps delivery in flight when the server is killed.
+    receiver.respond = (_set, res) => setTimeout(() => res.writeHead(202).end(), 15);
+    let first: RunningServer | undefined;
+    let second: RunningServer | undefined;
+    try {
+      first = await startBuiltServer(serverEnv(databaseUrl(db.config)));
+      const { scim, token } = await provision(first, receiver);
+      await createUsers([first], scim, token, 60);
+      await receiver.waitFor(5);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      const beforeRestart = distinctInOrder(receiver).length;
+      expect(beforeRestart).toBeLessThan(60);
+      second = await startBuiltServer(serverEnv(databaseUrl(db.config)));
+      const deadline = Date.now() + 30_000;
+      while (distinctInOrder(receiver).length < 60 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const order = distinctInOrder(receiver);
+      expect(order).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    } finally {
+      first?.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+      await receiver.stop();
+      await db.drop();
+    }
+  });
+});
+
+const postgresOnly = dialects().includes('postgresql') ? describe : describe.skip;
+
+postgresOnly('two API processes on one PostgreSQL database', () => {
+  it('deliver every SET exactly once while both run, one at a time per stream, in order', async () => {
+    const db = await createTestDatabase('postgresql');
+    const receiver = await new EventReceiver().start();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    receiver.respond = (_set, res) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(202).end();
+      }, 2);
+    };
+    const servers: RunningServer[] = [];
+    try {
+      servers.push(await startBuiltServer(serverEnv(databaseUrl(db.config))));
+      servers.push(await startBuiltServer(serverEnv(databaseUrl(db.config))));
+      const { scim, token } = await provision(servers[0], receiver);
+      await createUsers(servers, scim, token, 120);
+      await receiver.waitFor(120, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // anything sent twice would have arrived by now
+      expect(receiver.received).toHaveLength(120);
+      expect(distinctInOrder(receiver)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+      expect(maxInFlight).toBe(1);
+    } finally {
+      for (const server of servers) server.child.kill('SIGKILL');
+      await receiver.stop();
+      await db.drop();
+    }
+  });
+});

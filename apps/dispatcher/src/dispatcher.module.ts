@@ -1,0 +1,15 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type RosterConfig } from '@roster/config';
+import { entities, EventsModule } from '@roster/directory';
+import { migrations } from '@roster/migrations';
+import { DatabaseModule } from '@roster/platform';
+
+@Module({})
+export class DispatcherModule {
+  static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
+    return {
+      module: DispatcherModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }), EventsModule],
+    };
+  }
+}
