@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { assertPushEndpoint } from '../../../libs/directory/src/events/endpoint-policy';
+import { outcomeOf, retryAfterMs } from '../../../libs/directory/src/events/push-client';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { EventReceiver, seqOf, verifySet } from '../../../test/support/event-receiver';
 import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
@@ -342,5 +343,18 @@ describe('push endpoint policy (without ROSTER_EVENTS_ALLOW_INSECURE)', () => {
   it('accepts a public https address, and anything on loopback when insecure endpoints are allowed', async () => {
     await expect(assertPushEndpoint('https://93.184.215.14/events', false)).resolves.toBe('https://93.184.215.14/events');
     await expect(assertPushEndpoint('http://127.0.0.1:8080/events', true)).resolves.toBe('http://127.0.0.1:8080/events');
+  });
+});
+
+describe('push outcomes (RFC 8935 §2.4)', () => {
+  it('2xx is delivered; 400 with an error object is final; other answers are retried, honouring Retry-After', () => {
+    expect(outcomeOf(202, undefined, '')).toEqual({ kind: 'delivered' });
+    expect(outcomeOf(400, undefined, '{"err":"invalid_key","description":"unknown kid"}')).toEqual({ kind: 'rejected', err: 'invalid_key', description: 'unknown kid' });
+    expect(outcomeOf(400, undefined, 'not json')).toMatchObject({ kind: 'retry' });
+    expect(outcomeOf(503, '7', '')).toMatchObject({ kind: 'retry', retryAfterMs: 7000 });
+    expect(outcomeOf(429, undefined, '')).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
+    expect(retryAfterMs('Wed, 02 Dec 2026 10:00:30 GMT', Date.parse('2026-12-02T10:00:00Z'))).toBe(30_000);
+    expect(retryAfterMs('999999')).toBe(3600_000);
+    expect(retryAfterMs('soon')).toBeUndefined();
   });
 });
