@@ -12,11 +12,15 @@ import { AuditService, TenantsService, TokensService, userStorage } from '@roste
 import { MigrationRunner } from '@roster/platform';
 import { bindFilter, filterToSql, parseFilter, ScimLimits, UserResourceType } from '@roster/scim-core';
 import { createApp } from '../../../api/src/create-app';
+import { benchEvents } from './events';
 import { seedMembers, seedUsers } from './seed';
 
 // `npm run bench`: latency of the lookups IdPs make on every sync, of membership changes on large
 // groups, and of audited vs unaudited writes, on SQLite and PostgreSQL, over real HTTP on loopback.
 // BENCH_USERS (default 100000) sets the tenant size; ROSTER_BENCH_PG_URL an admin PostgreSQL URL.
+// `npm run bench -- events` runs only the provisioning-events section.
+
+const ONLY_EVENTS = process.argv.includes('events');
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const LOOKUPS = 300;
@@ -69,7 +73,7 @@ async function postgresDatabase(): Promise<{ config: DatabaseConfig; drop: () =>
 }
 
 async function run(database: DatabaseConfig): Promise<void> {
-  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN, ROSTER_TENANT_RATE_LIMIT: '1000000' }), database };
+  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN, ROSTER_TENANT_RATE_LIMIT: '1000000', ROSTER_EVENTS_ALLOW_INSECURE: 'true', ROSTER_EVENTS_DISPATCH: process.env.BENCH_DISPATCH ?? 'on' }), database };
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.get(MigrationRunner).run();
   await app.listen(0, '127.0.0.1');
@@ -95,6 +99,7 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
   const send = (method: string, path: string, body: unknown) => fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body) });
 
   console.log(`\n## ${database.dialect}\n`);
+  if (ONLY_EVENTS) return measureEvents(app, port);
   const started = Date.now();
   await seedUsers(em, tenant.id, USERS, 'u');
   await em.getConnection().execute(database.dialect === 'postgresql' ? 'analyze' : 'analyze');
@@ -243,8 +248,28 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
     console.log(`- Bulk of ${ScimLimits.maxBulkOperations} user creates: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`);
   }
 
+  await measureEvents(app, port);
+
   const memory = process.memoryUsage();
   console.log(`- memory after the run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+}
+
+// 6. Provisioning events: what the outbox costs a write, and how fast push delivers.
+async function measureEvents(app: Awaited<ReturnType<typeof createApp>>, port: number): Promise<void> {
+  const orm = app.get(MikroORM);
+  const audit = { actor: { type: 'admin' as const } };
+  await benchEvents({
+    origin: `http://127.0.0.1:${port}`,
+    adminToken: ADMIN,
+    newTenant: (name) =>
+      RequestContext.create(orm.em, async () => {
+        const created = await app.get(TenantsService).create({ name: `${name} ${Date.now()}` }, audit);
+        return { id: created.id, base: `http://127.0.0.1:${port}/scim/v2/${created.slug}`, token: (await app.get(TokensService).issue(created.id, {}, audit)).token };
+      }),
+    timed,
+    summary: (samples) => fmt(stats(samples)),
+    mean: (samples) => stats(samples).mean,
+  });
 }
 
 async function main(): Promise<void> {

@@ -67,6 +67,8 @@ export class PushDispatcher implements OnApplicationShutdown {
   private stopSignals?: () => void;
   private looking?: Promise<void>;
   private lookAgain = false;
+  /** Tenants with an active push stream, as of the last look: only their commits are worth a look now. */
+  private pushTenants = new Set<string>();
 
   constructor(
     private readonly em: EntityManager,
@@ -82,7 +84,7 @@ export class PushDispatcher implements OnApplicationShutdown {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopSignals = this.signals.onCommitted(() => this.wake());
+    this.stopSignals = this.signals.onCommitted((tenantId) => this.pushTenants.has(tenantId) && this.wake());
     this.schedule(0);
   }
 
@@ -128,6 +130,9 @@ export class PushDispatcher implements OnApplicationShutdown {
     if (!this.migrations.ready || this.delivering.size >= MAX_PARALLEL_STREAMS) return;
     const em = this.em.fork();
     const now = sqlTime(em, new Date());
+    const tenants = await runSql<{ tenant_id: string }>(em, "SELECT DISTINCT tenant_id FROM event_streams WHERE delivery = 'push' AND status = 'active'");
+    this.pushTenants = new Set(tenants.map((row) => String(row.tenant_id)));
+    if (!this.pushTenants.size) return;
     const due = await runSql<{ id: string; lease_owner: string | null; lease_until: unknown }>(
       em,
       `SELECT s.id AS id, s.lease_owner AS lease_owner, s.lease_until AS lease_until FROM event_streams s JOIN event_sequences q ON q.tenant_id = s.tenant_id
