@@ -7,6 +7,7 @@ import { loadConfig } from '@roster/config';
 import { AUTH_CACHE_MS } from '@roster/directory';
 import { MigrationRunner } from '@roster/platform';
 import { createApp } from '../../api/src/create-app';
+import { keysCommand } from '../src/commands/keys';
 import { tenantsCommand, tokensCommand } from '../src/commands/tenants';
 
 // The newcomer's path: create a tenant with the CLI, then use the printed base URL and token.
@@ -88,6 +89,24 @@ describe('roster CLI', () => {
     output = [];
     await tokensCommand(['list', 'acme-learning']);
     expect(output.some((line) => / expired \d{4}-/.test(line))).toBe(true);
+  });
+
+  it('issues a read-only token beside the provisioning token, and rotates the signing key', async () => {
+    output = [];
+    await tokensCommand(['issue', 'acme-learning', '--scope', 'read']);
+    expect(output).toContain('Scope:         read (GET and .search only)');
+    await expect(tokensCommand(['issue', 'acme-learning', '--scope', 'write'])).rejects.toThrow(/scope must be/);
+    output = [];
+    await keysCommand(['rotate', '--overlap-seconds', '60']);
+    const first = output[0].split(' ')[3];
+    output = [];
+    await keysCommand(['rotate']);
+    const second = output[0].split(' ')[3];
+    expect(second).not.toBe(first);
+    expect(output.find((line) => line.startsWith(second))).toContain('signing');
+    expect(output.find((line) => line.startsWith(first))).toContain('published until');
+    await expect(keysCommand(['rotate', '--overlap-seconds', '-1'])).rejects.toThrow(/overlapSeconds must be/);
+    await expect(keysCommand(['spin'])).rejects.toThrow(/usage: keys/);
   });
 
   it('explains its usage on bad input', async () => {

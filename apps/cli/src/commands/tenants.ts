@@ -49,17 +49,18 @@ export async function tokensCommand(args: string[]): Promise<void> {
       const issued = await tokens.issue(
         tenant.id,
         // Numbers as typed ("abc" stays NaN): the service refuses what is not a whole number in range.
-        { description: flag(rest, 'description'), expiresInDays: days !== undefined ? Number(days) : undefined, revokeOthersAfterSeconds: overlap !== undefined ? Number(overlap) : undefined },
+        { scope: flag(rest, 'scope') as 'provision' | 'read' | undefined, description: flag(rest, 'description'), expiresInDays: days !== undefined ? Number(days) : undefined, revokeOthersAfterSeconds: overlap !== undefined ? Number(overlap) : undefined },
         CLI,
       );
       console.log(`SCIM base URL: ${scimBaseUrl(origin(), tenant.slug)}`);
       console.log(`Bearer token:  ${issued.token}`);
-      console.log(overlap ? `Earlier tokens stop working in ${overlap} s.` : 'Earlier tokens of this tenant no longer work.');
+      console.log(`Scope:         ${issued.scope}${issued.scope === 'read' ? ' (GET and .search only)' : ''}`);
+      console.log(overlap ? `Earlier ${issued.scope} tokens stop working in ${overlap} s.` : `Earlier ${issued.scope} tokens of this tenant no longer work.`);
     } else if (action === 'list') {
       for (const t of await tokens.list(tenant.id)) {
         const now = new Date();
         const state = t.revokedAt && t.revokedAt <= now ? `revoked ${t.revokedAt.toISOString()}` : t.expiresAt && t.expiresAt <= now ? `expired ${t.expiresAt.toISOString()}` : 'active';
-        console.log(`${t.id}  ${t.prefix}…  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}  ${state}`);
+        console.log(`${t.id}  ${t.prefix}…  ${t.scope.padEnd(9)}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}  ${state}`);
       }
     } else if (action === 'revoke') {
       const id = rest[0];

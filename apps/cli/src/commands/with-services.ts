@@ -7,7 +7,8 @@ import { AppModule } from '../../../api/src/app.module';
 
 /** Boots the same modules as the server (no HTTP), migrates, and runs `work` in a request context. */
 export async function withServices<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
+  // The CLI does its one job and exits: it never delivers event streams meanwhile.
+  const config = loadConfig({ ...process.env, ROSTER_EVENTS_DISPATCH: 'off' });
   if (config.database.dialect === 'sqlite' && config.database.path !== ':memory:') {
     const { mkdirSync } = await import('node:fs');
     const { dirname } = await import('node:path');
