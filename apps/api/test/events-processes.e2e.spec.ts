@@ -1,6 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestDatabase, dialects, reportSkippedPostgres, type Dialect } from '../../../test/support/databases';
 import { EventReceiver, seqOf } from '../../../test/support/event-receiver';
-import { startBuiltServer, type RunningServer } from '../../../test/support/built-server';
+import { freePort, ROOT, startBuiltServer, type RunningServer } from '../../../test/support/built-server';
 import type { DatabaseConfig } from '@roster/config';
 
 reportSkippedPostgres();
@@ -106,6 +109,61 @@ postgresOnly('two API processes on one PostgreSQL database', () => {
     } finally {
       for (const server of servers) server.child.kill('SIGKILL');
       await receiver.stop();
+      await db.drop();
+    }
+  });
+});
+
+describe('the README receiver example', () => {
+  it('verifies and accepts the SETs a real Roster pushes to it, and refuses a forged one', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('A push receiver that verifies every SET'));
+    const code = /```js\n([\s\S]*?)```/.exec(section)![1];
+    const db = await createTestDatabase('sqlite');
+    const port = await freePort();
+    const dir = mkdtempSync(join(ROOT, '.receiver-'));
+    let server: RunningServer | undefined;
+    let receiver: ChildProcess | undefined;
+    let output = '';
+    try {
+      server = await startBuiltServer({ ...serverEnv(databaseUrl(db.config)), ROSTER_PUBLIC_URL: '' });
+      const origin = server.base;
+      const endpoint = `http://127.0.0.1:${port}/scim-events`;
+      const script = code
+        .replace('https://scim.example.com/.well-known/jwks.json', `${origin}/.well-known/jwks.json`)
+        .replace("issuer: 'https://scim.example.com'", `issuer: 'http://localhost:${new URL(origin).port}'`)
+        .replace("audience: 'https://learning.example.com/scim-events'", `audience: '${endpoint}'`)
+        .replace('.listen(8080)', `.listen(${port}, '127.0.0.1')`);
+      expect(script).not.toContain('example.com');
+      // Inside the repository, so that `jose` resolves from its node_modules.
+      writeFileSync(join(dir, 'receiver.mjs'), script);
+      receiver = spawn(process.execPath, [join(dir, 'receiver.mjs')], { env: { ...process.env, EVENTS_SECRET: 'readme-secret' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      receiver.stdout!.on('data', (chunk) => (output += chunk));
+      receiver.stderr!.on('data', (chunk) => (output += chunk));
+      for (let i = 0; i < 50 && !(await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x' }).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+      // A forged SET (not signed by Roster) is refused with an RFC 8935 error.
+      const forged = await fetch(endpoint, { method: 'POST', headers: { Authorization: 'Bearer readme-secret' }, body: 'eyJhbGciOiJFUzI1NiJ9.e30.AAAA' });
+      expect(forged.status).toBe(400);
+      expect(((await forged.json()) as { err: string }).err).toBe('invalid_request');
+
+      const tenant = (await (await fetch(`${origin}/admin/v1/tenants`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'Readme' }) })).json()) as { id: string; slug: string };
+      const token = ((await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string }).token;
+      const stream = (await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/event-streams`, { method: 'POST', headers: json, body: JSON.stringify({ delivery: 'push', endpointUrl: endpoint, authorizationHeader: 'Bearer readme-secret' }) })).json()) as { id: string };
+      const scim = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' };
+      const user = (await (await fetch(`${origin}/scim/v2/${tenant.slug}/Users`, { method: 'POST', headers: scim, body: JSON.stringify({ userName: 'readme@example.com' }) })).json()) as { id: string };
+      await fetch(`${origin}/scim/v2/${tenant.slug}/Users/${user.id}`, { method: 'PATCH', headers: scim, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }) });
+      let health: { deliveredCount?: number; failedCount?: number } = {};
+      for (let i = 0; i < 100 && health.deliveredCount !== 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        health = ((await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/event-streams/${stream.id}`, { headers: json })).json()) as { health: typeof health }).health;
+      }
+      expect(health).toMatchObject({ deliveredCount: 2, failedCount: 0 });
+      expect(output).toContain(`urn:ietf:params:scim:event:prov:create:full /Users/${user.id}`);
+      expect(output).toContain(`urn:ietf:params:scim:event:prov:deactivate /Users/${user.id}`);
+    } finally {
+      receiver?.kill('SIGKILL');
+      server?.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
       await db.drop();
     }
   });
