@@ -1,6 +1,9 @@
 import type { JSONWebKeySet } from 'jose';
 import { assertPushEndpoint } from '../../../libs/directory/src/events/endpoint-policy';
 import { outcomeOf, retryAfterMs } from '../../../libs/directory/src/events/push-client';
+import { MikroORM } from '@mikro-orm/core';
+import { pruneDelivered } from '@roster/directory';
+import { expectContract } from '../../../test/support/contract-assert';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { EventReceiver, seqOf, verifySet } from '../../../test/support/event-receiver';
 import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
@@ -31,11 +34,16 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
   });
 
   const scim = (tenant: TestTenant) => ({ Authorization: `Bearer ${tenant.token}` });
-  const jwks = async () => (await t.http.get('/.well-known/jwks.json').expect(200)).body as JSONWebKeySet;
+  const jwks = async () => {
+    const body = (await t.http.get('/.well-known/jwks.json').expect(200)).body;
+    expectContract(body, 'Jwks');
+    return body as JSONWebKeySet;
+  };
 
   async function pollStream(tenant: TestTenant, body: Record<string, unknown> = {}): Promise<PollStream> {
     const created = await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).send({ delivery: 'poll', ...body }).expect(201);
     expect(created.body.pollToken).toMatch(/^rstr-/);
+    expectContract(created.body, 'CreatedEventStream');
     return created.body as PollStream;
   }
 
@@ -47,6 +55,7 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
   async function drain(stream: PollStream): Promise<Record<string, unknown>[]> {
     const response = await poll(stream, { returnImmediately: true, maxEvents: 1000 });
     expect(response.status).toBe(200);
+    expectContract(response.body, 'PollResponse');
     expect(response.body.moreAvailable).toBe(false);
     const keys = await jwks();
     const claims = await Promise.all(Object.entries(response.body.sets as Record<string, string>).map(async ([jti, jws]) => {
@@ -201,6 +210,7 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     const created = await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).send({ delivery: 'push', endpointUrl: `http://127.0.0.1:${port}/events`, authorizationHeader: secret }).expect(201);
     expect(JSON.stringify(created.body)).not.toContain('push-secret');
     expect(created.body).toMatchObject({ delivery: 'push', hasAuthorizationHeader: true, format: 'full', status: 'active' });
+    expectContract(created.body, 'CreatedEventStream');
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: `push${i}@example.com` }).expect(201)).body.id);
     // Delivery fails and backs off; the stream says so.
@@ -251,6 +261,12 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expect(JSON.stringify(audit.body)).not.toContain('push-secret');
     expect(t.logs.join('\n')).not.toContain('push-secret');
     const listed = await t.http.get(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).expect(200);
+    expectContract(listed.body, 'EventStreamList');
+    const paused = await t.http.patch(`/admin/v1/tenants/${tenant.id}/event-streams/${created.body.id}`).set(admin).send({ status: 'paused', authorizationHeader: null }).expect(200);
+    expectContract(paused.body, 'EventStream');
+    expect(paused.body).toMatchObject({ status: 'paused', hasAuthorizationHeader: false });
+    await t.http.delete(`/admin/v1/tenants/${tenant.id}/event-streams/${created.body.id}`).set(admin).expect(204);
+    await t.http.get(`/admin/v1/tenants/${tenant.id}/event-streams/${created.body.id}`).set(admin).expect(404);
     expect(JSON.stringify(listed.body)).not.toContain('push-secret');
   });
 
@@ -262,6 +278,7 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     const oldKid = JSON.parse(Buffer.from(Object.values(before)[0].split('.')[0], 'base64url').toString()).kid;
     const rotated = await t.http.post('/admin/v1/signing-keys/rotate').set(admin).send({ overlapSeconds: 3600 }).expect(201);
     expect(rotated.body).toMatchObject({ algorithm: 'ES256', active: true });
+    expectContract(rotated.body, 'SigningKey');
     expect(rotated.body.kid).not.toBe(oldKid);
     const published = await jwks();
     expect(published.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, rotated.body.kid]));
@@ -270,6 +287,7 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expect(JSON.parse(Buffer.from(Object.values(after)[0].split('.')[0], 'base64url').toString()).kid).toBe(rotated.body.kid);
     await verifySet(Object.values(before)[0], published, { issuer: ISSUER, audience: stream.audience });
     const keys = await t.http.get('/admin/v1/signing-keys').set(admin).expect(200);
+    expectContract(keys.body, 'SigningKeyList');
     expect(keys.body.items[0]).toMatchObject({ kid: rotated.body.kid, active: true, retiresAt: null });
     expect(keys.body.items.find((k: { kid: string }) => k.kid === oldKid)).toMatchObject({ active: false });
   });
@@ -301,6 +319,25 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     await new Promise((resolve) => setTimeout(resolve, 1100)); // successful authentications are trusted for 1 s
     await t.http.get(`${tenant.base}/Users`).set(scim(tenant)).expect(401);
     await t.http.get(`${tenant.base}/Users`).set(read).expect(200);
+  });
+
+  it('the nightly pruning keeps what some stream has not received, and what is recent', async () => {
+    const tenant = await createTenant(t);
+    const behind = await pollStream(tenant);
+    const ahead = await pollStream(tenant);
+    for (const name of ['p1', 'p2', 'p3']) await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: `${name}@example.com` }).expect(201);
+    // `ahead` acknowledges everything, `behind` only the first SET.
+    const all = Object.keys((await poll(ahead).expect(200)).body.sets);
+    await poll(ahead, { returnImmediately: true, maxEvents: 0, ack: all }).expect(200);
+    const first = Object.keys((await poll(behind, { returnImmediately: true, maxEvents: 1 }).expect(200)).body.sets);
+    await poll(behind, { returnImmediately: true, maxEvents: 0, ack: first }).expect(200);
+    const em = t.app.get(MikroORM).em.fork();
+    const count = async () => Number(((await em.getConnection().execute('select count(*) as n from provisioning_events where tenant_id = ?', [tenant.id])) as { n: number }[])[0].n);
+    expect(await pruneDelivered(em, new Date(Date.now() - 3600_000))).toBe(0); // nothing is old enough
+    expect(await count()).toBe(3);
+    await pruneDelivered(em, new Date(Date.now() + 3600_000)); // everything is old: only what both streams are past goes
+    expect(await count()).toBe(2);
+    expect(Object.keys((await poll(behind).expect(200)).body.sets)).toHaveLength(2);
   });
 
   it('refuses bad stream definitions', async () => {
