@@ -4,16 +4,23 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+export type BuiltApp = 'api' | 'cli' | 'reconciler' | 'dispatcher';
+
+export const mainOf = (app: BuiltApp) => join(ROOT, `dist/apps/${app}/apps/${app}/src/main.js`);
+
+export function ensureApiBuilt(): Promise<string> {
+  return ensureBuilt('api');
+}
 
 /**
- * Builds the API server once per test run, however many test files need it at the same time: a lock
- * directory serialises them, and a marker holding this run's id says the build is done.
+ * Builds an app once per test run, however many test files need it at the same time: a lock directory
+ * serialises them, and a marker holding this run's id says the build is done.
  */
-export async function ensureApiBuilt(): Promise<string> {
+export async function ensureBuilt(app: BuiltApp): Promise<string> {
   const runId = process.env.ROSTER_TEST_RUN_ID ?? 'single';
-  const lock = join(ROOT, '.api-build.lock');
-  const marker = join(ROOT, 'dist/.api-build-run');
+  const lock = join(ROOT, '.build.lock');
+  const marker = join(ROOT, `dist/.${app}-build-run`);
+  const MAIN = mainOf(app);
   for (;;) {
     try {
       mkdirSync(lock);
@@ -24,7 +31,7 @@ export async function ensureApiBuilt(): Promise<string> {
   }
   try {
     if (!existsSync(marker) || readFileSync(marker, 'utf8') !== runId || !existsSync(MAIN)) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'api'], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', app], { cwd: ROOT, stdio: 'pipe' });
       writeFileSync(marker, runId);
     }
   } finally {

@@ -94,7 +94,7 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
     await connection.execute('update deleted_users set deleted_at = ? where id = ?', [dialect === 'sqlite' ? longAgo.getTime() : longAgo.toISOString(), user.id]);
     const job = await NestFactory.createApplicationContext(ReconcilerModule.forRoot(t.config), { logger: false });
     try {
-      const summary = await reconcile(job, t.config, pino({ level: 'silent' }), false);
+      const summary = (await reconcile(job, t.config, pino({ level: 'silent' }), { repair: false })).summary;
       expect(summary.deletedUsersPurged).toBe(1);
     } finally {
       await job.close();

@@ -1,37 +1,144 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { RosterConfig } from '@roster/config';
-import { AuditQueryService, DeletedUsersService, pruneDelivered, ReconciliationService } from '@roster/directory';
+import {
+  AuditQueryService,
+  DeletedUsersService,
+  driftTotal,
+  pruneDelivered,
+  ReconciliationService,
+  TenantEntity,
+  TenantHealthService,
+  TenantsService,
+  type Finding,
+  type TenantHealth,
+  type TenantReport,
+} from '@roster/directory';
 
 const MAX_DRIFT_LINES_PER_TENANT = 100;
+const DAY_MS = 86_400_000;
+
+export interface RunOptions {
+  repair: boolean;
+  dryRun?: boolean;
+  /** A tenant slug or id: only that tenant. */
+  tenant?: string;
+  /** Called when a tenant starts, and as its users are checked. */
+  onProgress?: (progress: { tenant: string; index: number; tenants: number; usersChecked: number; users: number }) => void;
+  /** Called with each tenant's result as soon as it is done. */
+  onTenant?: (result: TenantResult) => void;
+}
+
+export interface TenantResult {
+  tenantId: string;
+  slug: string;
+  usersChecked: number;
+  repaired: number;
+  health: TenantHealth;
+  /** The health findings plus what the walk found: unresolved managers and unrepaired drift. */
+  findings: Finding[];
+}
 
 export interface ReconcileSummary {
   tenants: number;
   usersChecked: number;
   drift: number;
   repaired: number;
+  findings: number;
   auditEventsPruned: number;
   deletedUsersPurged: number;
   eventsPruned: number;
+  retention: 'applied' | 'skipped (dry run)';
 }
 
-/** One nightly run: refuses an unmigrated database, walks every tenant, prunes old audit events and delivered provisioning events, and purges deleted users past retention. */
-export async function reconcile(app: INestApplicationContext, config: RosterConfig, logger: Logger, repair: boolean): Promise<ReconcileSummary> {
-  const pending = await app.get(MikroORM).migrator.getPending();
+export interface NightlyReport {
+  startedAt: string;
+  finishedAt: string;
+  options: { repair: boolean; dryRun: boolean; tenant: string | null };
+  summary: ReconcileSummary;
+  tenants: TenantResult[];
+  /** Peak resident memory of the run, from the kernel (bytes). */
+  maxRssBytes: number;
+}
+
+/** Whether the run found something a person should look at (exit code 1). */
+export function needsAttention(report: NightlyReport): boolean {
+  return report.tenants.some((tenant) => tenant.findings.length > 0);
+}
+
+/**
+ * One nightly run: refuses an unmigrated database; per tenant, the health figures and findings, then a walk
+ * over every user (drift, unresolved managers; repaired with `repair`); then retention unless dry-run.
+ */
+export async function reconcile(app: INestApplicationContext, config: RosterConfig, logger: Logger, options: RunOptions): Promise<NightlyReport> {
+  const startedAt = new Date();
+  const orm = app.get(MikroORM);
+  const pending = await orm.migrator.getPending();
   if (pending.length) throw new Error(`the database has ${pending.length} pending migration(s): start the server (npm start) to apply them first`);
-  const summary: ReconcileSummary = { tenants: 0, usersChecked: 0, drift: 0, repaired: 0, auditEventsPruned: 0, deletedUsersPurged: 0, eventsPruned: 0 };
-  for await (const report of app.get(ReconciliationService).run({ repair })) {
+  const repair = options.repair && !options.dryRun;
+  const tenants = await tenantsToCheck(app, options.tenant);
+  const summary: ReconcileSummary = { tenants: 0, usersChecked: 0, drift: 0, repaired: 0, findings: 0, auditEventsPruned: 0, deletedUsersPurged: 0, eventsPruned: 0, retention: options.dryRun ? 'skipped (dry run)' : 'applied' };
+  const results: TenantResult[] = [];
+  const walker = app.get(ReconciliationService);
+  for (const [index, tenant] of tenants.entries()) {
+    const health = await app.get(TenantHealthService).of(tenant);
+    const progress = (usersChecked: number) => options.onProgress?.({ tenant: tenant.slug, index, tenants: tenants.length, usersChecked, users: health.counts.users });
+    progress(0);
+    const walk = await walker.reconcileTenant(tenant, { repair, onProgress: progress });
+    for (const drift of walk.drift.slice(0, MAX_DRIFT_LINES_PER_TENANT)) logger.warn({ ...drift }, 'drift');
+    const result: TenantResult = { tenantId: tenant.id, slug: tenant.slug, usersChecked: walk.usersChecked, repaired: walk.repaired, health, findings: [...health.findings, ...walkFindings(walk)] };
+    results.push(result);
     summary.tenants++;
-    summary.usersChecked += report.usersChecked;
-    summary.drift += report.drift.length;
-    summary.repaired += report.repaired;
-    for (const drift of report.drift.slice(0, MAX_DRIFT_LINES_PER_TENANT)) logger.warn({ ...drift }, 'drift');
-    logger.info({ tenantId: report.tenantId, slug: report.slug, usersChecked: report.usersChecked, drift: report.drift.length, repaired: report.repaired }, 'tenant reconciled');
+    summary.usersChecked += walk.usersChecked;
+    summary.drift += driftTotal(walk);
+    summary.repaired += walk.repaired;
+    summary.findings += result.findings.length;
+    options.onTenant?.(result);
   }
-  summary.auditEventsPruned = await app.get(AuditQueryService).prune(config.auditRetentionDays);
-  summary.deletedUsersPurged = await app.get(DeletedUsersService).purge(config.deletedUserRetentionDays);
-  summary.eventsPruned = await pruneDelivered(app.get(MikroORM).em.fork(), new Date(Date.now() - config.events.retentionDays * 86_400_000));
-  logger.info({ ...summary }, 'reconciliation finished');
-  return summary;
+  if (!options.dryRun) {
+    summary.auditEventsPruned = await app.get(AuditQueryService).prune(config.auditRetentionDays);
+    summary.deletedUsersPurged = await app.get(DeletedUsersService).purge(config.deletedUserRetentionDays);
+    summary.eventsPruned = await pruneDelivered(orm.em.fork(), new Date(Date.now() - config.events.retentionDays * DAY_MS));
+  }
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    options: { repair: options.repair, dryRun: options.dryRun === true, tenant: options.tenant ?? null },
+    summary,
+    tenants: results,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+async function tenantsToCheck(app: INestApplicationContext, key: string | undefined): Promise<TenantEntity[]> {
+  const em = app.get(MikroORM).em.fork();
+  if (key === undefined) return em.find(TenantEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const found = await RequestContext.create(em, () => app.get(TenantsService).findByKey(key));
+  if (!found) throw new Error(`no tenant "${key}"`);
+  return [await em.findOneOrFail(TenantEntity, { id: found.id })];
+}
+
+// Unresolved managers are the IdP's to fix (reported, never repaired); other drift counts until repaired.
+function walkFindings(walk: TenantReport): Finding[] {
+  const findings: Finding[] = [];
+  const references = walk.driftCounts.reference ?? 0;
+  if (references) {
+    findings.push({
+      kind: 'unresolved-managers',
+      count: references,
+      detail: 'users whose manager is not a user of this tenant (deleted, or not provisioned yet)',
+      examples: walk.drift.filter((d) => d.kind === 'reference').slice(0, 5).map((d) => `${d.userId}: ${d.detail}`),
+    });
+  }
+  const unrepaired = driftTotal(walk) - references - walk.repaired;
+  if (unrepaired > 0) {
+    findings.push({
+      kind: 'drift',
+      count: unrepaired,
+      detail: 'users whose stored data disagrees with their document (run with --repair to fix derived data)',
+      examples: walk.drift.filter((d) => d.kind !== 'reference').slice(0, 5).map((d) => `${d.userId} ${d.kind}: ${d.detail}`),
+    });
+  }
+  return findings;
 }

@@ -36,34 +36,34 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     for (let i = 0; i < 3; i++) ids.push((await t.http.post(`${a.base}/Users`).set('Authorization', `Bearer ${a.token}`).send({ userName: `r${i}@example.com`, emails: [{ value: `r${i}@example.com`, type: 'work' }] }).expect(201)).body.id);
     await t.http.post(`${b.base}/Users`).set('Authorization', `Bearer ${b.token}`).send({ userName: 'b@example.com' }).expect(201);
 
-    const clean = await reconcile(job, config, logger, false);
+    const clean = (await reconcile(job, config, logger, { repair: false })).summary;
     expect(clean).toMatchObject({ usersChecked: 4, drift: 0 });
 
     // Break derived data behind the application's back.
     const connection = t.app.get(MikroORM).em.fork().getConnection();
     await connection.execute('update users set user_name_ci = ? where id = ?', ['wrong@example.com', ids[0]]);
     await connection.execute('delete from user_emails where user_id = ?', [ids[1]]);
-    const found = await reconcile(job, config, logger, false);
+    const found = (await reconcile(job, config, logger, { repair: false })).summary;
     expect(found.drift).toBe(2);
     expect(lines.filter((l) => l.msg === 'drift').map((l) => [l.userId, l.kind])).toEqual(expect.arrayContaining([[ids[0], 'columns'], [ids[1], 'emails']]));
 
     // Lookups rely on the derived data: the broken user is not found until repaired.
     const lookup = () => t.http.get(`${a.base}/Users?filter=userName eq "r0@example.com"`).set('Authorization', `Bearer ${a.token}`);
     expect((await lookup()).body.totalResults).toBe(0);
-    const repaired = await reconcile(job, config, logger, true);
+    const repaired = (await reconcile(job, config, logger, { repair: true })).summary;
     expect(repaired).toMatchObject({ drift: 2, repaired: 2 });
     expect((await lookup()).body.totalResults).toBe(1);
-    expect(await reconcile(job, config, logger, false)).toMatchObject({ drift: 0 });
+    expect((await reconcile(job, config, logger, { repair: false })).summary).toMatchObject({ drift: 0 });
 
     // A deleted manager leaves a dangling reference: reported, never "repaired" behind the IdP's back.
     const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
     await t.http.patch(`${a.base}/Users/${ids[2]}`).set('Authorization', `Bearer ${a.token}`).send({ Operations: [{ op: 'add', path: `${ENT}:manager`, value: ids[1] }] }).expect(200);
     await t.http.delete(`${a.base}/Users/${ids[1]}`).set('Authorization', `Bearer ${a.token}`).expect(204);
-    const dangling = await reconcile(job, config, logger, true);
+    const dangling = (await reconcile(job, config, logger, { repair: true })).summary;
     expect(dangling).toMatchObject({ drift: 1, repaired: 0 });
     expect(lines.filter((l) => l.msg === 'drift').pop()).toMatchObject({ userId: ids[2], kind: 'reference' });
 
-    const old = await reconcile(job, { ...config, auditRetentionDays: 1 }, logger, false);
+    const old = (await reconcile(job, { ...config, auditRetentionDays: 1 }, logger, { repair: false })).summary;
     expect(old.auditEventsPruned).toBe(0);
   });
 
@@ -106,10 +106,10 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     const connection = t.app.get(MikroORM).em.fork().getConnection();
     await connection.execute("update resource_counts set count = 7 where tenant_id = ? and resource_type = 'User'", [tenant.id]);
     expect(await total('Users')).toBe(7); // the kept count is what lists report...
-    const found = await reconcile(job, config, logger, false);
+    const found = (await reconcile(job, config, logger, { repair: false })).summary;
     expect(lines.filter((l) => l.msg === 'drift' && l.kind === 'counts').pop()).toMatchObject({ tenantId: tenant.id, userId: 'User' });
     expect(found.drift).toBeGreaterThanOrEqual(1);
-    await reconcile(job, config, logger, true);
+    (await reconcile(job, config, logger, { repair: true })).summary;
     expect(await total('Users')).toBe(2); // ...and the job puts it right
   });
 
@@ -117,9 +117,9 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     const db: TestDatabase = await createTestDatabase(dialect);
     const fresh = await NestFactory.createApplicationContext(ReconcilerModule.forRoot({ ...loadConfig({}), database: db.config }), { logger: false });
     try {
-      await expect(reconcile(fresh, config, logger, false)).rejects.toThrow(/pending migration/);
+      await expect(reconcile(fresh, config, logger, { repair: false })).rejects.toThrow(/pending migration/);
       await fresh.get(MigrationRunner).run();
-      await expect(reconcile(fresh, config, logger, false)).resolves.toMatchObject({ tenants: 0 });
+      await expect(reconcile(fresh, config, logger, { repair: false }).then((r) => r.summary)).resolves.toMatchObject({ tenants: 0 });
     } finally {
       await fresh.close();
       await db.drop();

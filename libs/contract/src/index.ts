@@ -40,3 +40,4 @@ export type RotateSigningKeyRequest = Schemas['RotateSigningKeyRequest'];
 export type SigningKey = Schemas['SigningKey'];
 export type SigningKeyList = Schemas['SigningKeyList'];
 export type PollResponse = Schemas['PollResponse'];
+export type TenantHealth = Schemas['TenantHealth'];

@@ -1,6 +1,7 @@
 import '../../../api/src/node-guard';
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -249,9 +250,29 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
   }
 
   await measureEvents(app, port);
+  measureNightly(database);
 
   const memory = process.memoryUsage();
   console.log(`- memory after the run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+}
+
+// 7. The nightly job over the whole database (the seeded tenant and the rest), as the scheduler runs it:
+// its own process, its peak resident memory from the kernel, and its run time.
+function measureNightly(database: DatabaseConfig): void {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-bench-nightly-'));
+  const report = join(dir, 'report.json');
+  const main = join(__dirname, '..', '..', '..', '..', '..', 'reconciler', 'apps', 'reconciler', 'src', 'main.js');
+  const url = database.dialect === 'sqlite' ? `sqlite:${database.path}` : database.url;
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [main, '--dry-run', '--json', report], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' }, encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  try {
+    if (run.status === 2) throw new Error(`the nightly job could not run: ${run.stderr}`);
+    const result = JSON.parse(readFileSync(report, 'utf8')) as { maxRssBytes: number; summary: { usersChecked: number; tenants: number } };
+    console.log(`- nightly job (--dry-run) over ${result.summary.tenants} tenants, ${result.summary.usersChecked} users: ${seconds.toFixed(1)} s, peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // 6. Provisioning events: what the outbox costs a write, and how fast push delivers.

@@ -232,6 +232,33 @@ export interface paths {
         patch: operations["updateEventStream"];
         trace?: never;
     };
+    "/admin/v1/tenants/{tenantId}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The tenant's provisioning health, live
+         * @description The figures and findings the nightly job reports, computed now from indexed queries: the last
+         *     identity provider request, writes and failed writes over SCIM and rejected authentications in the
+         *     last 24 hours, tokens and their next expiry, counts, event streams, and findings that need a person
+         *     (users without externalId, active users untouched for 90 days, tokens expiring within 14 days, an
+         *     IdP silent for 7 days, authentication failures, failing or backed-up event streams). The nightly job
+         *     adds what needs a walk over every user: unresolved manager references and internal drift.
+         */
+        get: operations["getTenantHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants/{tenantId}/tokens": {
         parameters: {
             query?: never;
@@ -912,6 +939,13 @@ export interface components {
         };
         /** @description The events to receive, all of the stream's format by default. */
         EventUris: ("urn:ietf:params:scim:event:prov:create:full" | "urn:ietf:params:scim:event:prov:create:notice" | "urn:ietf:params:scim:event:prov:put:full" | "urn:ietf:params:scim:event:prov:put:notice" | "urn:ietf:params:scim:event:prov:patch:full" | "urn:ietf:params:scim:event:prov:patch:notice" | "urn:ietf:params:scim:event:prov:delete" | "urn:ietf:params:scim:event:prov:activate" | "urn:ietf:params:scim:event:prov:deactivate")[];
+        Finding: {
+            count: number;
+            detail: string;
+            examples: string[];
+            /** @enum {string} */
+            kind: "users-without-external-id" | "untouched-active-users" | "unresolved-managers" | "tokens-expiring" | "idp-silent" | "auth-failures" | "event-streams-failing" | "event-streams-backed-up" | "drift";
+        };
         /** @description schemas and id are always returned; every other attribute can be left out by attributes/excludedAttributes (RFC 7644 §3.4.2.5). */
         Group: {
             displayName?: string;
@@ -1204,6 +1238,44 @@ export interface components {
             slug: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        TenantHealth: {
+            counts: {
+                activeUsers: number;
+                deletedUsers: number;
+                groups: number;
+                users: number;
+            };
+            eventStreams: {
+                backlog: number;
+                failing: number;
+                total: number;
+            };
+            findings: components["schemas"]["Finding"][];
+            /** Format: date-time */
+            generatedAt: string;
+            last24h: {
+                /** @description Rejected SCIM authentications */
+                authFailures: number;
+                /** @description Rejected SCIM writes */
+                failedWrites: number;
+                /** @description SCIM writes (audited) */
+                writes: number;
+            };
+            /**
+             * Format: date-time
+             * @description The provisioning token's last use (kept to the minute)
+             */
+            lastIdpRequestAt: string | null;
+            scimEnabled: boolean;
+            slug: string;
+            /** Format: uuid */
+            tenantId: string;
+            tokens: {
+                active: number;
+                /** Format: date-time */
+                nextExpiryAt: string | null;
+            };
         };
         TenantList: {
             items: components["schemas"]["Tenant"][];
@@ -1767,6 +1839,30 @@ export interface operations {
                 };
             };
             400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    getTenantHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's health */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantHealth"];
+                };
+            };
             401: components["responses"]["AdminError"];
             404: components["responses"]["AdminError"];
         };

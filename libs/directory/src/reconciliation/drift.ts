@@ -11,6 +11,15 @@ export interface TenantReport {
   tenantId: string;
   slug: string;
   usersChecked: number;
+  /** The first MAX_DRIFT_KEPT disagreements found (memory stays flat whatever the tenant's size). */
   drift: Drift[];
+  /** How many there were in all, by kind. */
+  driftCounts: Partial<Record<Drift['kind'], number>>;
   repaired: number;
+}
+
+export const MAX_DRIFT_KEPT = 100;
+
+export function driftTotal(report: TenantReport): number {
+  return Object.values(report.driftCounts).reduce((sum, n) => sum + (n ?? 0), 0);
 }

@@ -9,9 +9,15 @@ import { deriveUserColumns, type DerivedUserColumns } from '../users/user.column
 import { UserEntity } from '../users/user.entity';
 import { managerOf } from '../users/user.mapper';
 import { UsersRepository } from '../users/users.repository';
-import type { Drift, TenantReport } from './drift';
+import { MAX_DRIFT_KEPT, type Drift, type TenantReport } from './drift';
 
 const PAGE = 500;
+
+export interface ReconcileOptions {
+  repair: boolean;
+  /** Called after every page with the number of users checked so far. */
+  onProgress?: (usersChecked: number) => void;
+}
 const COLUMNS: (keyof Omit<DerivedUserColumns, 'emails'>)[] = ['userName', 'userNameCi', 'externalId', 'displayName', 'active', 'identityEmailCi'];
 
 /**
@@ -27,13 +33,17 @@ export class ReconciliationService {
     private readonly users: UsersRepository,
   ) {}
 
-  async *run(options: { repair: boolean }): AsyncGenerator<TenantReport> {
+  async *run(options: ReconcileOptions): AsyncGenerator<TenantReport> {
     const tenants = await this.em.fork().find(TenantEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
     for (const tenant of tenants) yield await this.reconcileTenant(tenant, options);
   }
 
-  async reconcileTenant(tenant: TenantEntity, options: { repair: boolean }): Promise<TenantReport> {
-    const report: TenantReport = { tenantId: tenant.id, slug: tenant.slug, usersChecked: 0, drift: [], repaired: 0 };
+  async reconcileTenant(tenant: TenantEntity, options: ReconcileOptions): Promise<TenantReport> {
+    const report: TenantReport = { tenantId: tenant.id, slug: tenant.slug, usersChecked: 0, drift: [], driftCounts: {}, repaired: 0 };
+    const note = (drift: Drift) => {
+      report.driftCounts[drift.kind] = (report.driftCounts[drift.kind] ?? 0) + 1;
+      if (report.drift.length < MAX_DRIFT_KEPT) report.drift.push(drift);
+    };
     let after = '';
     for (;;) {
       const em = this.em.fork();
@@ -45,24 +55,25 @@ export class ReconciliationService {
       for (const user of users) {
         report.usersChecked++;
         const drift = this.check(user, emails.get(user.id) ?? [], managers);
-        report.drift.push(...drift);
+        drift.forEach(note);
         if (drift.some((d) => d.kind === 'columns' || d.kind === 'emails') && options.repair && !drift.some((d) => d.kind === 'document')) {
           if (await this.repair(user)) report.repaired++;
         }
       }
+      options.onProgress?.(report.usersChecked);
     }
-    await this.checkCounts(tenant, report, options);
+    await this.checkCounts(tenant, report, options, note);
     return report;
   }
 
   /** The kept per-tenant counts behind unfiltered totalResults must equal the rows; --repair recounts. */
-  private async checkCounts(tenant: TenantEntity, report: TenantReport, options: { repair: boolean }): Promise<void> {
+  private async checkCounts(tenant: TenantEntity, report: TenantReport, options: ReconcileOptions, note: (drift: Drift) => void): Promise<void> {
     const em = this.em.fork();
     for (const [type, table] of [['User', 'users'], ['Group', 'groups']] as const) {
       const actual = Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`, [tenant.id]))[0].n);
       const kept = (await resourceCount(em, tenant.id, type)) ?? 0;
       if (kept === actual) continue;
-      report.drift.push({ tenantId: tenant.id, userId: type, kind: 'counts', detail: `${type} count is kept as ${kept}, the tenant has ${actual}` });
+      note({ tenantId: tenant.id, userId: type, kind: 'counts', detail: `${type} count is kept as ${kept}, the tenant has ${actual}` });
       if (!options.repair) continue;
       // Recounted in one statement, so a write committed meanwhile is either counted or adds itself after.
       await runSqlWrite(

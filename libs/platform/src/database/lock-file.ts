@@ -28,6 +28,17 @@ export async function acquireLockFile(path: string, pollMs = 50): Promise<() => 
   }
 }
 
+/** One attempt (taking over a stale lock): the release function, or undefined while a live process holds it. */
+export function tryAcquireLockFile(path: string): (() => void) | undefined {
+  const me: LockHolder = { pid: process.pid, host: hostname(), started: processStartTime(process.pid) };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (tryCreate(path, me)) return () => rmSync(path, { force: true });
+    if (!isStale(path)) return undefined;
+    rmSync(path, { force: true });
+  }
+  return undefined;
+}
+
 // Written to a private file first and linked into place, so the lock never exists without its contents.
 function tryCreate(path: string, holder: LockHolder): boolean {
   const temp = `${path}.${process.pid}.${Date.now()}`;
