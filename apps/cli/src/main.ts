@@ -1,45 +1,61 @@
 import '../../api/src/node-guard';
 import 'reflect-metadata';
 import { ScimError } from '@roster/scim-core';
-import { keysCommand } from './commands/keys';
-import { createMigration } from './commands/migration-create';
-import { tenantsCommand, tokensCommand } from './commands/tenants';
+import { UsageError } from './commands/command-line';
+import { KEYS_USAGE, keysCommand } from './commands/keys';
+import { createMigration, MIGRATION_USAGE } from './commands/migration-create';
+import { TENANTS_USAGE, tenantsCommand, TOKENS_USAGE, tokensCommand } from './commands/tenants';
 import { withServices } from './commands/with-services';
 
-const USAGE = `Roster CLI (npm run roster -- <command>)
+const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<void> }> = {
+  tenants: { usage: TENANTS_USAGE, run: tenantsCommand },
+  tokens: { usage: TOKENS_USAGE, run: tokensCommand },
+  keys: { usage: KEYS_USAGE, run: keysCommand },
+  migrate: {
+    usage: 'migrate                                    apply pending migrations',
+    run: async (args) => {
+      if (args.length) throw new UsageError(`unexpected argument: ${args[0]}`, 'migrate');
+      await withServices(async () => console.log('Database is up to date.'));
+    },
+  },
+  'migration:create': { usage: MIGRATION_USAGE, run: createMigration },
+};
 
-  tenants create "<name>" [--slug <slug>]   create a tenant and issue its first SCIM token
-  tenants list
-  tokens issue <tenant> [--scope provision|read] [--description d] [--expires-in-days n] [--overlap-seconds n]
-  tokens list <tenant>
-  tokens revoke <tenant> <tokenId>
-  keys list                                  the keys that sign provisioning events
-  keys rotate [--overlap-seconds n]          sign with a new key; older keys stay published n s (default 86400)
-  migrate                                    apply pending migrations
-  migration:create <sqlite|postgresql> <name>
+const USAGE = `Roster CLI (npm run roster -- <command>; add --help to any command)
 
-DATABASE_URL selects the database, as for the server.`;
+  ${Object.values(COMMANDS).map((command) => command.usage).join('\n  ')}
 
-async function main(argv: string[]): Promise<void> {
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'tenants':
-      return tenantsCommand(args);
-    case 'tokens':
-      return tokensCommand(args);
-    case 'keys':
-      return keysCommand(args);
-    case 'migrate':
-      return withServices(async () => console.log('Database is up to date.'));
-    case 'migration:create':
-      return createMigration(args);
-    default:
-      console.log(USAGE);
-      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+DATABASE_URL selects the database, as for the server.
+Exit codes: 0 done, 1 refused or failed (the message says why), 2 not a valid command line.`;
+
+// Exit codes: 0 done, 1 the command ran and failed, 2 the command line is wrong.
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command: ${name}\n\n${USAGE}\n`);
+    return 2;
+  }
+  // --help never touches the database.
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`Usage: npm run roster -- ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    await command.run(args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\nUsage: npm run roster -- ${error.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`${error instanceof ScimError ? error.detail : error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ScimError ? error.detail : error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -7,6 +7,7 @@ import { loadConfig } from '@roster/config';
 import { AUTH_CACHE_MS } from '@roster/directory';
 import { MigrationRunner } from '@roster/platform';
 import { createApp } from '../../api/src/create-app';
+import { UsageError } from '../src/commands/command-line';
 import { keysCommand } from '../src/commands/keys';
 import { tenantsCommand, tokensCommand } from '../src/commands/tenants';
 
@@ -67,10 +68,10 @@ describe('roster CLI', () => {
     output = [];
     await tokensCommand(['list', 'acme-learning']);
     const before = output.join('\n');
-    await expect(tokensCommand(['issue', 'acme-learning', '--expires-in-days', '-5'])).rejects.toThrow(/expiresInDays must be a whole number of days from 1/);
+    await expect(tokensCommand(['issue', 'acme-learning', '--expires-in-days=-5'])).rejects.toThrow(/expiresInDays must be a whole number of days from 1/);
     await expect(tokensCommand(['issue', 'acme-learning', '--expires-in-days', 'abc'])).rejects.toThrow(/expiresInDays/);
     await expect(tokensCommand(['issue', 'acme-learning', '--overlap-seconds', 'abc'])).rejects.toThrow(/revokeOthersAfterSeconds must be a whole number/);
-    await expect(tokensCommand(['issue', 'acme-learning', '--overlap-seconds', '-1'])).rejects.toThrow(/revokeOthersAfterSeconds/);
+    await expect(tokensCommand(['issue', 'acme-learning', '--overlap-seconds=-1'])).rejects.toThrow(/revokeOthersAfterSeconds/);
     output = [];
     await tokensCommand(['list', 'acme-learning']);
     expect(output.join('\n')).toBe(before); // no token issued, none revoked
@@ -105,12 +106,15 @@ describe('roster CLI', () => {
     expect(second).not.toBe(first);
     expect(output.find((line) => line.startsWith(second))).toContain('signing');
     expect(output.find((line) => line.startsWith(first))).toContain('published until');
-    await expect(keysCommand(['rotate', '--overlap-seconds', '-1'])).rejects.toThrow(/overlapSeconds must be/);
-    await expect(keysCommand(['spin'])).rejects.toThrow(/usage: keys/);
+    await expect(keysCommand(['rotate', '--overlap-seconds=-1'])).rejects.toThrow(/overlapSeconds must be/);
+    await expect(keysCommand(['spin'])).rejects.toThrow(UsageError);
+    await expect(keysCommand(['rotate', '--overlap', '5'])).rejects.toThrow(UsageError);
   });
 
   it('explains its usage on bad input', async () => {
-    await expect(tenantsCommand(['create'])).rejects.toThrow(/usage/);
+    await expect(tenantsCommand(['create'])).rejects.toThrow(UsageError);
+    await expect(tokensCommand(['issue', 'acme-learning', '--expires', '5'])).rejects.toThrow(UsageError);
+    await expect(tokensCommand(['revoke', 'acme-learning'])).rejects.toThrow(UsageError);
     await expect(tokensCommand(['issue', 'no-such-tenant'])).rejects.toThrow(/no tenant/);
   });
 });

@@ -1,18 +1,19 @@
 import { SigningKeys } from '@roster/directory';
+import { numberOption, parseCommand, UsageError } from './command-line';
 import { withServices } from './with-services';
 
-const USAGE = 'usage: keys list | keys rotate [--overlap-seconds n]';
+export const KEYS_USAGE = `keys list                                  the keys that sign provisioning events (SETs)
+  keys rotate [--overlap-seconds n]          sign with a new key; older keys stay published n s (default 86400)`;
 
-/** The keys that sign provisioning events (SETs); the same operations as /admin/v1/signing-keys. */
+/** The keys that sign provisioning events; the same operations as /admin/v1/signing-keys. */
 export async function keysCommand(args: string[]): Promise<void> {
   const [action, ...rest] = args;
-  if (action !== 'list' && action !== 'rotate') throw new Error(USAGE);
-  const i = rest.indexOf('--overlap-seconds');
-  if ((i < 0 && rest.length) || (i >= 0 && rest.length !== 2)) throw new Error(USAGE);
+  if (action !== 'list' && action !== 'rotate') throw new UsageError(action ? `unknown action: keys ${action}` : 'missing action', KEYS_USAGE);
+  const { values } = parseCommand(rest, KEYS_USAGE, action === 'rotate' ? { 'overlap-seconds': { type: 'string' } } : {});
   await withServices(async (app) => {
     const keys = app.get(SigningKeys);
     if (action === 'rotate') {
-      const key = await keys.rotate(i >= 0 ? Number(rest[i + 1]) : undefined);
+      const key = await keys.rotate(numberOption(values['overlap-seconds']));
       console.log(`New signing key ${key.kid} (${key.algorithm}); the previous keys stay published until they retire.`);
     }
     for (const key of await keys.list()) {

@@ -4,15 +4,19 @@ import { MikroORM } from '@mikro-orm/core';
 import { entities } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { buildOrmOptions } from '@roster/platform';
+import { parseCommand, UsageError } from './command-line';
 
 /**
  * `migration:create <sqlite|postgresql> <name>`: applies the committed migrations of that dialect to a
  * scratch database, diffs the entities against it and writes the next migration plus the folder's index.
  * PostgreSQL needs ROSTER_SCRATCH_PG_URL (an empty database it may write to).
  */
+export const MIGRATION_USAGE = 'migration:create <sqlite|postgresql> <name>  write the next migration from the entities (development)';
+
 export async function createMigration(args: string[]): Promise<void> {
-  const [dialect, name = 'change'] = args;
-  if (dialect !== 'sqlite' && dialect !== 'postgresql') throw new Error('usage: migration:create <sqlite|postgresql> <name>');
+  const { positionals } = parseCommand(args, MIGRATION_USAGE, {}, { min: 1, max: 2 });
+  const [dialect, name = 'change'] = positionals;
+  if (dialect !== 'sqlite' && dialect !== 'postgresql') throw new UsageError('the dialect is sqlite or postgresql', MIGRATION_USAGE);
   const folder = resolve('migrations', dialect);
   const database =
     dialect === 'sqlite'

@@ -1,55 +1,68 @@
 import { loadConfig } from '@roster/config';
 import { scimBaseUrl, TenantsService, TokensService, type AuditContext } from '@roster/directory';
+import { numberOption, parseCommand, UsageError } from './command-line';
 import { withServices } from './with-services';
 
 const CLI: AuditContext = { actor: { type: 'admin' }, userAgent: 'roster-cli' };
+
+export const TENANTS_USAGE = `tenants create "<name>" [--slug <slug>]   create a tenant and issue its first SCIM token
+  tenants list                               every tenant with its SCIM base URL`;
+export const TOKENS_USAGE = `tokens issue <tenant> [--scope provision|read] [--description d] [--expires-in-days n] [--overlap-seconds n]
+                                             issue a token; earlier tokens of its scope stop working (after the overlap)
+  tokens list <tenant>                       the tenant's tokens (never the secrets)
+  tokens revoke <tenant> <tokenId>`;
 
 function origin(): string {
   const config = loadConfig(process.env);
   return config.publicUrl ?? `http://localhost:${config.port}`;
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 export async function tenantsCommand(args: string[]): Promise<void> {
   const [action, ...rest] = args;
-  await withServices(async (app) => {
-    const tenants = app.get(TenantsService);
-    if (action === 'create') {
-      const name = rest.filter((a, i) => !a.startsWith('--') && !rest[i - 1]?.startsWith('--')).join(' ');
-      if (!name) throw new Error('usage: tenants create "<name>" [--slug <slug>]');
-      const tenant = await tenants.create({ name, slug: flag(rest, 'slug') }, CLI);
+  if (action === 'create') {
+    const { values, positionals } = parseCommand(rest, TENANTS_USAGE, { slug: { type: 'string' } }, { min: 1, max: 20 });
+    await withServices(async (app) => {
+      const tenant = await app.get(TenantsService).create({ name: positionals.join(' '), slug: values.slug as string | undefined }, CLI);
       const issued = await app.get(TokensService).issue(tenant.id, { description: 'issued by the CLI with the tenant' }, CLI);
       console.log(`Tenant created: ${tenant.name} (${tenant.id})`);
       console.log(`SCIM base URL:  ${scimBaseUrl(origin(), tenant.slug)}`);
       console.log(`Bearer token:   ${issued.token}`);
       console.log('The token is shown once and stored only as a hash. Paste both into your identity provider.');
-    } else if (action === 'list') {
-      for (const t of await tenants.list()) {
+    });
+  } else if (action === 'list') {
+    parseCommand(rest, TENANTS_USAGE);
+    await withServices(async (app) => {
+      for (const t of await app.get(TenantsService).list()) {
         console.log(`${t.id}  ${t.slug.padEnd(24)} ${t.scimEnabled ? 'enabled ' : 'disabled'}  ${scimBaseUrl(origin(), t.slug)}  ${t.name}`);
       }
-    } else {
-      throw new Error('usage: tenants create "<name>" [--slug <slug>] | tenants list');
-    }
-  });
+    });
+  } else {
+    throw new UsageError(action ? `unknown action: tenants ${action}` : 'missing action', TENANTS_USAGE);
+  }
 }
 
 export async function tokensCommand(args: string[]): Promise<void> {
-  const [action, tenantKey, ...rest] = args;
+  const [action, ...rest] = args;
+  const parsed =
+    action === 'issue'
+      ? parseCommand(rest, TOKENS_USAGE, { scope: { type: 'string' }, description: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'overlap-seconds': { type: 'string' } }, { min: 1, max: 1 })
+      : action === 'list'
+        ? parseCommand(rest, TOKENS_USAGE, {}, { min: 1, max: 1 })
+        : action === 'revoke'
+          ? parseCommand(rest, TOKENS_USAGE, {}, { min: 2, max: 2 })
+          : undefined;
+  if (!parsed) throw new UsageError(action ? `unknown action: tokens ${action}` : 'missing action', TOKENS_USAGE);
+  const [tenantKey, tokenId] = parsed.positionals;
   await withServices(async (app) => {
-    const tenant = tenantKey ? await app.get(TenantsService).findByKey(tenantKey) : undefined;
-    if (!tenant) throw new Error(`usage: tokens issue|list|revoke <tenant slug or id> …${tenantKey ? ` (no tenant "${tenantKey}")` : ''}`);
+    const tenant = await app.get(TenantsService).findByKey(tenantKey);
+    if (!tenant) throw new Error(`no tenant "${tenantKey}"`);
     const tokens = app.get(TokensService);
     if (action === 'issue') {
-      const days = flag(rest, 'expires-in-days');
-      const overlap = flag(rest, 'overlap-seconds');
+      const { values } = parsed;
+      const overlap = numberOption(values['overlap-seconds']);
       const issued = await tokens.issue(
         tenant.id,
-        // Numbers as typed ("abc" stays NaN): the service refuses what is not a whole number in range.
-        { scope: flag(rest, 'scope') as 'provision' | 'read' | undefined, description: flag(rest, 'description'), expiresInDays: days !== undefined ? Number(days) : undefined, revokeOthersAfterSeconds: overlap !== undefined ? Number(overlap) : undefined },
+        { scope: values.scope as 'provision' | 'read' | undefined, description: values.description as string | undefined, expiresInDays: numberOption(values['expires-in-days']), revokeOthersAfterSeconds: overlap },
         CLI,
       );
       console.log(`SCIM base URL: ${scimBaseUrl(origin(), tenant.slug)}`);
@@ -57,18 +70,14 @@ export async function tokensCommand(args: string[]): Promise<void> {
       console.log(`Scope:         ${issued.scope}${issued.scope === 'read' ? ' (GET and .search only)' : ''}`);
       console.log(overlap ? `Earlier ${issued.scope} tokens stop working in ${overlap} s.` : `Earlier ${issued.scope} tokens of this tenant no longer work.`);
     } else if (action === 'list') {
+      const now = new Date();
       for (const t of await tokens.list(tenant.id)) {
-        const now = new Date();
         const state = t.revokedAt && t.revokedAt <= now ? `revoked ${t.revokedAt.toISOString()}` : t.expiresAt && t.expiresAt <= now ? `expired ${t.expiresAt.toISOString()}` : 'active';
         console.log(`${t.id}  ${t.prefix}…  ${t.scope.padEnd(9)}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}  ${state}`);
       }
-    } else if (action === 'revoke') {
-      const id = rest[0];
-      if (!id) throw new Error('usage: tokens revoke <tenant> <tokenId>');
-      await tokens.revoke(tenant.id, id, CLI);
-      console.log(`Token ${id} revoked.`);
     } else {
-      throw new Error('usage: tokens issue|list|revoke <tenant> …');
+      await tokens.revoke(tenant.id, tokenId, CLI);
+      console.log(`Token ${tokenId} revoked.`);
     }
   });
 }
