@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public keys that verify Roster's SETs (RFC 7517 JWK Set) */
+        /**
+         * The public keys that verify Roster's SETs (RFC 7517 JWK Set)
+         * @description RFC 7517 JWK Set of the ES256 keys that sign provisioning events. Receivers match a SET's `kid` header to a key here. Public; cacheable for five minutes.
+         */
         get: operations["getJwks"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The keys that sign SETs; the newest signs, the others are published until they retire */
+        /**
+         * The keys that sign SETs; the newest signs, the others are published until they retire
+         * @description The key that signs new SETs (`active`) and the older keys that stay published in the JWKS until `retiresAt`. Private parts are never returned.
+         */
         get: operations["listSigningKeys"];
         put?: never;
         post?: never;
@@ -47,7 +53,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start signing with a new key; the old ones stay published for the overlap (audited) */
+        /**
+         * Start signing with a new key; the old ones stay published for the overlap (audited)
+         * @description SETs are signed with the new key from now on, by every process within 10 seconds. The keys it replaces stay in `/.well-known/jwks.json` for `overlapSeconds` (default one day), so receivers that cached the JWKS keep verifying.
+         */
         post: operations["rotateSigningKey"];
         delete?: never;
         options?: never;
@@ -62,8 +71,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Every tenant, oldest first
+         * @description Each with its `scimBaseUrl`, ready to paste into the identity provider.
+         */
         get: operations["listTenants"];
         put?: never;
+        /**
+         * Create a tenant (a customer) with its own SCIM base URL
+         * @description The slug becomes part of the SCIM base URL; it is derived from the name when omitted. Issue the tenant a token next (`POST …/tokens`). Audited.
+         */
         post: operations["createTenant"];
         delete?: never;
         options?: never;
@@ -76,16 +93,25 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
+        /**
+         * One tenant
+         * @description By id.
+         */
         get: operations["getTenant"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Rename a tenant, enable or disable its SCIM surface, or set its own rate limit
+         * @description `scimEnabled: false` makes every SCIM request of the tenant answer 403 without touching its data. Audited.
+         */
         patch: operations["updateTenant"];
         trace?: never;
     };
@@ -94,11 +120,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
-        /** The tenant's audit trail, newest first, keyset-paginated */
+        /**
+         * The tenant's audit trail, newest first, keyset-paginated
+         * @description Every write over SCIM and every admin action on the tenant, with actor, action, resource, attribute diff (never secrets), outcome, status, request id and user agent. Filter by resource, action, outcome or time; page with `cursor`.
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -113,11 +143,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
-        /** Authentication failures on the tenant's SCIM base URL, counted per UTC hour */
+        /**
+         * Authentication failures on the tenant's SCIM base URL, counted per UTC hour
+         * @description Rejected SCIM authentications per UTC hour, with the last reason: an identity provider still using a revoked or expired token shows up here.
+         */
         get: operations["listAuthFailures"];
         put?: never;
         post?: never;
@@ -132,7 +166,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -156,7 +191,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
                 userId: string;
             };
             cookie?: never;
@@ -179,11 +215,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
-        /** The tenant's event streams, with their delivery health */
+        /**
+         * The tenant's event streams, with their delivery health
+         * @description Each stream with its delivery health: backlog, oldest undelivered event, last success, last error, consecutive failures. The authorization header is never returned.
+         */
         get: operations["listEventStreams"];
         put?: never;
         /**
@@ -213,15 +253,22 @@ export interface paths {
             header?: never;
             path: {
                 streamId: string;
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
-        /** One event stream, with its delivery health */
+        /**
+         * One event stream, with its delivery health
+         * @description With its delivery health. The authorization header is never returned; `hasAuthorizationHeader` says whether one is set.
+         */
         get: operations["getEventStream"];
         put?: never;
         post?: never;
-        /** Delete a stream; its undelivered events are dropped (audited) */
+        /**
+         * Delete a stream; its undelivered events are dropped (audited)
+         * @description Its acknowledgements and recorded failures go with it. Audited.
+         */
         delete: operations["deleteEventStream"];
         options?: never;
         head?: never;
@@ -237,7 +284,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -264,10 +312,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
+        /**
+         * The tenant's tokens (never the secrets)
+         * @description Newest first, with scope, prefix, last use (to the minute), expiry and revocation.
+         */
         get: operations["listTokens"];
         put?: never;
         /**
@@ -288,7 +341,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
                 tokenId: string;
             };
             cookie?: never;
@@ -296,6 +350,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Revoke a token now
+         * @description Idempotent. The revocation takes effect within one second in every Roster process (successful authentications are remembered that long). Audited.
+         */
         delete: operations["revokeToken"];
         options?: never;
         head?: never;
@@ -334,7 +392,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness — 200 once the database is reachable and migrated */
+        /**
+         * Readiness — 200 once the database is reachable and migrated
+         * @description Readiness: 200 once the database answers and is migrated, 503 while migrating or when the database does not answer. Load balancers and orchestrators use it.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -411,8 +472,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -436,8 +500,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -462,14 +529,24 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
-        /** List or filter groups; `excludedAttributes=members` skips loading members */
+        /**
+         * List or filter groups; `excludedAttributes=members` skips loading members
+         * @description Same query parameters as `GET /Users`. Entra reads groups with `excludedAttributes=members`, which also skips loading the member list.
+         */
         get: operations["listGroups"];
         put?: never;
+        /**
+         * Create a group, optionally with members (RFC 7644 §3.3)
+         * @description `displayName` is unique per tenant. Members must be users of the tenant (400 `invalidValue` otherwise, and nothing is stored).
+         */
         post: operations["createGroup"];
         delete?: never;
         options?: never;
@@ -482,8 +559,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -505,21 +585,38 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
+        /**
+         * One group, with its members unless excluded
+         * @description `excludedAttributes=members` returns the group without loading its members.
+         */
         get: operations["getGroup"];
-        /** Replace the group, member list included (Okta AIW apps) */
+        /**
+         * Replace the group, member list included (Okta AIW apps)
+         * @description `displayName`, `externalId` and the member list are replaced as given. Send `If-Match` to refuse a write over a change you have not seen (412).
+         */
         put: operations["replaceGroup"];
         post?: never;
-        /** Delete the group; its users are not touched */
+        /**
+         * Delete the group; its users are not touched
+         * @description Its memberships go with it; its users stay.
+         */
         delete: operations["deleteGroup"];
         options?: never;
         head?: never;
-        /** Modify (renames, membership adds and removes); 204, or 200 with the group when attributes/excludedAttributes are given */
+        /**
+         * Modify (renames, membership adds and removes); 204, or 200 with the group when attributes/excludedAttributes are given
+         * @description Member adds and removes are set-based SQL: the cost follows the number of members changed, not the group's size. Okta Push Groups sends `add`/`remove` on `members`; Entra sends `Add`/`Remove` with a member list and `Replace` of `displayName`.
+         */
         patch: operations["patchGroup"];
         trace?: never;
     };
@@ -528,8 +625,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -538,15 +638,27 @@ export interface paths {
          * @description A Roster token belongs to an identity provider, not to a user, so there is no authenticated subject to return.
          */
         get: operations["getMe"];
-        /** Not supported — 501 (RFC 7644 §3.11) */
+        /**
+         * Not supported — 501 (RFC 7644 §3.11)
+         * @description A token belongs to an identity provider, not to a user, so there is no authenticated subject: every /Me request answers 501.
+         */
         put: operations["replaceMe"];
-        /** Not supported — 501 (RFC 7644 §3.11) */
+        /**
+         * Not supported — 501 (RFC 7644 §3.11)
+         * @description A token belongs to an identity provider, not to a user, so there is no authenticated subject: every /Me request answers 501.
+         */
         post: operations["createMe"];
-        /** Not supported — 501 (RFC 7644 §3.11) */
+        /**
+         * Not supported — 501 (RFC 7644 §3.11)
+         * @description A token belongs to an identity provider, not to a user, so there is no authenticated subject: every /Me request answers 501.
+         */
         delete: operations["deleteMe"];
         options?: never;
         head?: never;
-        /** Not supported — 501 (RFC 7644 §3.11) */
+        /**
+         * Not supported — 501 (RFC 7644 §3.11)
+         * @description A token belongs to an identity provider, not to a user, so there is no authenticated subject: every /Me request answers 501.
+         */
         patch: operations["patchMe"];
         trace?: never;
     };
@@ -555,11 +667,18 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
+        /**
+         * The resource types: User and Group (RFC 7643 §6)
+         * @description With their schemas and schema extensions.
+         */
         get: operations["listResourceTypes"];
         put?: never;
         post?: never;
@@ -575,11 +694,18 @@ export interface paths {
             header?: never;
             path: {
                 id: string;
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
+        /**
+         * One resource type by name
+         * @description `User` or `Group`.
+         */
         get: operations["getResourceType"];
         put?: never;
         post?: never;
@@ -594,11 +720,18 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
+        /**
+         * Every schema with its attributes (RFC 7643 §7)
+         * @description Generated from the same registry that validates requests: what is advertised is what is enforced (required, mutability, uniqueness, maxLength).
+         */
         get: operations["listSchemas"];
         put?: never;
         post?: never;
@@ -614,11 +747,18 @@ export interface paths {
             header?: never;
             path: {
                 id: string;
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
+        /**
+         * One schema by its URN
+         * @description For example `urn:ietf:params:scim:schemas:core:2.0:User`.
+         */
         get: operations["getSchema"];
         put?: never;
         post?: never;
@@ -633,11 +773,18 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
+        /**
+         * What this service provider supports (RFC 7643 §5)
+         * @description PATCH, Bulk (with its limits), filter (with maxResults), sort, ETag and both pagination methods (RFC 9865) are supported; changePassword is not. Okta and Entra read this when an administrator connects.
+         */
         get: operations["getServiceProviderConfig"];
         put?: never;
         post?: never;
@@ -652,14 +799,24 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
-        /** List or filter users (RFC 7644 §3.4.2) */
+        /**
+         * List or filter users (RFC 7644 §3.4.2)
+         * @description The full RFC 7644 filter grammar, evaluated in the database; index paging (`startIndex`, `count`: what Okta and Entra use) or cursor paging (`cursor`, RFC 9865); `sortBy`/`sortOrder`; `attributes`/`excludedAttributes`. Okta looks users up with `filter=userName eq "…"`, Entra with `filter=externalId eq "…"` or on a random id to test the connection.
+         */
         get: operations["listUsers"];
         put?: never;
+        /**
+         * Create a user (RFC 7644 §3.3)
+         * @description `userName` is unique per tenant, case-insensitively; a learner needs an email (an email-shaped userName stands in). Answers 201 with the user, `Location` and `ETag`; 409 `uniqueness` when the userName or identifying email is taken.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -672,8 +829,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -695,21 +855,38 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
+        /**
+         * One user
+         * @description 404 for a user that does not exist, belongs to another tenant, or was deleted. `attributes`/`excludedAttributes` select what is returned.
+         */
         get: operations["getUser"];
-        /** Replace (RFC 7644 §3.5.1); readOnly echoes such as id, meta and groups are ignored */
+        /**
+         * Replace (RFC 7644 §3.5.1); readOnly echoes such as id, meta and groups are ignored
+         * @description Attributes left out are cleared, except `externalId` and `active`, which keep their values. Send `If-Match` to refuse a write over a change you have not seen (412).
+         */
         put: operations["replaceUser"];
         post?: never;
-        /** Hard delete; use PATCH active:false to deactivate */
+        /**
+         * Delete a user: gone from SCIM at once, restorable by an administrator until purged
+         * @description The user answers 404 from now on, its memberships are removed, and its userName, email and externalId are free. An administrator can restore it (`POST /admin/v1/tenants/{id}/deleted-users/{userId}/restore`) until the nightly job purges it after `ROSTER_DELETED_USER_RETENTION_DAYS`. Okta deactivates (PATCH `active:false`) instead of deleting.
+         */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
-        /** Modify (RFC 7644 §3.5.2), atomically, Okta and Entra ID dialects included */
+        /**
+         * Modify (RFC 7644 §3.5.2), atomically, Okta and Entra ID dialects included
+         * @description `add`, `remove` and `replace`, with or without paths, in Okta's and Entra ID's dialects (`Replace`, `"False"`, dotted path-less keys). All operations apply or none does; the result passes the same validation as a POST body.
+         */
         patch: operations["patchUser"];
         trace?: never;
     };
@@ -752,7 +929,7 @@ export interface components {
             resource: {
                 externalId: string | null;
                 id: string | null;
-                /** @description userName */
+                /** @description userName, displayName, token prefix or tenant name */
                 name: string | null;
                 /** @enum {string} */
                 type: "User" | "Group" | "Token" | "Tenant";
@@ -823,14 +1000,14 @@ export interface components {
                 location?: string;
                 method: string;
                 response?: components["schemas"]["ScimError"];
-                /** @description The HTTP status of this operation */
+                /** @description The HTTP status of this operation, as a string */
                 status: string;
                 version?: string;
             }[];
             schemas: string[];
         };
         CreatedEventStream: components["schemas"]["EventStream"] & {
-            /** @description Poll streams. The secret; shown once */
+            /** @description Poll streams. The secret; shown once, only its hash is stored. */
             pollToken?: string;
         };
         CreateEventStreamRequest: {
@@ -919,7 +1096,7 @@ export interface components {
             backlog: number;
             consecutiveFailures: number;
             deliveredCount: number;
-            /** @description SETs the receiver refused for good (push 400 */
+            /** @description SETs the receiver refused for good (push 400, poll setErrs); never retried */
             failedCount: number;
             lastError: string | null;
             /** Format: date-time */
@@ -1024,7 +1201,7 @@ export interface components {
             /** Format: uri */
             location: string;
             resourceType: string;
-            /** @description Weak ETag */
+            /** @description Weak ETag, also sent as the ETag header */
             version: string;
         };
         MultiValued: {
@@ -1138,7 +1315,7 @@ export interface components {
             schemas: "urn:ietf:params:scim:api:messages:2.0:Error"[];
             /** @enum {string} */
             scimType?: "invalidFilter" | "tooMany" | "uniqueness" | "mutability" | "invalidSyntax" | "invalidPath" | "noTarget" | "invalidValue" | "invalidVers" | "sensitive" | "invalidCursor" | "expiredCursor";
-            /** @description The HTTP status code */
+            /** @description The HTTP status code, as a string */
             status: string;
         };
         /**
@@ -1296,7 +1473,7 @@ export interface components {
              * @description Kept to the minute
              */
             lastUsedAt: string | null;
-            /** @description The first characters of the token */
+            /** @description The first characters of the token, to recognise it */
             prefix: string;
             /**
              * Format: date-time
@@ -1388,8 +1565,76 @@ export interface components {
                 "application/json": components["schemas"]["ScimError"];
             };
         };
+        /** @description The URL's query string holds control characters or unpaired surrogates; refused before anything else */
+        BadQuery: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ScimError"];
+            };
+        };
         /** @description A SCIM error (RFC 7644 §3.12) */
         ScimError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/scim+json": components["schemas"]["ScimError"];
+            };
+        };
+        /** @description SCIM is disabled for this tenant, or a read-only token attempted a write */
+        ScimForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/scim+json": components["schemas"]["ScimError"];
+            };
+        };
+        /** @description The body is larger than ROSTER_BODY_LIMIT_BYTES, or a request exceeds a documented limit (operations, member values, filtered removals) */
+        ScimTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/scim+json": components["schemas"]["ScimError"];
+            };
+        };
+        /** @description Above the tenant's rate, or too many failed authentications from this client */
+        ScimTooManyRequests: {
+            headers: {
+                /** @description Seconds to wait */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/scim+json": components["schemas"]["ScimError"];
+            };
+        };
+        /** @description No token, or a token that is unknown, revoked, expired or another tenant's */
+        ScimUnauthorized: {
+            headers: {
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/scim+json": components["schemas"]["ScimError"];
+            };
+        };
+        /** @description Roster is still migrating its database, or (SQLite) another process held the write lock for more than 5 seconds */
+        ScimUnavailable: {
+            headers: {
+                /** @description Seconds to wait (write-lock timeouts) */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/scim+json": components["schemas"]["ScimError"];
+            };
+        };
+        /** @description The body is not application/scim+json or application/json in UTF-8 */
+        ScimUnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1411,14 +1656,10 @@ export interface components {
         Filter: string;
         /** @description An ETag from meta.version; a mismatch answers 412. */
         IfMatch: string;
-        ResourceId: string;
         SortBy: string;
         SortOrder: "ascending" | "descending";
         /** @description 1-based; values below 1 are treated as 1. */
         StartIndex: number;
-        /** @description The tenant's slug or id, as in its scimBaseUrl. */
-        Tenant: string;
-        TenantId: string;
     };
     requestBodies: never;
     headers: never;
@@ -1444,6 +1685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Jwks"];
                 };
             };
+            400: components["responses"]["BadQuery"];
         };
     };
     listSigningKeys: {
@@ -1548,7 +1790,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1572,7 +1815,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1613,7 +1857,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1638,7 +1883,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1666,7 +1912,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1691,7 +1938,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
                 userId: string;
             };
             cookie?: never;
@@ -1717,7 +1965,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1741,7 +1990,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1771,7 +2021,8 @@ export interface operations {
             header?: never;
             path: {
                 streamId: string;
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1796,7 +2047,8 @@ export interface operations {
             header?: never;
             path: {
                 streamId: string;
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1819,7 +2071,8 @@ export interface operations {
             header?: never;
             path: {
                 streamId: string;
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1848,7 +2101,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1872,7 +2126,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1896,7 +2151,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
             };
             cookie?: never;
         };
@@ -1925,7 +2181,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                tenantId: components["parameters"]["TenantId"];
+                /** @description The tenant's id */
+                tenantId: string;
                 tokenId: string;
             };
             cookie?: never;
@@ -1989,6 +2246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadQuery"];
             /** @description Not ready yet (migrating) or the database is unreachable */
             503: {
                 headers: {
@@ -2018,6 +2276,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadQuery"];
         };
     };
     getReadiness: {
@@ -2038,6 +2297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadQuery"];
             /** @description Not ready yet (migrating) or the database is unreachable */
             503: {
                 headers: {
@@ -2075,8 +2335,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2103,8 +2366,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
             403: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     bulk: {
@@ -2112,8 +2379,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2134,8 +2404,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             413: components["responses"]["ScimError"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     listGroups: {
@@ -2158,8 +2432,11 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2175,7 +2452,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     createGroup: {
@@ -2188,8 +2468,11 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2212,8 +2495,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             409: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     searchGroups: {
@@ -2221,8 +2509,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2243,8 +2534,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
             403: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     getGroup: {
@@ -2257,9 +2552,13 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2275,8 +2574,11 @@ export interface operations {
                     "application/scim+json": components["schemas"]["Group"];
                 };
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     replaceGroup: {
@@ -2292,9 +2594,13 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2308,6 +2614,7 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2315,10 +2622,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
             409: components["responses"]["ScimError"];
             412: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     deleteGroup: {
@@ -2329,9 +2641,13 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2344,9 +2660,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
             412: components["responses"]["ScimError"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     patchGroup: {
@@ -2362,9 +2681,13 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2378,24 +2701,31 @@ export interface operations {
             /** @description Modified, with the group as asked for */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/scim+json": components["schemas"]["Group"];
                 };
             };
-            /** @description Modified */
+            /** @description Modified; the group's new version is in the ETag header */
             204: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
             409: components["responses"]["ScimError"];
             412: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     getMe: {
@@ -2403,15 +2733,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
             501: components["responses"]["ScimError"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     replaceMe: {
@@ -2419,15 +2755,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
             501: components["responses"]["ScimError"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     createMe: {
@@ -2435,15 +2777,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
             501: components["responses"]["ScimError"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     deleteMe: {
@@ -2451,15 +2799,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
             501: components["responses"]["ScimError"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     patchMe: {
@@ -2467,15 +2821,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
             501: components["responses"]["ScimError"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     listResourceTypes: {
@@ -2483,8 +2843,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2499,7 +2862,10 @@ export interface operations {
                     "application/scim+json": components["schemas"]["ResourceTypeListResponse"];
                 };
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     getResourceType: {
@@ -2508,8 +2874,11 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2524,8 +2893,11 @@ export interface operations {
                     "application/scim+json": components["schemas"]["ResourceType"];
                 };
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     listSchemas: {
@@ -2533,8 +2905,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2549,7 +2924,10 @@ export interface operations {
                     "application/scim+json": components["schemas"]["SchemaListResponse"];
                 };
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     getSchema: {
@@ -2558,8 +2936,11 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2574,8 +2955,11 @@ export interface operations {
                     "application/scim+json": components["schemas"]["Schema"];
                 };
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     getServiceProviderConfig: {
@@ -2583,8 +2967,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2599,7 +2986,10 @@ export interface operations {
                     "application/scim+json": components["schemas"]["ServiceProviderConfig"];
                 };
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     listUsers: {
@@ -2622,8 +3012,11 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2639,8 +3032,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
             403: components["responses"]["ScimError"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     createUser: {
@@ -2653,8 +3048,11 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2677,9 +3075,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             409: components["responses"]["ScimError"];
             413: components["responses"]["ScimError"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     searchUsers: {
@@ -2687,8 +3089,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2709,8 +3114,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
             403: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     getUser: {
@@ -2723,9 +3132,13 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2741,8 +3154,11 @@ export interface operations {
                     "application/scim+json": components["schemas"]["User"];
                 };
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     replaceUser: {
@@ -2758,9 +3174,13 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2782,10 +3202,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
             409: components["responses"]["ScimError"];
             412: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     deleteUser: {
@@ -2796,9 +3221,13 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2811,9 +3240,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
             412: components["responses"]["ScimError"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
     patchUser: {
@@ -2829,9 +3261,13 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["ResourceId"];
-                /** @description The tenant's slug or id, as in its scimBaseUrl. */
-                tenant: components["parameters"]["Tenant"];
+                /** @description The resource's id */
+                id: string;
+                /**
+                 * @description The tenant's slug or id, as in its scimBaseUrl.
+                 * @example acme-learning
+                 */
+                tenant: string;
             };
             cookie?: never;
         };
@@ -2853,10 +3289,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["ScimError"];
-            401: components["responses"]["ScimError"];
+            401: components["responses"]["ScimUnauthorized"];
+            403: components["responses"]["ScimForbidden"];
             404: components["responses"]["ScimError"];
             409: components["responses"]["ScimError"];
             412: components["responses"]["ScimError"];
+            413: components["responses"]["ScimTooLarge"];
+            415: components["responses"]["ScimUnsupportedMediaType"];
+            429: components["responses"]["ScimTooManyRequests"];
+            503: components["responses"]["ScimUnavailable"];
         };
     };
 }

@@ -89,7 +89,7 @@ export class BulkService {
     const [, collection, id] = operation.path.split('/');
     const isUsers = collection.toLowerCase() === 'users';
     try {
-      let outcome: { resource: JsonObject; version: number } | undefined;
+      let outcome: { resource?: JsonObject; version: number } | undefined;
       switch (operation.method) {
         case 'POST':
           outcome = isUsers ? await this.users.create(caller, operation.data, context) : await this.groups.create(caller, operation.data, {}, context);
@@ -113,8 +113,8 @@ export class BulkService {
   }
 }
 
-function success(operation: BulkOperation, status: string, outcome: { resource: JsonObject; version: number } | undefined): BulkOperationResult {
-  const meta = outcome?.resource.meta as { location?: string } | undefined;
+function success(operation: BulkOperation, status: string, outcome: { resource?: JsonObject; version: number } | undefined): BulkOperationResult {
+  const meta = outcome?.resource?.meta as { location?: string } | undefined;
   return {
     method: operation.method,
     ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { GroupListResponse, ScimGroup } from '@roster/contract';
-import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
+import { Caller, etagOf, ScimAuthenticated, type ScimCaller } from '@roster/platform';
 import { GroupResourceType, parseProjection, projectResource, searchRequestToQuery, toListResponse } from '@roster/scim-core';
 import { presentResource, setLocation } from '../shared/scim-response';
 import { Audit, type AuditContext } from '../audit/audit-context';
@@ -69,8 +69,9 @@ export class GroupsController {
     const projection = parseProjection(query);
     const wantsBody = !!(projection.attributes || projection.excludedAttributes);
     const result = await this.groups.patch(caller, id, body, ifMatch, wantsBody ? projection : undefined, audit);
-    if (!result) {
-      res.status(204);
+    if (!('resource' in result)) {
+      // No body, but the new version: a client sending If-Match next time needs it.
+      res.status(204).setHeader('ETag', etagOf(result.version));
       return undefined;
     }
     return present(result, query, res);

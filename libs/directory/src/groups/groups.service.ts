@@ -121,7 +121,7 @@ export class GroupsService implements OnModuleInit {
   }
 
   /** PATCH: membership changes as set-based SQL, other attributes through the PATCH engine; atomic. */
-  async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection | undefined, context: AuditContext): Promise<GroupResult | undefined> {
+  async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection | undefined, context: AuditContext): Promise<GroupResult | { version: number }> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.updated', resource: { type: 'Group', id } }, () =>
       // The same retry as a user PATCH: a lost race re-applies the PATCH to the fresh group.
       retryOnConcurrentChange(() => this.em.transactional(async (em) => {
@@ -132,7 +132,7 @@ export class GroupsService implements OnModuleInit {
         const membersChanged = await this.applyMembership(em, caller.tenantId, group, membership, context);
         const { document } = applyOperations(GroupResourceType, group.document, attributeOperations);
         await this.writeAttributes(em, caller, group, document, context, membersChanged, 'patch');
-        return projection ? this.result(em, caller, group, wantsMembers(projection)) : undefined;
+        return projection ? this.result(em, caller, group, wantsMembers(projection)) : { version: group.version };
       }), { ifMatch }),
     );
   }
