@@ -1,8 +1,9 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigModule, ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { DirectoryModule, entities, PushDispatcher } from '@roster/directory';
+import { MikroORM } from '@mikro-orm/core';
+import { dialectOf, DirectoryModule, entities, eventDeliveryFigures, PushDispatcher } from '@roster/directory';
 import { migrations } from '@roster/migrations';
-import { DatabaseModule, RosterMetrics } from '@roster/platform';
+import { DatabaseModule, MigrationRunner, RosterMetrics } from '@roster/platform';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 
@@ -19,6 +20,23 @@ class InProcessDispatch implements OnApplicationBootstrap {
   }
 }
 
+/** Gauges that read the database pool and the event streams when Prometheus scrapes. */
+@Injectable()
+class OperationalGauges implements OnApplicationBootstrap {
+  constructor(
+    private readonly metrics: RosterMetrics,
+    private readonly orm: MikroORM,
+    private readonly migrations: MigrationRunner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const connection = this.orm.em.getDriver().getConnection() as { getNativeClient?: () => Promise<unknown> };
+    const pool = dialectOf(this.orm.em) === 'postgresql' ? ((await connection.getNativeClient?.()) as { totalCount: number; idleCount: number; waitingCount: number } | undefined) : undefined;
+    this.metrics.watchDatabasePool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    this.metrics.watchEventStreams(async () => (this.migrations.ready ? eventDeliveryFigures(this.orm.em.fork()) : { backlog: 0, failing: 0 }));
+  }
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
@@ -26,7 +44,7 @@ export class AppModule {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }), DirectoryModule],
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: RosterMetrics, useValue: new RosterMetrics() }, InProcessDispatch],
+      providers: [{ provide: RosterMetrics, useValue: new RosterMetrics() }, InProcessDispatch, OperationalGauges],
     };
   }
 }

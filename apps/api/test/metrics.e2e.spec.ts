@@ -1,5 +1,6 @@
 import { expectScimError } from '../../../test/support/contract-assert';
-import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
+import { dialects } from '../../../test/support/databases';
+import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 
 describe('GET /metrics', () => {
   let t: TestApp;
@@ -20,6 +21,18 @@ describe('GET /metrics', () => {
     expect(text).toContain('roster_process_cpu_seconds_total');
     expect(text).not.toContain(user); // concrete ids never become labels
     expect(text).not.toContain(tenant.token);
+  });
+
+  it.each(dialects())('shows the event backlog and failing streams, and the PostgreSQL pool (%s)', async (dialect) => {
+    t = await startTestApp(dialect);
+    const tenant = await createTenant(t, 'Backlog');
+    await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ delivery: 'poll' }).expect(201);
+    for (const name of ['a', 'b', 'c']) await t.http.post(`${tenant.base}/Users`).set('Authorization', `Bearer ${tenant.token}`).send({ userName: `${name}@example.com` }).expect(201);
+    const text = (await t.http.get('/metrics').expect(200)).text;
+    expect(text).toMatch(/^roster_event_backlog 3$/m);
+    expect(text).toMatch(/^roster_event_streams_failing 0$/m);
+    if (dialect === 'postgresql') expect(text).toMatch(/^roster_db_pool_connections\{state="total"\} [1-9]/m);
+    else expect(text).not.toMatch(/^roster_db_pool_connections\{/m);
   });
 
   it('requires ROSTER_METRICS_TOKEN when it is set', async () => {

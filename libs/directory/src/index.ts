@@ -10,3 +10,4 @@ export * from './reconciliation';
 export * from './shared/resource-counts';
 export * from './shared/list-cursors';
 export * from './events';
+export { dialectOf } from './shared/sql';

@@ -71,3 +71,13 @@ export function pruneDelivered(em: EntityManager, before: Date): Promise<number>
     [sqlTime(em, before)],
   );
 }
+
+/** Over every stream: changes after their positions (an upper bound: unsubscribed events count too), and failing streams. */
+export async function eventDeliveryFigures(em: EntityManager): Promise<{ backlog: number; failing: number }> {
+  const [row] = await runSql(
+    em,
+    `SELECT COALESCE(SUM(q.last_seq - s.position), 0) AS backlog, COALESCE(SUM(CASE WHEN s.consecutive_failures > 0 THEN 1 ELSE 0 END), 0) AS failing
+       FROM event_streams s JOIN event_sequences q ON q.tenant_id = s.tenant_id`,
+  );
+  return { backlog: Number(row?.backlog ?? 0), failing: Number(row?.failing ?? 0) };
+}

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { NextFunction, Request, Response } from 'express';
 import '../scim/scim-request';
 
@@ -22,6 +22,44 @@ export class RosterMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'roster_' });
+  }
+
+  /** The database connection pool, read at every scrape (PostgreSQL; SQLite has one connection and no pool). */
+  watchDatabasePool(stats: () => { total: number; idle: number; waiting: number } | undefined): void {
+    new Gauge({
+      name: 'roster_db_pool_connections',
+      help: 'Database pool connections by state: total, idle, and requests waiting for one',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const current = stats();
+        if (!current) return;
+        for (const [state, value] of Object.entries(current)) this.set({ state }, value);
+      },
+    });
+  }
+
+  /** Event-stream delivery, read at every scrape: events not yet delivered or acknowledged, and failing streams. */
+  watchEventStreams(read: () => Promise<{ backlog: number; failing: number }>): void {
+    let latest: Promise<{ backlog: number; failing: number }> | undefined;
+    // One database read per scrape for both gauges.
+    const current = () => (latest ??= read().finally(() => setTimeout(() => (latest = undefined), 0)));
+    new Gauge({
+      name: 'roster_event_backlog',
+      help: 'Provisioning events committed but not yet delivered (push) or acknowledged (poll), over all streams',
+      registers: [this.registry],
+      async collect() {
+        this.set((await current()).backlog);
+      },
+    });
+    new Gauge({
+      name: 'roster_event_streams_failing',
+      help: 'Event streams whose last delivery attempt failed',
+      registers: [this.registry],
+      async collect() {
+        this.set((await current()).failing);
+      },
+    });
   }
 
   /** Express middleware: observes every request when it finishes. */
