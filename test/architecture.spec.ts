@@ -20,14 +20,18 @@ describe('architecture', () => {
   it('the SCIM core imports no framework, no ORM, no other Roster library', () => {
     for (const file of sources(join(ROOT, 'libs/scim-core/src'))) {
       for (const spec of imports(file)) {
-        expect({ file: relative(ROOT, file), spec }).toEqual({ file: relative(ROOT, file), spec: expect.not.stringMatching(/^(@nestjs|@mikro-orm|express|@roster)|node:fs|node:net|node:http/) });
+        expect({ file: relative(ROOT, file), spec }).toEqual({
+          file: relative(ROOT, file),
+          spec: expect.not.stringMatching(/^(@nestjs|@mikro-orm|express|@roster)|node:fs|node:net|node:http/),
+        });
       }
     }
   });
 
   it('libraries never import applications', () => {
     for (const file of sources(join(ROOT, 'libs'))) {
-      for (const spec of imports(file)) expect({ file: relative(ROOT, file), spec }).toEqual({ file: relative(ROOT, file), spec: expect.not.stringMatching(/apps\//) });
+      for (const spec of imports(file))
+        expect({ file: relative(ROOT, file), spec }).toEqual({ file: relative(ROOT, file), spec: expect.not.stringMatching(/apps\//) });
     }
   });
 

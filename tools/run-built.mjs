@@ -29,7 +29,10 @@ const sources = [join(root, 'apps'), join(root, 'libs'), join(root, 'migrations'
 const built = existsSync(main) ? statSync(main).mtimeMs : 0;
 if (!built || Math.max(...sources.map(newest), statSync(join(root, 'tsconfig.json')).mtimeMs) > built) {
   process.stderr.write(`building ${app}…\n`);
-  execFileSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', app], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', app], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 // The app reads process.argv as if it had been started directly.
 process.argv = [process.argv[0], main, ...args];

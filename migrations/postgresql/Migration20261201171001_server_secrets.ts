@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261201171001_server_secrets extends Migration {
-
   override name = 'Migration20261201171001_server_secrets';
 
   override up(): void | Promise<void> {
@@ -11,5 +10,4 @@ export class Migration20261201171001_server_secrets extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`drop table if exists "server_secrets" cascade;`);
   }
-
 }

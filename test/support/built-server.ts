@@ -68,7 +68,13 @@ export async function startBuiltServer(env: Record<string, string>, cwd = ROOT):
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${base}/health`).then((r) => r.status === 200, () => false)) return { child, base, output: () => output, exited };
+    if (
+      await fetch(`${base}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return { child, base, output: () => output, exited };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -57,8 +57,17 @@ export class EventReceiver {
 }
 
 /** Verifies a SET's signature against a JWKS, as a receiver would, and returns its claims. */
-export async function verifySet(jws: string, jwks: JSONWebKeySet, expected: { issuer: string; audience: string }): Promise<JWTPayload & Record<string, unknown>> {
-  const { payload, protectedHeader } = await jwtVerify(jws, createLocalJWKSet(jwks), { issuer: expected.issuer, audience: expected.audience, typ: 'secevent+jwt', algorithms: ['ES256'] });
+export async function verifySet(
+  jws: string,
+  jwks: JSONWebKeySet,
+  expected: { issuer: string; audience: string },
+): Promise<JWTPayload & Record<string, unknown>> {
+  const { payload, protectedHeader } = await jwtVerify(jws, createLocalJWKSet(jwks), {
+    issuer: expected.issuer,
+    audience: expected.audience,
+    typ: 'secevent+jwt',
+    algorithms: ['ES256'],
+  });
   if (!protectedHeader.kid) throw new Error('a SET without kid');
   return payload as JWTPayload & Record<string, unknown>;
 }

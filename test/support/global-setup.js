@@ -15,7 +15,7 @@ module.exports = async () => {
   } catch (error) {
     delete process.env.ROSTER_TEST_PG_URL;
     const message = `PostgreSQL is not reachable at ${url.replace(/\/\/[^@]*@/, '//')} (${error.message})`;
-    if (process.env.ROSTER_REQUIRE_PG === '1') throw new Error(`${message}; ROSTER_REQUIRE_PG=1 forbids skipping`);
+    if (process.env.ROSTER_REQUIRE_PG === '1') throw new Error(`${message}; ROSTER_REQUIRE_PG=1 forbids skipping`, { cause: error });
     process.stdout.write(`\n*** ${message}: the PostgreSQL tests are SKIPPED. Start it or set ROSTER_TEST_PG_URL. ***\n\n`);
   } finally {
     await client.end().catch(() => undefined);

@@ -22,9 +22,21 @@ export interface TestApp {
 /** The real application over a real HTTP server and a fresh database of the given dialect. */
 export async function startTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info', ROSTER_PUBLIC_URL: 'https://roster.test', ROSTER_TENANT_RATE_LIMIT: '1000000', ...env }), database: database.config };
+  const config = {
+    ...loadConfig({
+      ROSTER_ADMIN_TOKEN: ADMIN_TOKEN,
+      LOG_LEVEL: 'info',
+      ROSTER_PUBLIC_URL: 'https://roster.test',
+      ROSTER_TENANT_RATE_LIMIT: '1000000',
+      ...env,
+    }),
+    database: database.config,
+  };
   const logs: string[] = [];
-  const logger = pino({ level: 'info', redact: ['authorization', '*.authorization'], mixin: requestIdMixin }, { write: (line: string) => void logs.push(line) });
+  const logger = pino(
+    { level: 'info', redact: ['authorization', '*.authorization'], mixin: requestIdMixin },
+    { write: (line: string) => void logs.push(line) },
+  );
   const app = await createApp(config, logger);
   await app.get(MigrationRunner).run();
   await app.init();
@@ -55,4 +67,3 @@ export async function createTenant(t: TestApp, name = `Tenant ${Math.random().to
   const token = await t.http.post(`/admin/v1/tenants/${tenant.body.id}/tokens`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({}).expect(201);
   return { id: tenant.body.id, slug: tenant.body.slug, token: token.body.token, base: `/scim/v2/${tenant.body.slug}` };
 }
-

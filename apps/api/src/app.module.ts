@@ -31,7 +31,10 @@ class OperationalGauges implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const connection = this.orm.em.getDriver().getConnection() as { getNativeClient?: () => Promise<unknown> };
-    const pool = dialectOf(this.orm.em) === 'postgresql' ? ((await connection.getNativeClient?.()) as { totalCount: number; idleCount: number; waitingCount: number } | undefined) : undefined;
+    const pool =
+      dialectOf(this.orm.em) === 'postgresql'
+        ? ((await connection.getNativeClient?.()) as { totalCount: number; idleCount: number; waitingCount: number } | undefined)
+        : undefined;
     this.metrics.watchDatabasePool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     this.metrics.watchEventStreams(async () => (this.migrations.ready ? eventDeliveryFigures(this.orm.em.fork()) : { backlog: 0, failing: 0 }));
   }

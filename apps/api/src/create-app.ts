@@ -28,10 +28,13 @@ import { AppModule } from './app.module';
  * body-parser failures into SCIM errors — all before Nest's router.
  */
 export async function createApp(config: RosterConfig, logger: Logger): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, (message) => logger.info({ context: 'mikro-orm' }, message)), {
-    bodyParser: false,
-    logger: new PinoNestLogger(logger),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, (message) => logger.info({ context: 'mikro-orm' }, message)),
+    {
+      bodyParser: false,
+      logger: new PinoNestLogger(logger),
+    },
+  );
   const contract = loadContract();
   const responder = new ErrorResponder(logger, new RouteTable(contractRoutes(contract.document)));
   const migrations = app.get(MigrationRunner);
@@ -46,7 +49,12 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   app.use(rejectForbiddenUrlText);
   app.use(scimContentType);
   app.use(rejectOtherScimVersions);
-  app.use(readinessGate(() => migrations.ready, (error, req, res) => responder.send(error, req, res)));
+  app.use(
+    readinessGate(
+      () => migrations.ready,
+      (error, req, res) => responder.send(error, req, res),
+    ),
+  );
   app.use(jsonBodyParser(config.bodyLimitBytes));
   app.use(responder.expressHandler());
   app.useGlobalFilters(new ScimExceptionFilter(responder));

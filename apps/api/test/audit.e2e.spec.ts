@@ -6,7 +6,18 @@ import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant 
 
 reportSkippedPostgres();
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-type Event = { action: string; outcome: string; resource: { id: string | null; name: string | null; externalId: string | null }; changes: { path: string; before: unknown; after: unknown }[]; actor: { type: string; tokenId?: string }; httpStatus: number; scimType: string | null; detail: string | null; requestId: string | null; userAgent: string | null };
+type Event = {
+  action: string;
+  outcome: string;
+  resource: { id: string | null; name: string | null; externalId: string | null };
+  changes: { path: string; before: unknown; after: unknown }[];
+  actor: { type: string; tokenId?: string };
+  httpStatus: number;
+  scimType: string | null;
+  detail: string | null;
+  requestId: string | null;
+  userAgent: string | null;
+};
 
 describe.each(dialects())('audit trail on %s', (dialect) => {
   let t: TestApp;
@@ -35,18 +46,52 @@ describe.each(dialects())('audit trail on %s', (dialect) => {
   });
 
   it('records every user write with who, what and the attribute diff', async () => {
-    const created = (await t.http.post(`${tenant.base}/Users`).set(auth()).set('X-Request-Id', 'req-create-1').send({ userName: 'audit@example.com', externalId: '00u1', name: { givenName: 'Au' }, password: 'Secret-Pass-1' }).expect(201)).body;
-    await t.http.patch(`${tenant.base}/Users/${created.id}`).set(auth()).send({ Operations: [{ op: 'replace', path: 'name.givenName', value: 'Dit' }] }).expect(200);
-    await t.http.patch(`${tenant.base}/Users/${created.id}`).set(auth()).send({ Operations: [{ op: 'replace', value: { active: false } }] }).expect(200);
-    await t.http.patch(`${tenant.base}/Users/${created.id}`).set(auth()).send({ Operations: [{ op: 'replace', value: { active: true } }] }).expect(200);
-    await t.http.patch(`${tenant.base}/Users/${created.id}`).set(auth()).send({ Operations: [{ op: 'replace', value: { active: true } }] }).expect(200); // no change, no event
+    const created = (
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth())
+        .set('X-Request-Id', 'req-create-1')
+        .send({ userName: 'audit@example.com', externalId: '00u1', name: { givenName: 'Au' }, password: 'Secret-Pass-1' })
+        .expect(201)
+    ).body;
+    await t.http
+      .patch(`${tenant.base}/Users/${created.id}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'replace', path: 'name.givenName', value: 'Dit' }] })
+      .expect(200);
+    await t.http
+      .patch(`${tenant.base}/Users/${created.id}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'replace', value: { active: false } }] })
+      .expect(200);
+    await t.http
+      .patch(`${tenant.base}/Users/${created.id}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'replace', value: { active: true } }] })
+      .expect(200);
+    await t.http
+      .patch(`${tenant.base}/Users/${created.id}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'replace', value: { active: true } }] })
+      .expect(200); // no change, no event
     await t.http.delete(`${tenant.base}/Users/${created.id}`).set(auth()).expect(204);
     const trail = (await events(`&resourceId=${created.id}`)).reverse();
     expect(trail.map((e) => e.action)).toEqual(['user.created', 'user.updated', 'user.deactivated', 'user.reactivated', 'user.deleted']);
     const [create, update, deactivate] = trail;
-    expect(create).toMatchObject({ outcome: 'success', httpStatus: 201, requestId: 'req-create-1', userAgent: 'Okta SCIM Client 1.0.0', resource: { id: created.id, name: 'audit@example.com', externalId: '00u1' } });
+    expect(create).toMatchObject({
+      outcome: 'success',
+      httpStatus: 201,
+      requestId: 'req-create-1',
+      userAgent: 'Okta SCIM Client 1.0.0',
+      resource: { id: created.id, name: 'audit@example.com', externalId: '00u1' },
+    });
     expect(create.actor).toEqual({ type: 'scim-token', tokenId: expect.any(String) });
-    expect(create.changes).toEqual(expect.arrayContaining([{ path: 'userName', before: null, after: 'audit@example.com' }, { path: 'name.givenName', before: null, after: 'Au' }]));
+    expect(create.changes).toEqual(
+      expect.arrayContaining([
+        { path: 'userName', before: null, after: 'audit@example.com' },
+        { path: 'name.givenName', before: null, after: 'Au' },
+      ]),
+    );
     expect(update.changes).toEqual([{ path: 'name.givenName', before: 'Au', after: 'Dit' }]);
     expect(deactivate.changes).toEqual([{ path: 'active', before: true, after: false }]);
   });
@@ -54,8 +99,21 @@ describe.each(dialects())('audit trail on %s', (dialect) => {
   it('records group creation, rename, member adds and removes, deletion', async () => {
     const u = (await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'member@example.com' }).expect(201)).body.id;
     const g = (await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: 'Audited group' }).expect(201)).body.id;
-    await t.http.patch(`${tenant.base}/Groups/${g}`).set(auth()).send({ Operations: [{ op: 'add', path: 'members', value: [{ value: u }] }, { op: 'replace', path: 'displayName', value: 'Renamed' }] }).expect(204);
-    await t.http.patch(`${tenant.base}/Groups/${g}`).set(auth()).send({ Operations: [{ op: 'remove', path: `members[value eq "${u}"]` }] }).expect(204);
+    await t.http
+      .patch(`${tenant.base}/Groups/${g}`)
+      .set(auth())
+      .send({
+        Operations: [
+          { op: 'add', path: 'members', value: [{ value: u }] },
+          { op: 'replace', path: 'displayName', value: 'Renamed' },
+        ],
+      })
+      .expect(204);
+    await t.http
+      .patch(`${tenant.base}/Groups/${g}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'remove', path: `members[value eq "${u}"]` }] })
+      .expect(204);
     await t.http.delete(`${tenant.base}/Groups/${g}`).set(auth()).expect(204);
     const trail = (await events(`&resourceId=${g}`)).reverse();
     expect(trail.map((e) => e.action)).toEqual(['group.created', 'group.members_added', 'group.updated', 'group.members_removed', 'group.deleted']);
@@ -67,7 +125,11 @@ describe.each(dialects())('audit trail on %s', (dialect) => {
     await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'twice@example.com' }).expect(201);
     await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'TWICE@example.com', externalId: '00u9' }).expect(409);
     await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'bad@example.com', active: 'perhaps' }).expect(400);
-    await t.http.patch(`${tenant.base}/Users/00000000-0000-4000-8000-000000000000`).set(auth()).send({ Operations: [{ op: 'replace', path: 'title', value: 'x' }] }).expect(404);
+    await t.http
+      .patch(`${tenant.base}/Users/00000000-0000-4000-8000-000000000000`)
+      .set(auth())
+      .send({ Operations: [{ op: 'replace', path: 'title', value: 'x' }] })
+      .expect(404);
     const failures = await events('&outcome=failure');
     const conflict = failures.find((e) => e.httpStatus === 409)!;
     expect(conflict).toMatchObject({ action: 'user.created', scimType: 'uniqueness', resource: { name: 'TWICE@example.com', externalId: '00u9', id: null } });
@@ -85,7 +147,10 @@ describe.each(dialects())('audit trail on %s', (dialect) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http.get(`/admin/v1/tenants/${tenant.id}/audit-events?limit=3${cursor ? `&cursor=${cursor}` : ''}`).set(admin).expect(200);
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
+        .get(`/admin/v1/tenants/${tenant.id}/audit-events?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(admin)
+        .expect(200);
       seen.push(...page.body.items.map((e: { id: string }) => e.id));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -110,12 +175,23 @@ describe.each(dialects())('audit trail on %s', (dialect) => {
   it('a write that fails mid-transaction leaves neither the change nor a success event', async () => {
     const users = t.app.get(UsersService);
     const orm = t.app.get(MikroORM);
-    const count = async () => Number(((await orm.em.fork().getConnection().execute("select count(*) as n from audit_events where action = 'user.created' and outcome = 'success'")) as { n: number }[])[0].n);
+    const count = async () =>
+      Number(
+        (
+          (await orm.em.fork().getConnection().execute("select count(*) as n from audit_events where action = 'user.created' and outcome = 'success'")) as {
+            n: number;
+          }[]
+        )[0].n,
+      );
     const before = await count();
     // The audit event is persisted, then the flush fails on the unique index: the transaction rolls back.
     await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'crash@example.com' }).expect(201);
     await expect(
-      users.create({ tenantId: tenant.id, tokenId: 'x', scope: 'provision', baseUrl: 'https://x' }, { userName: 'crash@example.com' }, { actor: { type: 'admin' } }),
+      users.create(
+        { tenantId: tenant.id, tokenId: 'x', scope: 'provision', baseUrl: 'https://x' },
+        { userName: 'crash@example.com' },
+        { actor: { type: 'admin' } },
+      ),
     ).rejects.toMatchObject({ status: 409 });
     expect(await count()).toBe(before + 1);
     const rows = (await orm.em.fork().getConnection().execute("select count(*) as n from users where user_name_ci = 'crash@example.com'")) as { n: number }[];

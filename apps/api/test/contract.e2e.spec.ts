@@ -35,7 +35,14 @@ describe('contract', () => {
     expect(() =>
       execFileSync(
         process.execPath,
-        [join(ROOT, 'node_modules/openapi-typescript/bin/cli.js'), 'openapi/roster.openapi.yaml', '-o', 'libs/contract/src/generated/roster-api.ts', '--alphabetize', '--check'],
+        [
+          join(ROOT, 'node_modules/openapi-typescript/bin/cli.js'),
+          'openapi/roster.openapi.yaml',
+          '-o',
+          'libs/contract/src/generated/roster-api.ts',
+          '--alphabetize',
+          '--check',
+        ],
         { cwd: ROOT, stdio: 'pipe' },
       ),
     ).not.toThrow();

@@ -18,7 +18,13 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
   const deletedList = (query = '') => t.http.get(`/admin/v1/tenants/${tenant.id}/deleted-users${query}`).set(admin);
   const restore = (id: string, tenantId = tenant.id) => t.http.post(`/admin/v1/tenants/${tenantId}/deleted-users/${id}/restore`).set(admin);
   const create = async (userName: string, extra: Record<string, unknown> = {}) =>
-    (await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName, externalId: `ext-${userName}`, ...extra }).expect(201)).body;
+    (
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth())
+        .send({ userName, externalId: `ext-${userName}`, ...extra })
+        .expect(201)
+    ).body;
 
   beforeAll(async () => {
     t = await startTestApp(dialect);
@@ -30,7 +36,10 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
     const user = await create('leaver@example.com', { title: 'Analyst' });
     await t.http.delete(`${tenant.base}/Users/${user.id}`).set(auth()).expect(204);
     expectScimError(await t.http.get(`${tenant.base}/Users/${user.id}`).set(auth()), 404);
-    const found = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "leaver@example.com" or externalId eq "ext-leaver@example.com"')}`).set(auth()).expect(200);
+    const found = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "leaver@example.com" or externalId eq "ext-leaver@example.com"')}`)
+      .set(auth())
+      .expect(200);
     expect(found.body.totalResults).toBe(0);
     const list = await deletedList().expect(200);
     expectContract(list.body, 'DeletedUserPage');
@@ -46,16 +55,35 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
 
   it('restores a user with its id and attributes, audited, without its group memberships', async () => {
     const user = await create('returner@example.com', { title: 'Engineer', emails: [{ value: 'returner@example.com', type: 'work', primary: true }] });
-    const group = (await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: 'Returners', members: [{ value: user.id }] }).expect(201)).body;
+    const group = (
+      await t.http
+        .post(`${tenant.base}/Groups`)
+        .set(auth())
+        .send({ displayName: 'Returners', members: [{ value: user.id }] })
+        .expect(201)
+    ).body;
     await t.http.delete(`${tenant.base}/Users/${user.id}`).set(auth()).expect(204);
     const restored = await restore(user.id).expect(200);
     expectContract(restored.body, 'User');
-    expect(restored.body).toMatchObject({ id: user.id, userName: 'returner@example.com', title: 'Engineer', externalId: 'ext-returner@example.com', active: true });
+    expect(restored.body).toMatchObject({
+      id: user.id,
+      userName: 'returner@example.com',
+      title: 'Engineer',
+      externalId: 'ext-returner@example.com',
+      active: true,
+    });
     expect(restored.body.meta.version).toBe('W/"1"');
     expect(restored.body.groups).toBeUndefined();
     const read = await t.http.get(`${tenant.base}/Users/${user.id}`).set(auth()).expect(200);
     expect(read.body.meta.created).toBe(user.meta.created);
-    expect((await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('emails.value eq "returner@example.com"')}`).set(auth()).expect(200)).body.totalResults).toBe(1);
+    expect(
+      (
+        await t.http
+          .get(`${tenant.base}/Users?filter=${encodeURIComponent('emails.value eq "returner@example.com"')}`)
+          .set(auth())
+          .expect(200)
+      ).body.totalResults,
+    ).toBe(1);
     expect((await t.http.get(`${tenant.base}/Groups/${group.id}`).set(auth()).expect(200)).body.members ?? []).toEqual([]);
     const audit = await t.http.get(`/admin/v1/tenants/${tenant.id}/audit-events?resourceId=${user.id}`).set(admin).expect(200);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['user.restored', 'user.deleted', 'user.created']);
@@ -73,7 +101,9 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await deletedList(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await deletedList(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(
+        200,
+      );
       seen.push(...page.body.items.map((i) => i.id));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -91,7 +121,10 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
     await t.http.delete(`${tenant.base}/Users/${user.id}`).set(auth()).expect(204);
     const connection = t.app.get(MikroORM).em.fork().getConnection();
     const longAgo = new Date(Date.now() - 31 * 86_400_000);
-    await connection.execute('update deleted_users set deleted_at = ? where id = ?', [dialect === 'sqlite' ? longAgo.getTime() : longAgo.toISOString(), user.id]);
+    await connection.execute('update deleted_users set deleted_at = ? where id = ?', [
+      dialect === 'sqlite' ? longAgo.getTime() : longAgo.toISOString(),
+      user.id,
+    ]);
     const job = await NestFactory.createApplicationContext(ReconcilerModule.forRoot(t.config), { logger: false });
     try {
       const summary = (await reconcile(job, t.config, pino({ level: 'silent' }), { repair: false })).summary;

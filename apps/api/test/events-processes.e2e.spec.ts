@@ -16,13 +16,28 @@ function databaseUrl(config: DatabaseConfig): string {
 }
 
 function serverEnv(url: string): Record<string, string> {
-  return { DATABASE_URL: url, ROSTER_ADMIN_TOKEN: ADMIN, ROSTER_PUBLIC_URL: 'https://roster.test', ROSTER_EVENTS_ALLOW_INSECURE: 'true', ROSTER_TENANT_RATE_LIMIT: '1000000', LOG_LEVEL: 'warn' };
+  return {
+    DATABASE_URL: url,
+    ROSTER_ADMIN_TOKEN: ADMIN,
+    ROSTER_PUBLIC_URL: 'https://roster.test',
+    ROSTER_EVENTS_ALLOW_INSECURE: 'true',
+    ROSTER_TENANT_RATE_LIMIT: '1000000',
+    LOG_LEVEL: 'warn',
+  };
 }
 
 async function provision(server: RunningServer, receiver: EventReceiver): Promise<{ scim: string; token: string }> {
-  const tenant = (await (await fetch(`${server.base}/admin/v1/tenants`, { method: 'POST', headers: json, body: JSON.stringify({ name: `Crash ${Date.now()}` }) })).json()) as { id: string; slug: string };
-  const token = ((await (await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string }).token;
-  const stream = await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/event-streams`, { method: 'POST', headers: json, body: JSON.stringify({ delivery: 'push', endpointUrl: receiver.url, format: 'notice' }) });
+  const tenant = (await (
+    await fetch(`${server.base}/admin/v1/tenants`, { method: 'POST', headers: json, body: JSON.stringify({ name: `Crash ${Date.now()}` }) })
+  ).json()) as { id: string; slug: string };
+  const token = (
+    (await (await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string }
+  ).token;
+  const stream = await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/event-streams`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ delivery: 'push', endpointUrl: receiver.url, format: 'notice' }),
+  });
   expect(stream.status).toBe(201);
   return { scim: `/scim/v2/${tenant.slug}`, token };
 }
@@ -30,7 +45,11 @@ async function provision(server: RunningServer, receiver: EventReceiver): Promis
 async function createUsers(servers: RunningServer[], scim: string, token: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const server = servers[i % servers.length];
-    const response = await fetch(`${server.base}${scim}/Users`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' }, body: JSON.stringify({ userName: `learner${i}@example.com` }) });
+    const response = await fetch(`${server.base}${scim}/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({ userName: `learner${i}@example.com` }),
+    });
     expect(response.status).toBe(201);
   }
 }
@@ -137,25 +156,55 @@ describe('the README receiver example', () => {
       expect(script).not.toContain('example.com');
       // Inside the repository, so that `jose` resolves from its node_modules.
       writeFileSync(join(dir, 'receiver.mjs'), script);
-      receiver = spawn(process.execPath, [join(dir, 'receiver.mjs')], { env: { ...process.env, EVENTS_SECRET: 'readme-secret' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      receiver = spawn(process.execPath, [join(dir, 'receiver.mjs')], {
+        env: { ...process.env, EVENTS_SECRET: 'readme-secret' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       receiver.stdout!.on('data', (chunk) => (output += chunk));
       receiver.stderr!.on('data', (chunk) => (output += chunk));
-      for (let i = 0; i < 50 && !(await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x' }).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+      for (
+        let i = 0;
+        i < 50 &&
+        !(await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x' }).then(
+          () => true,
+          () => false,
+        ));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
       // A forged SET (not signed by Roster) is refused with an RFC 8935 error.
       const forged = await fetch(endpoint, { method: 'POST', headers: { Authorization: 'Bearer readme-secret' }, body: 'eyJhbGciOiJFUzI1NiJ9.e30.AAAA' });
       expect(forged.status).toBe(400);
       expect(((await forged.json()) as { err: string }).err).toBe('invalid_request');
 
-      const tenant = (await (await fetch(`${origin}/admin/v1/tenants`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'Readme' }) })).json()) as { id: string; slug: string };
-      const token = ((await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string }).token;
-      const stream = (await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/event-streams`, { method: 'POST', headers: json, body: JSON.stringify({ delivery: 'push', endpointUrl: endpoint, authorizationHeader: 'Bearer readme-secret' }) })).json()) as { id: string };
+      const tenant = (await (
+        await fetch(`${origin}/admin/v1/tenants`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'Readme' }) })
+      ).json()) as { id: string; slug: string };
+      const token = (
+        (await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string }
+      ).token;
+      const stream = (await (
+        await fetch(`${origin}/admin/v1/tenants/${tenant.id}/event-streams`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ delivery: 'push', endpointUrl: endpoint, authorizationHeader: 'Bearer readme-secret' }),
+        })
+      ).json()) as { id: string };
       const scim = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' };
-      const user = (await (await fetch(`${origin}/scim/v2/${tenant.slug}/Users`, { method: 'POST', headers: scim, body: JSON.stringify({ userName: 'readme@example.com' }) })).json()) as { id: string };
-      await fetch(`${origin}/scim/v2/${tenant.slug}/Users/${user.id}`, { method: 'PATCH', headers: scim, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }) });
+      const user = (await (
+        await fetch(`${origin}/scim/v2/${tenant.slug}/Users`, { method: 'POST', headers: scim, body: JSON.stringify({ userName: 'readme@example.com' }) })
+      ).json()) as { id: string };
+      await fetch(`${origin}/scim/v2/${tenant.slug}/Users/${user.id}`, {
+        method: 'PATCH',
+        headers: scim,
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }),
+      });
       let health: { deliveredCount?: number; failedCount?: number } = {};
       for (let i = 0; i < 100 && health.deliveredCount !== 2; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        health = ((await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/event-streams/${stream.id}`, { headers: json })).json()) as { health: typeof health }).health;
+        health = (
+          (await (await fetch(`${origin}/admin/v1/tenants/${tenant.id}/event-streams/${stream.id}`, { headers: json })).json()) as { health: typeof health }
+        ).health;
       }
       expect(health).toMatchObject({ deliveredCount: 2, failedCount: 0 });
       expect(output).toContain(`urn:ietf:params:scim:event:prov:create:full /Users/${user.id}`);

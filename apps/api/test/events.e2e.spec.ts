@@ -41,7 +41,11 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
   };
 
   async function pollStream(tenant: TestTenant, body: Record<string, unknown> = {}): Promise<PollStream> {
-    const created = await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).send({ delivery: 'poll', ...body }).expect(201);
+    const created = await t.http
+      .post(`/admin/v1/tenants/${tenant.id}/event-streams`)
+      .set(admin)
+      .send({ delivery: 'poll', ...body })
+      .expect(201);
     expect(created.body.pollToken).toMatch(/^rstr-/);
     expectContract(created.body, 'CreatedEventStream');
     return created.body as PollStream;
@@ -58,11 +62,13 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expectContract(response.body, 'PollResponse');
     expect(response.body.moreAvailable).toBe(false);
     const keys = await jwks();
-    const claims = await Promise.all(Object.entries(response.body.sets as Record<string, string>).map(async ([jti, jws]) => {
-      const payload = await verifySet(jws, keys, { issuer: ISSUER, audience: stream.audience });
-      expect(payload.jti).toBe(jti);
-      return payload;
-    }));
+    const claims = await Promise.all(
+      Object.entries(response.body.sets as Record<string, string>).map(async ([jti, jws]) => {
+        const payload = await verifySet(jws, keys, { issuer: ISSUER, audience: stream.audience });
+        expect(payload.jti).toBe(jti);
+        return payload;
+      }),
+    );
     claims.sort((a, b) => seqOf(a.jti) - seqOf(b.jti));
     await poll(stream, { returnImmediately: true, maxEvents: 0, ack: claims.map((c) => c.jti) }).expect(200);
     return claims;
@@ -76,15 +82,39 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     const notice = await pollStream(tenant, { format: 'notice' });
     expect(full.audience).toBe(full.pollUrl);
 
-    const created = await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'ada@example.com', externalId: 'okta-1', name: { givenName: 'Ada' } }).expect(201);
+    const created = await t.http
+      .post(`${tenant.base}/Users`)
+      .set(scim(tenant))
+      .send({ userName: 'ada@example.com', externalId: 'okta-1', name: { givenName: 'Ada' } })
+      .expect(201);
     const id = created.body.id as string;
     await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'ada@example.com' }).expect(409); // rejected: nothing
-    const deactivated = await t.http.patch(`${tenant.base}/Users/${id}`).set(scim(tenant)).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }).expect(200);
-    await t.http.patch(`${tenant.base}/Users/${id}`).set(scim(tenant)).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }).expect(200); // no change: nothing
-    const replaced = await t.http.put(`${tenant.base}/Users/${id}`).set(scim(tenant)).send({ userName: 'ada@example.com', active: true, name: { givenName: 'Ada', familyName: 'Lovelace' } }).expect(200);
+    const deactivated = await t.http
+      .patch(`${tenant.base}/Users/${id}`)
+      .set(scim(tenant))
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] })
+      .expect(200);
+    await t.http
+      .patch(`${tenant.base}/Users/${id}`)
+      .set(scim(tenant))
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
+      .expect(200); // no change: nothing
+    const replaced = await t.http
+      .put(`${tenant.base}/Users/${id}`)
+      .set(scim(tenant))
+      .send({ userName: 'ada@example.com', active: true, name: { givenName: 'Ada', familyName: 'Lovelace' } })
+      .expect(200);
     const other = await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'bob@example.com' }).expect(201);
-    const group = await t.http.post(`${tenant.base}/Groups`).set(scim(tenant)).send({ displayName: 'Learners', members: [{ value: id }] }).expect(201);
-    await t.http.patch(`${tenant.base}/Groups/${group.body.id}`).set(scim(tenant)).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: other.body.id }] }] }).expect(204);
+    const group = await t.http
+      .post(`${tenant.base}/Groups`)
+      .set(scim(tenant))
+      .send({ displayName: 'Learners', members: [{ value: id }] })
+      .expect(201);
+    await t.http
+      .patch(`${tenant.base}/Groups/${group.body.id}`)
+      .set(scim(tenant))
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: other.body.id }] }] })
+      .expect(204);
     const grown = await t.http.get(`${tenant.base}/Groups/${group.body.id}`).set(scim(tenant)).expect(200);
     await t.http.delete(`${tenant.base}/Users/${id}`).set(scim(tenant)).expect(204);
     await t.http.delete(`${tenant.base}/Groups/${group.body.id}`).set(scim(tenant)).expect(204);
@@ -126,7 +156,9 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expect(eventsOf(notices)[1]).toEqual(['patch:notice', 'deactivate']);
     expect((notices[1].events as Record<string, unknown>)[`${PROV}patch:notice`]).toEqual({ version: deactivated.headers.etag, attributes: ['active'] });
     expect((notices[5].events as Record<string, unknown>)[`${PROV}patch:notice`]).toMatchObject({ attributes: ['members'] });
-    expect(((notices[0].events as Record<string, { attributes: string[] }>)[`${PROV}create:notice`]).attributes).toEqual(expect.arrayContaining(['id', 'userName', 'externalId', 'name.givenName']));
+    expect((notices[0].events as Record<string, { attributes: string[] }>)[`${PROV}create:notice`].attributes).toEqual(
+      expect.arrayContaining(['id', 'userName', 'externalId', 'name.givenName']),
+    );
   });
 
   it('a stream carries only the events it subscribed to, and only those committed after it was created', async () => {
@@ -134,11 +166,18 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'early@example.com' }).expect(201);
     const lifecycle = await pollStream(tenant, { events: [`${PROV}deactivate`, `${PROV}delete`] });
     const created = await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'late@example.com' }).expect(201);
-    await t.http.patch(`${tenant.base}/Users/${created.body.id}`).set(scim(tenant)).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }).expect(200);
+    await t.http
+      .patch(`${tenant.base}/Users/${created.body.id}`)
+      .set(scim(tenant))
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] })
+      .expect(200);
     const sets = await drain(lifecycle);
     expect(eventsOf(sets)).toEqual([['deactivate']]);
     // A full stream cannot ask for notice events.
-    const wrong = await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).send({ delivery: 'poll', events: [`${PROV}create:notice`] });
+    const wrong = await t.http
+      .post(`/admin/v1/tenants/${tenant.id}/event-streams`)
+      .set(admin)
+      .send({ delivery: 'poll', events: [`${PROV}create:notice`] });
     expect(wrong.status).toBe(400);
     expect(wrong.body.scimType).toBe('invalidValue');
   });
@@ -146,7 +185,12 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
   it('poll: unacknowledged SETs come again with the same jti, maxEvents pages, setErrs are final, long polls wake on a commit', async () => {
     const tenant = await createTenant(t);
     const stream = await pollStream(tenant);
-    for (const name of ['a', 'b', 'c']) await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: `${name}@example.com` }).expect(201);
+    for (const name of ['a', 'b', 'c'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(scim(tenant))
+        .send({ userName: `${name}@example.com` })
+        .expect(201);
     const first = await poll(stream, { returnImmediately: true, maxEvents: 2 }).expect(200);
     const jtis = Object.keys(first.body.sets);
     expect(jtis).toHaveLength(2);
@@ -159,7 +203,12 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expect(remaining).toHaveLength(2);
     expect(remaining[0]).toBe(jtis[0]);
     // The first is refused by the receiver (final), the third acknowledged: nothing is left.
-    await poll(stream, { returnImmediately: true, maxEvents: 0, ack: [remaining[1]], setErrs: { [jtis[0]]: { err: 'invalid_request', description: 'unknown learner' } } }).expect(200);
+    await poll(stream, {
+      returnImmediately: true,
+      maxEvents: 0,
+      ack: [remaining[1]],
+      setErrs: { [jtis[0]]: { err: 'invalid_request', description: 'unknown learner' } },
+    }).expect(200);
     expect((await poll(stream).expect(200)).body).toEqual({ sets: {}, moreAvailable: false });
     const health = (await t.http.get(`/admin/v1/tenants/${tenant.id}/event-streams/${stream.id}`).set(admin).expect(200)).body.health;
     expect(health).toMatchObject({ backlog: 0, deliveredCount: 2, failedCount: 1 });
@@ -176,7 +225,7 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('poll tokens work for their own stream only; streams never carry another tenant\'s events', async () => {
+  it("poll tokens work for their own stream only; streams never carry another tenant's events", async () => {
     const a = await createTenant(t);
     const b = await createTenant(t);
     const streamA = await pollStream(a);
@@ -207,12 +256,25 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     const down = await new EventReceiver().start();
     const port = down.port;
     await down.stop();
-    const created = await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).send({ delivery: 'push', endpointUrl: `http://127.0.0.1:${port}/events`, authorizationHeader: secret }).expect(201);
+    const created = await t.http
+      .post(`/admin/v1/tenants/${tenant.id}/event-streams`)
+      .set(admin)
+      .send({ delivery: 'push', endpointUrl: `http://127.0.0.1:${port}/events`, authorizationHeader: secret })
+      .expect(201);
     expect(JSON.stringify(created.body)).not.toContain('push-secret');
     expect(created.body).toMatchObject({ delivery: 'push', hasAuthorizationHeader: true, format: 'full', status: 'active' });
     expectContract(created.body, 'CreatedEventStream');
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: `push${i}@example.com` }).expect(201)).body.id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (
+          await t.http
+            .post(`${tenant.base}/Users`)
+            .set(scim(tenant))
+            .send({ userName: `push${i}@example.com` })
+            .expect(201)
+        ).body.id,
+      );
     // Delivery fails and backs off; the stream says so.
     let health: Record<string, unknown> = {};
     for (let i = 0; i < 100 && !health.consecutiveFailures; i++) {
@@ -262,7 +324,11 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expect(t.logs.join('\n')).not.toContain('push-secret');
     const listed = await t.http.get(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).expect(200);
     expectContract(listed.body, 'EventStreamList');
-    const paused = await t.http.patch(`/admin/v1/tenants/${tenant.id}/event-streams/${created.body.id}`).set(admin).send({ status: 'paused', authorizationHeader: null }).expect(200);
+    const paused = await t.http
+      .patch(`/admin/v1/tenants/${tenant.id}/event-streams/${created.body.id}`)
+      .set(admin)
+      .send({ status: 'paused', authorizationHeader: null })
+      .expect(200);
     expectContract(paused.body, 'EventStream');
     expect(paused.body).toMatchObject({ status: 'paused', hasAuthorizationHeader: false });
     await t.http.delete(`/admin/v1/tenants/${tenant.id}/event-streams/${created.body.id}`).set(admin).expect(204);
@@ -300,14 +366,28 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     const user = await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'reader@example.com' }).expect(201);
     await t.http.get(`${tenant.base}/Users/${user.body.id}`).set(read).expect(200);
     await t.http.get(`${tenant.base}/Groups`).set(read).expect(200);
-    await t.http.post(`${tenant.base}/Users/.search`).set(read).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "reader@example.com"' }).expect(200);
-    await t.http.post(`${tenant.base}/.search`).set(read).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] }).expect(200);
+    await t.http
+      .post(`${tenant.base}/Users/.search`)
+      .set(read)
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "reader@example.com"' })
+      .expect(200);
+    await t.http
+      .post(`${tenant.base}/.search`)
+      .set(read)
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] })
+      .expect(200);
     for (const attempt of [
       t.http.post(`${tenant.base}/Users`).set(read).send({ userName: 'nope@example.com' }),
-      t.http.patch(`${tenant.base}/Users/${user.body.id}`).set(read).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+      t.http
+        .patch(`${tenant.base}/Users/${user.body.id}`)
+        .set(read)
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
       t.http.put(`${tenant.base}/Users/${user.body.id}`).set(read).send({ userName: 'reader@example.com' }),
       t.http.delete(`${tenant.base}/Users/${user.body.id}`).set(read),
-      t.http.post(`${tenant.base}/Bulk`).set(read).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'DELETE', path: `/Users/${user.body.id}` }] }),
+      t.http
+        .post(`${tenant.base}/Bulk`)
+        .set(read)
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'DELETE', path: `/Users/${user.body.id}` }] }),
     ]) {
       const response = await attempt;
       expect(response.status).toBe(403);
@@ -325,14 +405,20 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     const tenant = await createTenant(t);
     const behind = await pollStream(tenant);
     const ahead = await pollStream(tenant);
-    for (const name of ['p1', 'p2', 'p3']) await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: `${name}@example.com` }).expect(201);
+    for (const name of ['p1', 'p2', 'p3'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(scim(tenant))
+        .send({ userName: `${name}@example.com` })
+        .expect(201);
     // `ahead` acknowledges everything, `behind` only the first SET.
     const all = Object.keys((await poll(ahead).expect(200)).body.sets);
     await poll(ahead, { returnImmediately: true, maxEvents: 0, ack: all }).expect(200);
     const first = Object.keys((await poll(behind, { returnImmediately: true, maxEvents: 1 }).expect(200)).body.sets);
     await poll(behind, { returnImmediately: true, maxEvents: 0, ack: first }).expect(200);
     const em = t.app.get(MikroORM).em.fork();
-    const count = async () => Number(((await em.getConnection().execute('select count(*) as n from provisioning_events where tenant_id = ?', [tenant.id])) as { n: number }[])[0].n);
+    const count = async () =>
+      Number(((await em.getConnection().execute('select count(*) as n from provisioning_events where tenant_id = ?', [tenant.id])) as { n: number }[])[0].n);
     expect(await pruneDelivered(em, new Date(Date.now() - 3600_000))).toBe(0); // nothing is old enough
     expect(await count()).toBe(3);
     await pruneDelivered(em, new Date(Date.now() + 3600_000)); // everything is old: only what both streams are past goes
@@ -386,7 +472,11 @@ describe('push endpoint policy (without ROSTER_EVENTS_ALLOW_INSECURE)', () => {
 describe('push outcomes (RFC 8935 §2.4)', () => {
   it('2xx is delivered; 400 with an error object is final; other answers are retried, honouring Retry-After', () => {
     expect(outcomeOf(202, undefined, '')).toEqual({ kind: 'delivered' });
-    expect(outcomeOf(400, undefined, '{"err":"invalid_key","description":"unknown kid"}')).toEqual({ kind: 'rejected', err: 'invalid_key', description: 'unknown kid' });
+    expect(outcomeOf(400, undefined, '{"err":"invalid_key","description":"unknown kid"}')).toEqual({
+      kind: 'rejected',
+      err: 'invalid_key',
+      description: 'unknown kid',
+    });
     expect(outcomeOf(400, undefined, 'not json')).toMatchObject({ kind: 'retry' });
     expect(outcomeOf(503, '7', '')).toMatchObject({ kind: 'retry', retryAfterMs: 7000 });
     expect(outcomeOf(429, undefined, '')).toMatchObject({ kind: 'retry', retryAfterMs: undefined });

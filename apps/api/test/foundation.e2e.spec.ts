@@ -19,7 +19,13 @@ describe.each(dialects())('foundation on %s', (dialect) => {
     const tenant = await createTenant(t);
     const okta = await t.http.get(`${tenant.base}/Users?startIndex=1&count=2`).set('Authorization', `Bearer ${tenant.token}`).expect(200);
     expect(okta.headers['content-type']).toMatch(/^application\/scim\+json/);
-    expect(okta.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+    expect(okta.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 0,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
     const entra = await t.http
       .get(`${tenant.base}/Users?filter=userName+eq+%22a0f1c3f2-5c7e-4b5a-9e4e-3b2f8d1a6c11%22&aadOptscim062020`)
       .set('Authorization', `Bearer ${tenant.token}`)

@@ -14,16 +14,34 @@ describe.each(dialects())('groups on %s', (dialect) => {
   const auth = (x: TestTenant = tenant) => ({ Authorization: `Bearer ${x.token}` });
   const members = async (id: string) =>
     ((await t.http.get(`${tenant.base}/Groups/${id}`).set(auth()).expect(200)).body.members ?? []).map((m: { value: string }) => m.value).sort();
-  const patch = (id: string, ...Operations: unknown[]) => t.http.patch(`${tenant.base}/Groups/${id}`).set(auth()).send({ schemas: [PATCH_OP], Operations });
+  const patch = (id: string, ...Operations: unknown[]) =>
+    t.http
+      .patch(`${tenant.base}/Groups/${id}`)
+      .set(auth())
+      .send({ schemas: [PATCH_OP], Operations });
   const newGroup = async (displayName: string, extra: Record<string, unknown> = {}) =>
-    (await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, ...extra }).expect(201)).body;
+    (
+      await t.http
+        .post(`${tenant.base}/Groups`)
+        .set(auth())
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, ...extra })
+        .expect(201)
+    ).body;
 
   beforeAll(async () => {
     t = await startTestApp(dialect);
     tenant = await createTenant(t, 'Groups');
     other = await createTenant(t, 'Other groups');
     for (let i = 0; i < 6; i++) {
-      users.push((await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: `member${i}@example.com` }).expect(201)).body.id);
+      users.push(
+        (
+          await t.http
+            .post(`${tenant.base}/Users`)
+            .set(auth())
+            .send({ userName: `member${i}@example.com` })
+            .expect(201)
+        ).body.id,
+      );
     }
     users.sort();
   });
@@ -34,7 +52,9 @@ describe.each(dialects())('groups on %s', (dialect) => {
     expectContract(empty, 'Group');
     expect(empty.members).toBeUndefined();
     const withMembers = await newGroup('Pushed', { members: [{ value: users[0], display: 'member0@example.com' }] });
-    expect(withMembers.members).toEqual([{ value: users[0], $ref: expect.stringContaining(`/Users/${users[0]}`), display: expect.stringMatching(/^member\d@example.com$/), type: 'User' }]);
+    expect(withMembers.members).toEqual([
+      { value: users[0], $ref: expect.stringContaining(`/Users/${users[0]}`), display: expect.stringMatching(/^member\d@example.com$/), type: 'User' },
+    ]);
     const lookup = await t.http.get(`${tenant.base}/Groups?filter=displayName%20eq%20%22test%20scimv2%22&startIndex=1&count=100`).set(auth()).expect(200);
     expectContract(lookup.body, 'GroupListResponse');
     expect(lookup.body.Resources.map((g: { id: string }) => g.id)).toEqual([empty.id]);
@@ -73,7 +93,11 @@ describe.each(dialects())('groups on %s', (dialect) => {
 
   it('F-OK-14: AIW PUT replaces the member list', async () => {
     const g = await newGroup('AIW', { members: [{ value: users[0] }] });
-    const put = await t.http.put(`${tenant.base}/Groups/${g.id}`).set(auth()).send({ id: g.id, displayName: 'AIW', members: [{ value: users[4], display: 'member4@example.com' }] }).expect(200);
+    const put = await t.http
+      .put(`${tenant.base}/Groups/${g.id}`)
+      .set(auth())
+      .send({ id: g.id, displayName: 'AIW', members: [{ value: users[4], display: 'member4@example.com' }] })
+      .expect(200);
     expect(put.body.members.map((m: { value: string }) => m.value)).toEqual([users[4]]);
   });
 
@@ -109,10 +133,16 @@ describe.each(dialects())('groups on %s', (dialect) => {
     await patch(id, { op: 'remove', path: `members[value eq "${users[1]}"]` }).expect(204);
     expect(await members(id)).toEqual(users.slice(2, 4).sort());
     // membership check
-    const check = await t.http.get(`${tenant.base}/Groups?filter=id+eq+%22${id}%22+and+members+eq+%22${users[2]}%22&excludedAttributes=members`).set(auth()).expect(200);
+    const check = await t.http
+      .get(`${tenant.base}/Groups?filter=id+eq+%22${id}%22+and+members+eq+%22${users[2]}%22&excludedAttributes=members`)
+      .set(auth())
+      .expect(200);
     expect(check.body.totalResults).toBe(1);
     expect(check.body.Resources[0].members).toBeUndefined();
-    const miss = await t.http.get(`${tenant.base}/Groups?filter=id+eq+%22${id}%22+and+members+eq+%22${users[0]}%22&excludedAttributes=members`).set(auth()).expect(200);
+    const miss = await t.http
+      .get(`${tenant.base}/Groups?filter=id+eq+%22${id}%22+and+members+eq+%22${users[0]}%22&excludedAttributes=members`)
+      .set(auth())
+      .expect(200);
     expect(miss.body.totalResults).toBe(0);
     const single = await t.http.get(`${tenant.base}/Groups/${id}?excludedAttributes=members`).set(auth()).expect(200);
     expect(single.body.members).toBeUndefined();
@@ -121,7 +151,11 @@ describe.each(dialects())('groups on %s', (dialect) => {
 
   it('answers 200 with the group when a PATCH names attributes', async () => {
     const g = await newGroup('With body');
-    const res = await t.http.patch(`${tenant.base}/Groups/${g.id}?attributes=displayName,members`).set(auth()).send({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: users[0] }] }] }).expect(200);
+    const res = await t.http
+      .patch(`${tenant.base}/Groups/${g.id}?attributes=displayName,members`)
+      .set(auth())
+      .send({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: users[0] }] }] })
+      .expect(200);
     expect(res.body).toMatchObject({ id: g.id, displayName: 'With body', members: [{ value: users[0] }] });
   });
 
@@ -131,7 +165,14 @@ describe.each(dialects())('groups on %s', (dialect) => {
     expectScimError(await patch(g.id, { op: 'add', path: 'members', value: [{ value: users[0] }, { value: foreign }] }), 400, 'invalidValue');
     expectScimError(await patch(g.id, { op: 'add', path: 'members', value: [{ value: 'not-a-uuid' }] }), 400, 'invalidValue');
     expectScimError(await patch(g.id, { op: 'add', path: 'members', value: [{ display: 'no value' }] }), 400, 'invalidValue');
-    expectScimError(await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: 'Bad', members: [{ value: foreign }] }), 400, 'invalidValue');
+    expectScimError(
+      await t.http
+        .post(`${tenant.base}/Groups`)
+        .set(auth())
+        .send({ displayName: 'Bad', members: [{ value: foreign }] }),
+      400,
+      'invalidValue',
+    );
     expect(await members(g.id)).toEqual([]);
     expect((await t.http.get(`${tenant.base}/Groups?filter=displayName eq "Bad"`).set(auth()).expect(200)).body.totalResults).toBe(0);
   });
@@ -139,7 +180,13 @@ describe.each(dialects())('groups on %s', (dialect) => {
   it('is isolated per tenant', async () => {
     const g = await newGroup('Private');
     expectScimError(await t.http.get(`${other.base}/Groups/${g.id}`).set(auth(other)), 404);
-    expectScimError(await t.http.patch(`${other.base}/Groups/${g.id}`).set(auth(other)).send({ Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }), 404);
+    expectScimError(
+      await t.http
+        .patch(`${other.base}/Groups/${g.id}`)
+        .set(auth(other))
+        .send({ Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }),
+      404,
+    );
     expectScimError(await t.http.delete(`${other.base}/Groups/${g.id}`).set(auth(other)), 404);
     expect((await t.http.get(`${other.base}/Groups?filter=displayName eq "Private" or displayName pr`).set(auth(other)).expect(200)).body.totalResults).toBe(0);
   });
@@ -149,7 +196,11 @@ describe.each(dialects())('groups on %s', (dialect) => {
     const g = await newGroup('Learners', { members: [{ value: user }] });
     const read = (await t.http.get(`${tenant.base}/Users/${user}`).set(auth()).expect(200)).body;
     expect(read.groups).toEqual([{ value: g.id, $ref: expect.stringContaining(`/Groups/${g.id}`), display: 'Learners', type: 'direct' }]);
-    await t.http.patch(`${tenant.base}/Users/${user}`).set(auth()).send({ Operations: [{ op: 'replace', value: { active: false } }] }).expect(200);
+    await t.http
+      .patch(`${tenant.base}/Users/${user}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'replace', value: { active: false } }] })
+      .expect(200);
     expect(await members(g.id)).toEqual([user]);
     await t.http.delete(`${tenant.base}/Users/${user}`).set(auth()).expect(204);
     expect(await members(g.id)).toEqual([]);
@@ -158,7 +209,12 @@ describe.each(dialects())('groups on %s', (dialect) => {
   it('filters groups by displayName, externalId, members and meta', async () => {
     const g = await newGroup('Filterable', { externalId: 'EXT-G', members: [{ value: users[5] }] });
     const ids = async (filter: string) =>
-      (await t.http.get(`${tenant.base}/Groups?filter=${encodeURIComponent(filter)}&excludedAttributes=members`).set(auth()).expect(200)).body.Resources.map((r: { id: string }) => r.id);
+      (
+        await t.http
+          .get(`${tenant.base}/Groups?filter=${encodeURIComponent(filter)}&excludedAttributes=members`)
+          .set(auth())
+          .expect(200)
+      ).body.Resources.map((r: { id: string }) => r.id);
     expect(await ids('displayName sw "filter"')).toEqual([g.id]);
     expect(await ids('externalId eq "EXT-G"')).toEqual([g.id]);
     expect(await ids(`members eq "${users[5]}" and displayName eq "Filterable"`)).toEqual([g.id]);
@@ -174,7 +230,16 @@ describe.each(dialects())('groups on %s', (dialect) => {
   it('concurrent PATCHes adding different members lose nothing', async () => {
     const g = await newGroup('Concurrent');
     const many = [];
-    for (let i = 0; i < 12; i++) many.push((await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: `c${i}@example.com` }).expect(201)).body.id);
+    for (let i = 0; i < 12; i++)
+      many.push(
+        (
+          await t.http
+            .post(`${tenant.base}/Users`)
+            .set(auth())
+            .send({ userName: `c${i}@example.com` })
+            .expect(201)
+        ).body.id,
+      );
     const results = await Promise.all(many.map((id) => patch(g.id, { op: 'add', path: 'members', value: [{ value: id }] })));
     expect(results.map((r) => r.status)).toEqual(many.map(() => 204));
     expect(await members(g.id)).toEqual([...many].sort());

@@ -18,11 +18,37 @@ describe.each(dialects())('hardening on %s', (dialect) => {
   const auth = () => ({ Authorization: `Bearer ${tenant.token}` });
   const url = (path: string) => `${tenant.base}${path}`;
   const createUser = async (name: string, extra: Record<string, unknown> = {}) =>
-    (await t.http.post(url('/Users')).set(auth()).send({ userName: `${name}@example.com`, ...extra }).expect(201)).body as { id: string; meta: { version: string } };
+    (
+      await t.http
+        .post(url('/Users'))
+        .set(auth())
+        .send({ userName: `${name}@example.com`, ...extra })
+        .expect(201)
+    ).body as { id: string; meta: { version: string } };
   const createGroup = async (displayName: string, members: string[] = []) =>
-    (await t.http.post(url('/Groups')).set(auth()).send({ displayName, members: members.map((value) => ({ value })) }).expect(201)).body as { id: string; meta: { version: string } };
-  const patch = (resource: string, id: string, ...Operations: unknown[]) => t.http.patch(url(`/${resource}/${id}`)).set(auth()).send({ schemas: [PATCH_OP], Operations });
-  const members = async (groupId: string) => ((await t.http.get(url(`/Groups/${groupId}`)).set(auth()).expect(200)).body.members ?? []).map((m: { value: string }) => m.value).sort();
+    (
+      await t.http
+        .post(url('/Groups'))
+        .set(auth())
+        .send({ displayName, members: members.map((value) => ({ value })) })
+        .expect(201)
+    ).body as { id: string; meta: { version: string } };
+  const patch = (resource: string, id: string, ...Operations: unknown[]) =>
+    t.http
+      .patch(url(`/${resource}/${id}`))
+      .set(auth())
+      .send({ schemas: [PATCH_OP], Operations });
+  const members = async (groupId: string) =>
+    (
+      (
+        await t.http
+          .get(url(`/Groups/${groupId}`))
+          .set(auth())
+          .expect(200)
+      ).body.members ?? []
+    )
+      .map((m: { value: string }) => m.value)
+      .sort();
 
   beforeAll(async () => {
     t = await startTestApp(dialect);
@@ -39,13 +65,20 @@ describe.each(dialects())('hardening on %s', (dialect) => {
       const boss = await createUser('gone.boss');
       const report = await createUser('report', { [ENT]: { manager: { value: boss.id } } });
       const entraReport = await createUser('entra.report', { [ENT]: { manager: { value: boss.id } } });
-      await t.http.delete(url(`/Users/${boss.id}`)).set(auth()).expect(204);
+      await t.http
+        .delete(url(`/Users/${boss.id}`))
+        .set(auth())
+        .expect(204);
       const okta = await patch('Users', report.id, { op: 'replace', value: { active: false } }).expect(200);
       expect(okta.body.active).toBe(false);
       const entra = await patch('Users', entraReport.id, { op: 'Replace', path: 'active', value: 'False' }).expect(200);
       expect(entra.body.active).toBe(false);
       // PUT and other attributes too: the stored reference is kept as it is.
-      const put = await t.http.put(url(`/Users/${report.id}`)).set(auth()).send({ userName: 'report@example.com', title: 'Former', [ENT]: { manager: { value: boss.id } } }).expect(200);
+      const put = await t.http
+        .put(url(`/Users/${report.id}`))
+        .set(auth())
+        .send({ userName: 'report@example.com', title: 'Former', [ENT]: { manager: { value: boss.id } } })
+        .expect(200);
       expect(put.body[ENT].manager.value).toBe(boss.id);
     });
 
@@ -59,9 +92,22 @@ describe.each(dialects())('hardening on %s', (dialect) => {
     it("3: deleting a user changes its groups' versions, so a stale If-Match fails", async () => {
       const user = await createUser('member.deleted');
       const group = await createGroup('Versioned', [user.id]);
-      const before = (await t.http.get(url(`/Groups/${group.id}`)).set(auth()).expect(200)).body;
-      await t.http.delete(url(`/Users/${user.id}`)).set(auth()).expect(204);
-      const after = (await t.http.get(url(`/Groups/${group.id}`)).set(auth()).expect(200)).body;
+      const before = (
+        await t.http
+          .get(url(`/Groups/${group.id}`))
+          .set(auth())
+          .expect(200)
+      ).body;
+      await t.http
+        .delete(url(`/Users/${user.id}`))
+        .set(auth())
+        .expect(204);
+      const after = (
+        await t.http
+          .get(url(`/Groups/${group.id}`))
+          .set(auth())
+          .expect(200)
+      ).body;
       expect(after.meta.version).not.toBe(before.meta.version);
       expect(after.members ?? []).toEqual([]);
       expectScimError(await patch('Groups', group.id, { op: 'replace', path: 'displayName', value: 'Stale' }).set('If-Match', before.meta.version), 412);
@@ -70,20 +116,33 @@ describe.each(dialects())('hardening on %s', (dialect) => {
     it('4: concurrent group PATCHes all succeed and lose nothing, like user PATCHes', async () => {
       const users = await Promise.all(Array.from({ length: 10 }, (_, i) => createUser(`conc.${i}`)));
       const group = await createGroup('Concurrent');
-      const results = await Promise.all(users.map((u, i) => patch('Groups', group.id, { op: 'add', path: 'members', value: [{ value: u.id }] }, { op: 'replace', path: 'externalId', value: `ext-${i}` })));
+      const results = await Promise.all(
+        users.map((u, i) =>
+          patch('Groups', group.id, { op: 'add', path: 'members', value: [{ value: u.id }] }, { op: 'replace', path: 'externalId', value: `ext-${i}` }),
+        ),
+      );
       expect(results.map((r) => r.status)).toEqual(users.map(() => 204));
       expect(await members(group.id)).toEqual(users.map((u) => u.id).sort());
     });
 
     it('5: PATCH never stores two primary emails or the same email twice', async () => {
-      const user = await createUser('primary', { emails: [{ value: 'primary@example.com', type: 'work', primary: true }, { value: 'home@example.org', type: 'home' }] });
+      const user = await createUser('primary', {
+        emails: [
+          { value: 'primary@example.com', type: 'work', primary: true },
+          { value: 'home@example.org', type: 'home' },
+        ],
+      });
       const both = await patch('Users', user.id, { op: 'replace', path: 'emails.primary', value: true }).expect(200);
       expect(both.body.emails.filter((e: { primary?: boolean }) => e.primary === true)).toHaveLength(1);
       const dup = await patch('Users', user.id, { op: 'replace', path: 'emails[type eq "home"].value', value: 'PRIMARY@example.com' }).expect(200);
       expect(dup.body.emails.map((e: { value: string }) => e.value.toLowerCase())).toEqual(['primary@example.com']);
       // What PATCH stored is what a POST of the same document would store.
       const { id: _id, meta: _meta, schemas: _schemas, groups: _groups, ...document } = dup.body;
-      const reposted = await t.http.post(url('/Users')).set(auth()).send({ ...document, userName: 'primary.copy@example.com', emails: dup.body.emails.map((e: object) => ({ ...e, value: 'copy@example.com' })) }).expect(201);
+      const reposted = await t.http
+        .post(url('/Users'))
+        .set(auth())
+        .send({ ...document, userName: 'primary.copy@example.com', emails: dup.body.emails.map((e: object) => ({ ...e, value: 'copy@example.com' })) })
+        .expect(201);
       expect(reposted.body.emails).toHaveLength(1);
     });
 
@@ -96,7 +155,14 @@ describe.each(dialects())('hardening on %s', (dialect) => {
       const user = await createUser(`inactive.${Math.random().toString(36).slice(2, 8)}`, { active: false });
       const res = await patch('Users', user.id, operation).expect(200);
       expect(res.body.active).toBe(false);
-      expect((await t.http.get(url(`/Users/${user.id}`)).set(auth()).expect(200)).body.active).toBe(false);
+      expect(
+        (
+          await t.http
+            .get(url(`/Users/${user.id}`))
+            .set(auth())
+            .expect(200)
+        ).body.active,
+      ).toBe(false);
     });
   });
 
@@ -128,10 +194,24 @@ describe.each(dialects())('hardening on %s', (dialect) => {
     it('8: values exactly at the limits are stored and found again', async () => {
       const userName = `${'u'.repeat(500)}@example.com`;
       expect(userName.length).toBe(512);
-      const created = await t.http.post(url('/Users')).set(auth()).send({ userName, externalId: 'x'.repeat(512), displayName: '😀'.repeat(512) }).expect(201);
-      const found = await t.http.get(url(`/Users?filter=${encodeURIComponent(`userName eq "${userName.toUpperCase()}"`)}`)).set(auth()).expect(200);
+      const created = await t.http
+        .post(url('/Users'))
+        .set(auth())
+        .send({ userName, externalId: 'x'.repeat(512), displayName: '😀'.repeat(512) })
+        .expect(201);
+      const found = await t.http
+        .get(url(`/Users?filter=${encodeURIComponent(`userName eq "${userName.toUpperCase()}"`)}`))
+        .set(auth())
+        .expect(200);
       expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
-      expectScimError(await t.http.post(url('/Groups')).set(auth()).send({ displayName: 'g'.repeat(513) }), 400, 'invalidValue');
+      expectScimError(
+        await t.http
+          .post(url('/Groups'))
+          .set(auth())
+          .send({ displayName: 'g'.repeat(513) }),
+        400,
+        'invalidValue',
+      );
     });
 
     it('9: unpaired surrogates are refused in bodies and filters', async () => {
@@ -159,8 +239,15 @@ describe.each(dialects())('hardening on %s', (dialect) => {
 
     it('11: year-0000 dates are invalid filters, not database errors', async () => {
       expectScimError(await t.http.get(url(`/Users?filter=${encodeURIComponent('meta.created gt "0000-01-01T00:00:00Z"')}`)).set(auth()), 400, 'invalidFilter');
-      expectScimError(await t.http.get(url(`/Users?filter=${encodeURIComponent('meta.lastModified lt "0001-01-01T00:00:00+05:00"')}`)).set(auth()), 400, 'invalidFilter');
-      await t.http.get(url(`/Users?filter=${encodeURIComponent('meta.created gt "0001-01-01T00:00:00Z"')}`)).set(auth()).expect(200);
+      expectScimError(
+        await t.http.get(url(`/Users?filter=${encodeURIComponent('meta.lastModified lt "0001-01-01T00:00:00+05:00"')}`)).set(auth()),
+        400,
+        'invalidFilter',
+      );
+      await t.http
+        .get(url(`/Users?filter=${encodeURIComponent('meta.created gt "0001-01-01T00:00:00Z"')}`))
+        .set(auth())
+        .expect(200);
       expectScimError(await t.http.get(`/admin/v1/tenants/${tenant.id}/audit-events?since=0000-01-01T00:00:00Z`).set(admin), 400, 'invalidValue');
     });
 
@@ -176,7 +263,14 @@ describe.each(dialects())('hardening on %s', (dialect) => {
       const filters = Array.from({ length: ScimLimits.maxMemberFilters + 1 }, (_, i) => ({ op: 'remove', path: `members[display eq "u${i}"]` }));
       expectScimError(await patch('Groups', group.id, ...filters), 413);
       // The user is unchanged by the refused requests.
-      expect((await t.http.get(url(`/Users/${user.id}`)).set(auth()).expect(200)).body.phoneNumbers).toBeUndefined();
+      expect(
+        (
+          await t.http
+            .get(url(`/Users/${user.id}`))
+            .set(auth())
+            .expect(200)
+        ).body.phoneNumbers,
+      ).toBeUndefined();
     });
   });
 
@@ -199,8 +293,12 @@ describe.each(dialects())('hardening on %s', (dialect) => {
       for (const { method, path } of operations) {
         // A fresh tenant each time: the failed-authentication throttle would otherwise answer 429.
         const fresh = await createTenant(t, `Walk ${method} ${path}`.slice(0, 60));
-        const concrete = path.replace('{tenant}', fresh.slug).replace('{tenantId}', fresh.id).replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
-        const res = await (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)[method](concrete).send(method === 'get' || method === 'delete' ? undefined : {});
+        const concrete = path
+          .replace('{tenant}', fresh.slug)
+          .replace('{tenantId}', fresh.id)
+          .replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+        const call = (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)[method];
+        const res = await call.call(t.http, concrete).send(method === 'get' || method === 'delete' ? undefined : {});
         expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
       }
     });
@@ -225,7 +323,9 @@ describe.each(dialects())('hardening on %s', (dialect) => {
       expectScimError(await t.http.patch(`/admin/v1/tenants/${busy.id}`).set(admin).send({ rateLimitPerSecond: 10 }), 400, 'invalidValue');
       const updated = await t.http.patch(`/admin/v1/tenants/${busy.id}`).set(admin).send({ rateLimitPerSecond: 25 }).expect(200);
       expect(updated.body.rateLimitPerSecond).toBe(25);
-      const burst = await Promise.all(Array.from({ length: 90 }, () => t.http.get(`${busy.base}/ServiceProviderConfig`).set('Authorization', `Bearer ${busy.token}`)));
+      const burst = await Promise.all(
+        Array.from({ length: 90 }, () => t.http.get(`${busy.base}/ServiceProviderConfig`).set('Authorization', `Bearer ${busy.token}`)),
+      );
       const limited = burst.filter((r) => r.status === 429);
       expect(limited.length).toBeGreaterThan(0);
       expect(burst.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(50); // the burst allowance, twice the rate
@@ -247,7 +347,11 @@ describe.each(dialects())('hardening on %s', (dialect) => {
       const throttled = results.filter((r) => r.status === 429);
       expect(throttled.length).toBeGreaterThanOrEqual(14);
       expect(throttled[0].headers['retry-after']).toMatch(/^[1-9]\d*$/);
-      const rows = (await t.app.get(MikroORM).em.fork().getConnection().execute('select count from auth_failure_counters where tenant_id = ?', [target.id])) as { count: number | string }[];
+      const rows = (await t.app
+        .get(MikroORM)
+        .em.fork()
+        .getConnection()
+        .execute('select count from auth_failure_counters where tenant_id = ?', [target.id])) as { count: number | string }[];
       expect(Number(rows[0].count)).toBeLessThanOrEqual(11);
       // The tenant's own identity provider, with the right token, is not locked out by a stranger's guesses.
       await t.http.get(`${target.base}/Users`).set('Authorization', `Bearer ${target.token}`).expect(200);

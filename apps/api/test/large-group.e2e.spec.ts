@@ -26,7 +26,17 @@ describe.each(dialects())('a 10,000-member group on %s', (dialect) => {
       const batch = Array.from({ length: Math.min(500, SIZE + 200 - i) }, (_, j) => ({ id: randomUUID(), n: i + j }));
       await connection.execute(
         `insert into users (id, tenant_id, user_name, user_name_ci, active, identity_email_ci, document, version, created_at, updated_at) values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}`,
-        batch.flatMap((u) => [u.id, tenant.id, `u${u.n}@example.com`, `u${u.n}@example.com`, true, `u${u.n}@example.com`, JSON.stringify({ userName: `u${u.n}@example.com`, active: true }), now, now]),
+        batch.flatMap((u) => [
+          u.id,
+          tenant.id,
+          `u${u.n}@example.com`,
+          `u${u.n}@example.com`,
+          true,
+          `u${u.n}@example.com`,
+          JSON.stringify({ userName: `u${u.n}@example.com`, active: true }),
+          now,
+          now,
+        ]),
       );
       userIds.push(...batch.map((u) => u.id));
     }
@@ -42,7 +52,9 @@ describe.each(dialects())('a 10,000-member group on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   const count = async () => {
-    const rows = (await t.app.get(MikroORM).em.fork().getConnection().execute('select count(*) as n from group_members where group_id = ?', [groupId])) as { n: number | string }[];
+    const rows = (await t.app.get(MikroORM).em.fork().getConnection().execute('select count(*) as n from group_members where group_id = ?', [groupId])) as {
+      n: number | string;
+    }[];
     return Number(rows[0].n);
   };
 
@@ -54,19 +66,31 @@ describe.each(dialects())('a 10,000-member group on %s', (dialect) => {
       .set(auth())
       .send({
         schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [...removes.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })), { op: 'add', path: 'members', value: adds.map((value) => ({ value })) }],
+        Operations: [
+          ...removes.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })),
+          { op: 'add', path: 'members', value: adds.map((value) => ({ value })) },
+        ],
       })
       .expect(204);
     expect(await count()).toBe(SIZE);
-    const check = await t.http.get(`${tenant.base}/Groups?filter=${encodeURIComponent(`id eq "${groupId}" and members eq "${adds[0]}"`)}&excludedAttributes=members`).set(auth()).expect(200);
+    const check = await t.http
+      .get(`${tenant.base}/Groups?filter=${encodeURIComponent(`id eq "${groupId}" and members eq "${adds[0]}"`)}&excludedAttributes=members`)
+      .set(auth())
+      .expect(200);
     expect(check.body.totalResults).toBe(1);
-    const gone = await t.http.get(`${tenant.base}/Groups?filter=${encodeURIComponent(`id eq "${groupId}" and members eq "${removes[0]}"`)}&excludedAttributes=members`).set(auth()).expect(200);
+    const gone = await t.http
+      .get(`${tenant.base}/Groups?filter=${encodeURIComponent(`id eq "${groupId}" and members eq "${removes[0]}"`)}&excludedAttributes=members`)
+      .set(auth())
+      .expect(200);
     expect(gone.body.totalResults).toBe(0);
   });
 
   it('accepts 1,000 membership changes in one request (Okta custom batch size)', async () => {
     const ids = userIds.slice(100, 1100);
-    const res = await t.http.patch(`${tenant.base}/Groups/${groupId}`).set(auth()).send({ Operations: [{ op: 'Remove', path: 'members', value: ids.map((value) => ({ $ref: null, value })) }] });
+    const res = await t.http
+      .patch(`${tenant.base}/Groups/${groupId}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'Remove', path: 'members', value: ids.map((value) => ({ $ref: null, value })) }] });
     expect(res.status).toBe(204);
     expect(await count()).toBe(SIZE - 1000);
   });

@@ -12,7 +12,12 @@ describe('request ids in logs', () => {
   it('tags every line written on behalf of a request with its id, and only those', async () => {
     const tenant = await createTenant(t, 'Logging');
     const before = t.logs.length;
-    await t.http.post(`${tenant.base}/Users`).set('Authorization', `Bearer ${tenant.token}`).set('X-Request-Id', 'trace-me-123').send({ userName: 'logged@example.com' }).expect(201);
+    await t.http
+      .post(`${tenant.base}/Users`)
+      .set('Authorization', `Bearer ${tenant.token}`)
+      .set('X-Request-Id', 'trace-me-123')
+      .send({ userName: 'logged@example.com' })
+      .expect(201);
     const lines = t.logs.slice(before).map((line) => JSON.parse(line) as { requestId?: string; context?: string; msg: string });
     const sql = lines.filter((line) => line.context === 'mikro-orm');
     expect(sql.length).toBeGreaterThan(0);

@@ -27,7 +27,12 @@ describe('GET /metrics', () => {
     t = await startTestApp(dialect);
     const tenant = await createTenant(t, 'Backlog');
     await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ delivery: 'poll' }).expect(201);
-    for (const name of ['a', 'b', 'c']) await t.http.post(`${tenant.base}/Users`).set('Authorization', `Bearer ${tenant.token}`).send({ userName: `${name}@example.com` }).expect(201);
+    for (const name of ['a', 'b', 'c'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set('Authorization', `Bearer ${tenant.token}`)
+        .send({ userName: `${name}@example.com` })
+        .expect(201);
     const text = (await t.http.get('/metrics').expect(200)).text;
     expect(text).toMatch(/^roster_event_backlog 3$/m);
     expect(text).toMatch(/^roster_event_streams_failing 0$/m);

@@ -61,7 +61,11 @@ describe.each(dialects())('migrations on %s', (dialect) => {
         await app.get(MigrationRunner).run();
         await http.get('/health').expect(200);
         await http.get('/health/ready').expect(200);
-        await http.post('/admin/v1/tenants').set('Authorization', `Bearer ${'x'.repeat(20)}`).send({ name: `Round ${round}` }).expect(201);
+        await http
+          .post('/admin/v1/tenants')
+          .set('Authorization', `Bearer ${'x'.repeat(20)}`)
+          .send({ name: `Round ${round}` })
+          .expect(201);
         const orm = app.get(MikroORM);
         expect(await orm.migrator.getPending()).toEqual([]);
         await app.close();

@@ -30,13 +30,29 @@ describe.each(dialects())('index paging on %s', (dialect) => {
   beforeAll(async () => {
     t = await startTestApp(dialect);
     tenant = await createTenant(t, 'Paging');
-    for (let i = 0; i < 35; i++) created.push((await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: `p${String(i).padStart(2, '0')}@example.com` }).expect(201)).body.id);
+    for (let i = 0; i < 35; i++)
+      created.push(
+        (
+          await t.http
+            .post(`${tenant.base}/Users`)
+            .set(auth())
+            .send({ userName: `p${String(i).padStart(2, '0')}@example.com` })
+            .expect(201)
+        ).body.id,
+      );
   });
   afterAll(async () => t?.close());
 
   it('walks every user once, in creation order, with exact totals on every page', async () => {
     expect(await walk(10)).toEqual(created);
-    for (const [startIndex, count, items] of [[1, 10, 10], [11, 10, 10], [31, 10, 5], [35, 10, 1], [36, 10, 0], [100, 10, 0]] as const) {
+    for (const [startIndex, count, items] of [
+      [1, 10, 10],
+      [11, 10, 10],
+      [31, 10, 5],
+      [35, 10, 1],
+      [36, 10, 0],
+      [100, 10, 0],
+    ] as const) {
       const body = await page(startIndex, count);
       expect([body.totalResults, body.Resources.length, body.itemsPerPage]).toEqual([35, items, items]);
     }
@@ -71,17 +87,35 @@ describe.each(dialects())('index paging on %s', (dialect) => {
 
   it('sorted and filtered walks page by position as before', async () => {
     const sorted = [];
-    for (let startIndex = 1; startIndex <= 40; startIndex += 10) sorted.push(...(await page(startIndex, 10, '&sortBy=userName&sortOrder=descending')).Resources.map((r) => r.userName));
+    for (let startIndex = 1; startIndex <= 40; startIndex += 10)
+      sorted.push(...(await page(startIndex, 10, '&sortBy=userName&sortOrder=descending')).Resources.map((r) => r.userName));
     expect(sorted).toEqual([...sorted].sort().reverse());
     expect(sorted).toHaveLength(created.length);
-    const filtered = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName sw "p1"')}&startIndex=6&count=3`).set(auth()).expect(200);
-    expect([filtered.body.totalResults, filtered.body.Resources.map((r: { userName: string }) => r.userName)]).toEqual([10, ['p15@example.com', 'p16@example.com', 'p17@example.com']]);
+    const filtered = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent('userName sw "p1"')}&startIndex=6&count=3`)
+      .set(auth())
+      .expect(200);
+    expect([filtered.body.totalResults, filtered.body.Resources.map((r: { userName: string }) => r.userName)]).toEqual([
+      10,
+      ['p15@example.com', 'p16@example.com', 'p17@example.com'],
+    ]);
   });
 
   describe('cursors (RFC 9865)', () => {
-    type CursorPage = { totalResults: number; itemsPerPage: number; startIndex?: number; nextCursor?: string; Resources: { id: string; displayName?: string }[] };
+    type CursorPage = {
+      totalResults: number;
+      itemsPerPage: number;
+      startIndex?: number;
+      nextCursor?: string;
+      Resources: { id: string; displayName?: string }[];
+    };
     const cursorPage = async (cursor: string, count: number, extra = '', resource = 'Users') =>
-      (await t.http.get(`${tenant.base}/${resource}?cursor=${encodeURIComponent(cursor)}&count=${count}${extra}`).set(auth()).expect(200)).body as CursorPage;
+      (
+        await t.http
+          .get(`${tenant.base}/${resource}?cursor=${encodeURIComponent(cursor)}&count=${count}${extra}`)
+          .set(auth())
+          .expect(200)
+      ).body as CursorPage;
     const cursorWalk = async (count: number, between?: (n: number) => Promise<void>, extra = '') => {
       const seen: string[] = [];
       let cursor = '';
@@ -100,7 +134,14 @@ describe.each(dialects())('index paging on %s', (dialect) => {
       const first = await cursorPage('', 10);
       expect([first.totalResults, first.itemsPerPage, first.Resources.length]).toEqual([created.length, 10, 10]);
       const config = (await t.http.get(`${tenant.base}/ServiceProviderConfig`).set(auth()).expect(200)).body;
-      expect(config.pagination).toEqual({ cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000, cursorTimeout: 3600 });
+      expect(config.pagination).toEqual({
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: 100,
+        maxPageSize: 1000,
+        cursorTimeout: 3600,
+      });
     });
 
     it('never skips or repeats a user that exists for the whole walk, whatever is deleted or created meanwhile', async () => {
@@ -131,7 +172,13 @@ describe.each(dialects())('index paging on %s', (dialect) => {
       await refuse(`${tenant.base}/Users?cursor=${encodeURIComponent(`${forged}.${signature}`)}&filter=${encodeURIComponent('userName sw "p"')}`);
       await refuse(`${tenant.base}/Users?cursor=garbage`);
       const other = await createTenant(t, 'Paging other');
-      expectScimError(await t.http.get(`${other.base}/Users?cursor=${encodeURIComponent(next)}&filter=${encodeURIComponent('userName sw "p"')}`).set({ Authorization: `Bearer ${other.token}` }), 400, 'invalidCursor');
+      expectScimError(
+        await t.http
+          .get(`${other.base}/Users?cursor=${encodeURIComponent(next)}&filter=${encodeURIComponent('userName sw "p"')}`)
+          .set({ Authorization: `Bearer ${other.token}` }),
+        400,
+        'invalidCursor',
+      );
       expectScimError(await t.http.get(`${tenant.base}/Users?cursor=&startIndex=1`).set(auth()), 400, 'invalidValue');
       expectScimError(await t.http.get(`${tenant.base}/Users?cursor=&sortBy=userName`).set(auth()), 400, 'invalidValue');
     });
@@ -148,7 +195,12 @@ describe.each(dialects())('index paging on %s', (dialect) => {
       expect(viaPost.Resources).toEqual(viaGet.Resources);
       const next = (await t.http.post(`${tenant.base}/Users/.search`).set(auth()).send({ cursor: viaPost.nextCursor, count: 4 }).expect(200)).body;
       expect(next.Resources[0].id).toBe(created[4]);
-      for (const name of ['g1', 'g2', 'g3']) await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: `Cursor ${name}` }).expect(201);
+      for (const name of ['g1', 'g2', 'g3'])
+        await t.http
+          .post(`${tenant.base}/Groups`)
+          .set(auth())
+          .send({ displayName: `Cursor ${name}` })
+          .expect(201);
       const g1 = await cursorPage('', 2, '', 'Groups');
       const g2 = await cursorPage(g1.nextCursor!, 2, '', 'Groups');
       expect([...g1.Resources, ...g2.Resources].map((g) => g.displayName)).toEqual(['Cursor g1', 'Cursor g2', 'Cursor g3']);

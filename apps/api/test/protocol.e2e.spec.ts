@@ -21,7 +21,13 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
     const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
     const refOf = (id: string) => `${t.config.publicUrl}${tenant.base}/Users/${id}`;
     const create = async (userName: string, manager?: unknown) =>
-      (await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName, ...(manager !== undefined ? { [ENT]: { manager } } : {}) }).expect(201)).body;
+      (
+        await t.http
+          .post(`${tenant.base}/Users`)
+          .set(auth())
+          .send({ userName, ...(manager !== undefined ? { [ENT]: { manager } } : {}) })
+          .expect(201)
+      ).body;
     const patch = (id: string, ...Operations: unknown[]) => t.http.patch(`${tenant.base}/Users/${id}`).set(auth()).send({ Operations });
 
     it("Okta's managerId and OneLogin's external id are stored as sent, without $ref", async () => {
@@ -36,17 +42,26 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
       const report = await create('early.report@example.com');
       const boss = await create('late.boss@example.com');
       await patch(report.id, { op: 'Add', path: 'manager', value: boss.id }).expect(200);
-      const read = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent(`id eq "${report.id}"`)}`).set(auth()).expect(200);
+      const read = await t.http
+        .get(`${tenant.base}/Users?filter=${encodeURIComponent(`id eq "${report.id}"`)}`)
+        .set(auth())
+        .expect(200);
       expect(read.body.Resources[0][ENT].manager).toEqual({ value: boss.id, $ref: refOf(boss.id) });
     });
 
     it.each([
-      ['add with a stale $ref', (m2: string, m1: string) => ({ op: 'add', path: `${ENT}:manager`, value: { value: m2, $ref: `https://elsewhere/Users/${m1}` } })],
+      [
+        'add with a stale $ref',
+        (m2: string, m1: string) => ({ op: 'add', path: `${ENT}:manager`, value: { value: m2, $ref: `https://elsewhere/Users/${m1}` } }),
+      ],
       ['replace, path-less', (m2: string) => ({ op: 'replace', value: { [`${ENT}:manager`]: { value: m2 } } })],
       ['Entra plain id', (m2: string) => ({ op: 'Replace', path: `${ENT}:manager`, value: m2 })],
       ['Entra array under path manager', (m2: string, m1: string) => ({ op: 'Add', path: 'manager', value: [{ $ref: `http://x/Users/${m1}`, value: m2 }] })],
     ])('%s: $ref always names the user in value', async (_name, op) => {
-      const [m1, m2] = [await create(`m1.${_name.length}.${Math.random().toString(36).slice(2, 7)}@example.com`), await create(`m2.${Math.random().toString(36).slice(2, 7)}@example.com`)];
+      const [m1, m2] = [
+        await create(`m1.${_name.length}.${Math.random().toString(36).slice(2, 7)}@example.com`),
+        await create(`m2.${Math.random().toString(36).slice(2, 7)}@example.com`),
+      ];
       const report = await create(`r.${Math.random().toString(36).slice(2, 7)}@example.com`, { value: m1.id });
       expect(report[ENT].manager).toEqual({ value: m1.id, $ref: refOf(m1.id) });
       const res = await patch(report.id, op(m2.id, m1.id)).expect(200);
@@ -60,8 +75,18 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
   });
 
   it('attributes and excludedAttributes take attribute names only: a filter there is 400 invalidValue', async () => {
-    await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'projection@example.com', emails: [{ value: 'projection@example.com', type: 'work' }] }).expect(201);
-    for (const query of ['attributes=emails[type eq "work"]', 'excludedAttributes=emails[type eq "work"].value', 'attributes=userName,', 'attributes=a b', 'attributes=emails.value.x']) {
+    await t.http
+      .post(`${tenant.base}/Users`)
+      .set(auth())
+      .send({ userName: 'projection@example.com', emails: [{ value: 'projection@example.com', type: 'work' }] })
+      .expect(201);
+    for (const query of [
+      'attributes=emails[type eq "work"]',
+      'excludedAttributes=emails[type eq "work"].value',
+      'attributes=userName,',
+      'attributes=a b',
+      'attributes=emails.value.x',
+    ]) {
       const [name, value] = query.split('=');
       const res = await t.http.get(`${tenant.base}/Users?${name}=${encodeURIComponent(value)}`).set(auth());
       if (value.endsWith(',')) {
@@ -71,23 +96,52 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
       expectScimError(res, 400, 'invalidValue');
     }
     const ok = await t.http
-      .get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "projection@example.com"')}&attributes=${encodeURIComponent('emails.value,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,notAnAttribute')}`)
+      .get(
+        `${tenant.base}/Users?filter=${encodeURIComponent('userName eq "projection@example.com"')}&attributes=${encodeURIComponent('emails.value,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,notAnAttribute')}`,
+      )
       .set(auth())
       .expect(200);
     expect(ok.body.Resources[0].emails).toEqual([{ value: 'projection@example.com' }]);
     expect(ok.body.Resources[0].userName).toBeUndefined();
-    expectScimError(await t.http.get(`${tenant.base}/Users/${ok.body.Resources[0].id}?excludedAttributes=${encodeURIComponent('emails[type eq "work"]')}`).set(auth()), 400, 'invalidValue');
+    expectScimError(
+      await t.http.get(`${tenant.base}/Users/${ok.body.Resources[0].id}?excludedAttributes=${encodeURIComponent('emails[type eq "work"]')}`).set(auth()),
+      400,
+      'invalidValue',
+    );
   });
 
   it('POST /.search lists matching users, then matching groups, paged across both', async () => {
     const fresh = await createTenant(t, 'Root search');
     const h = { Authorization: `Bearer ${fresh.token}` };
-    for (const name of ['ann', 'bob']) await t.http.post(`${fresh.base}/Users`).set(h).send({ userName: `${name}@example.com`, displayName: `Team ${name}` }).expect(201);
-    for (const name of ['ann', 'cat']) await t.http.post(`${fresh.base}/Groups`).set(h).send({ displayName: `Team ${name}` }).expect(201);
-    const all = await t.http.post(`${fresh.base}/.search`).set(h).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'displayName sw "Team"' }).expect(200);
+    for (const name of ['ann', 'bob'])
+      await t.http
+        .post(`${fresh.base}/Users`)
+        .set(h)
+        .send({ userName: `${name}@example.com`, displayName: `Team ${name}` })
+        .expect(201);
+    for (const name of ['ann', 'cat'])
+      await t.http
+        .post(`${fresh.base}/Groups`)
+        .set(h)
+        .send({ displayName: `Team ${name}` })
+        .expect(201);
+    const all = await t.http
+      .post(`${fresh.base}/.search`)
+      .set(h)
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'displayName sw "Team"' })
+      .expect(200);
     expect(all.body.totalResults).toBe(4);
-    expect(all.body.Resources.map((r: { schemas: string[]; displayName: string }) => `${r.schemas[0].split(':').pop()} ${r.displayName}`)).toEqual(['User Team ann', 'User Team bob', 'Group Team ann', 'Group Team cat']);
-    const page = await t.http.post(`${fresh.base}/.search`).set(h).send({ filter: 'displayName sw "Team"', startIndex: 2, count: 2, attributes: ['displayName'] }).expect(200);
+    expect(all.body.Resources.map((r: { schemas: string[]; displayName: string }) => `${r.schemas[0].split(':').pop()} ${r.displayName}`)).toEqual([
+      'User Team ann',
+      'User Team bob',
+      'Group Team ann',
+      'Group Team cat',
+    ]);
+    const page = await t.http
+      .post(`${fresh.base}/.search`)
+      .set(h)
+      .send({ filter: 'displayName sw "Team"', startIndex: 2, count: 2, attributes: ['displayName'] })
+      .expect(200);
     expect([page.body.totalResults, page.body.startIndex, page.body.itemsPerPage]).toEqual([4, 2, 2]);
     expect(page.body.Resources.map((r: { displayName: string }) => r.displayName)).toEqual(['Team bob', 'Team ann']);
     // userName exists only on users: groups simply do not match.
@@ -109,10 +163,12 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
     // What a schema-driven client (scim2-tester) sends: the required attributes and nothing else.
     const minimal = (attributes: SchemaAttribute[]) =>
       Object.fromEntries(
-        attributes.filter((a) => a.required).map((a) => {
-          if (a.type === 'complex') return [a.name, a.multiValued ? [{ value: `${unique()}@example.com` }] : { value: unique() }];
-          return [a.name, `${a.name}-${unique()}`];
-        }),
+        attributes
+          .filter((a) => a.required)
+          .map((a) => {
+            if (a.type === 'complex') return [a.name, a.multiValued ? [{ value: `${unique()}@example.com` }] : { value: unique() }];
+            return [a.name, `${a.name}-${unique()}`];
+          }),
       );
 
     it('/Schemas, the validator and the OpenAPI document require the same attributes', async () => {
@@ -121,7 +177,10 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
         ['urn:ietf:params:scim:schemas:core:2.0:Group', 'Groups', 'GroupWrite'],
       ] as const) {
         const { attributes } = await schema(urn);
-        const required = attributes.filter((a) => a.required).map((a) => a.name).sort();
+        const required = attributes
+          .filter((a) => a.required)
+          .map((a) => a.name)
+          .sort();
         expect(required).toEqual(contractRequired(write));
         // Each required attribute is enforced: without it the same minimal body is refused.
         for (const name of required) {
@@ -145,7 +204,11 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
 
   describe('Bulk (RFC 7644 §3.7)', () => {
     const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
-    const bulk = (Operations: unknown[], extra: Record<string, unknown> = {}) => t.http.post(`${tenant.base}/Bulk`).set(auth()).send({ schemas: [BULK], Operations, ...extra });
+    const bulk = (Operations: unknown[], extra: Record<string, unknown> = {}) =>
+      t.http
+        .post(`${tenant.base}/Bulk`)
+        .set(auth())
+        .send({ schemas: [BULK], Operations, ...extra });
     const statuses = (res: { body: { Operations: { status: string }[] } }) => res.body.Operations.map((o) => o.status);
 
     it('creates a user and a group that refers to it by bulkId, in either order, and changes them by bulkId', async () => {
@@ -163,7 +226,10 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
       expect(members.map((m: { value: string }) => m.value)).toEqual([user.location.split('/').pop()]);
       expect((await t.http.get(new URL(user.location).pathname).set(auth()).expect(200)).body.active).toBe(false);
       // Each operation is audited as its single request would be.
-      const audit = await t.http.get(`/admin/v1/tenants/${tenant.id}/audit-events?resourceId=${user.location.split('/').pop()}`).set({ Authorization: 'Bearer test-admin-token-0123456789' }).expect(200);
+      const audit = await t.http
+        .get(`/admin/v1/tenants/${tenant.id}/audit-events?resourceId=${user.location.split('/').pop()}`)
+        .set({ Authorization: 'Bearer test-admin-token-0123456789' })
+        .expect(200);
       expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['user.created', 'user.deactivated']);
     });
 
@@ -176,7 +242,11 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
         { method: 'POST', path: '/Users', bulkId: 'd3', data: { userName: 'bulk.after@example.com' } },
       ]).expect(200);
       expect(statuses(res)).toEqual(['409', '404', '409', '201']);
-      expect(res.body.Operations[0].response).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '409', scimType: 'uniqueness' });
+      expect(res.body.Operations[0].response).toMatchObject({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '409',
+        scimType: 'uniqueness',
+      });
       const stopped = await bulk(
         [
           { method: 'POST', path: '/Users', bulkId: 'f1', data: { userName: 'bulk.dup@example.com' } },
@@ -185,12 +255,20 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
         { failOnErrors: 1 },
       ).expect(200);
       expect(statuses(stopped)).toEqual(['409']);
-      expect((await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "bulk.never@example.com"')}`).set(auth())).body.totalResults).toBe(0);
+      expect(
+        (await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "bulk.never@example.com"')}`).set(auth())).body.totalResults,
+      ).toBe(0);
     });
 
     it('refuses circular and dangling bulkId references, and stays in its tenant', async () => {
       const other = await createTenant(t, 'Bulk other');
-      const foreign = (await t.http.post(`${other.base}/Users`).set({ Authorization: `Bearer ${other.token}` }).send({ userName: 'foreign@example.com' }).expect(201)).body.id;
+      const foreign = (
+        await t.http
+          .post(`${other.base}/Users`)
+          .set({ Authorization: `Bearer ${other.token}` })
+          .send({ userName: 'foreign@example.com' })
+          .expect(201)
+      ).body.id;
       const res = await bulk([
         { method: 'POST', path: '/Groups', bulkId: 'c1', data: { displayName: 'Cycle one', members: [{ value: 'bulkId:c2' }] } },
         { method: 'POST', path: '/Groups', bulkId: 'c2', data: { displayName: 'Cycle two', members: [{ value: 'bulkId:c1' }] } },
@@ -198,7 +276,10 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
         { method: 'DELETE', path: `/Users/${foreign}` },
       ]).expect(200);
       expect(statuses(res)).toEqual(['409', '409', '409', '404']);
-      await t.http.get(`${other.base}/Users/${foreign}`).set({ Authorization: `Bearer ${other.token}` }).expect(200);
+      await t.http
+        .get(`${other.base}/Users/${foreign}`)
+        .set({ Authorization: `Bearer ${other.token}` })
+        .expect(200);
     });
 
     it('advertises and enforces its limits', async () => {
@@ -206,7 +287,12 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
       expect(config.bulk).toEqual({ supported: true, maxOperations: 1000, maxPayloadSize: t.config.bodyLimitBytes });
       const tooMany = Array.from({ length: 1001 }, (_, i) => ({ method: 'DELETE', path: `/Users/id-${i}` }));
       expectScimError(await bulk(tooMany), 413);
-      const big = Array.from({ length: 900 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { userName: `big${i}@example.com`, title: 't'.repeat(1500) } }));
+      const big = Array.from({ length: 900 }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `b${i}`,
+        data: { userName: `big${i}@example.com`, title: 't'.repeat(1500) },
+      }));
       expectScimError(await bulk(big), 413);
       expectScimError(await t.http.post(`${tenant.base}/Bulk`).set(auth()).send({ Operations: [] }), 400, 'invalidSyntax');
       expectScimError(await bulk([{ method: 'GET', path: '/Users' }]), 400, 'invalidValue');
@@ -216,7 +302,12 @@ describe.each(dialects())('SCIM protocol completeness on %s', (dialect) => {
 
   it('/Me answers 501 with a SCIM error for every method, and 401 without a token (RFC 7644 §3.11)', async () => {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-      expectScimError(await t.http[method](`${tenant.base}/Me`).set(auth()).send(method === 'get' || method === 'delete' ? undefined : {}), 501);
+      expectScimError(
+        await t.http[method](`${tenant.base}/Me`)
+          .set(auth())
+          .send(method === 'get' || method === 'delete' ? undefined : {}),
+        501,
+      );
       expectScimError(await t.http[method](`${tenant.base}/Me`), 401);
     }
   });

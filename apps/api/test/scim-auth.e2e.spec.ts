@@ -87,7 +87,12 @@ describe.each(dialects())('SCIM authentication on %s', (dialect) => {
   it('rejects an expired token', async () => {
     const tenant = await createTenant(t, 'Expired');
     const em = t.app.get(MikroORM).em.fork();
-    await em.getConnection().execute('update scim_tokens set expires_at = ? where tenant_id = ?', [dialect === 'sqlite' ? Date.now() - 1000 : new Date(Date.now() - 1000).toISOString(), tenant.id]);
+    await em
+      .getConnection()
+      .execute('update scim_tokens set expires_at = ? where tenant_id = ?', [
+        dialect === 'sqlite' ? Date.now() - 1000 : new Date(Date.now() - 1000).toISOString(),
+        tenant.id,
+      ]);
     expectScimError(await users(tenant, `Bearer ${tenant.token}`), 401);
   });
 

@@ -48,9 +48,18 @@ describe('SQLite with a second process writing the same file', () => {
     const user = (await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'writer@example.com' }).expect(201)).body.id;
     for (let round = 0; round < 20; round++) {
       const batch = await Promise.all([
-        t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: `w${round}@example.com` }),
-        t.http.patch(`${tenant.base}/Users/${user}`).set(auth()).send({ Operations: [{ op: 'replace', path: 'title', value: `t${round}` }] }),
-        t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: `g${round}`, members: [{ value: user }] }),
+        t.http
+          .post(`${tenant.base}/Users`)
+          .set(auth())
+          .send({ userName: `w${round}@example.com` }),
+        t.http
+          .patch(`${tenant.base}/Users/${user}`)
+          .set(auth())
+          .send({ Operations: [{ op: 'replace', path: 'title', value: `t${round}` }] }),
+        t.http
+          .post(`${tenant.base}/Groups`)
+          .set(auth())
+          .send({ displayName: `g${round}`, members: [{ value: user }] }),
       ]);
       statuses.push(...batch.map((r) => r.status));
     }
@@ -70,7 +79,10 @@ describe('SQLite with a second process writing the same file', () => {
       await em.getConnection().execute('update tenants set updated_at = updated_at where id = ?', [tenant.id], 'run', em.getTransactionContext());
       await gate;
     });
-    const list = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "writer@example.com"')}`).set(auth()).expect(200);
+    const list = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "writer@example.com"')}`)
+      .set(auth())
+      .expect(200);
     expect(list.body.totalResults).toBe(1);
     await t.http.get(`${tenant.base}/Users/${list.body.Resources[0].id}`).set(auth()).expect(200);
     release();
@@ -81,7 +93,10 @@ describe('SQLite with a second process writing the same file', () => {
     const writer = await otherWriter(path(), 'hold', 7000);
     const res = await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'blocked@example.com' });
     // (on failure, show what the server logged as unexpected)
-    expect({ status: res.status, unexpected: t.logs.filter((line) => line.includes('unhandled error')).map((line) => line.slice(0, 4000)) }).toEqual({ status: 503, unexpected: [] });
+    expect({ status: res.status, unexpected: t.logs.filter((line) => line.includes('unhandled error')).map((line) => line.slice(0, 4000)) }).toEqual({
+      status: 503,
+      unexpected: [],
+    });
     expectScimError(res, 503);
     expect(res.headers['retry-after']).toBe('1');
     await new Promise((resolve) => writer.once('exit', resolve));

@@ -21,7 +21,13 @@ describe('npm start', () => {
     const adminToken = 'start-test-admin-token-42';
     child = spawn(process.execPath, [main], {
       cwd: dir,
-      env: { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'db', 'roster.db')}`, ROSTER_ADMIN_TOKEN: adminToken, ROSTER_PUBLIC_URL: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(dir, 'db', 'roster.db')}`,
+        ROSTER_ADMIN_TOKEN: adminToken,
+        ROSTER_PUBLIC_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (chunk) => (output += chunk));
@@ -30,12 +36,25 @@ describe('npm start', () => {
     let healthy = false;
     for (let i = 0; i < 100 && !healthy; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      healthy = await fetch(`${base}/health`).then((r) => r.status === 200, () => false);
+      healthy = await fetch(`${base}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
     }
     expect(healthy).toBe(true);
-    const tenant = (await (await fetch(`${base}/admin/v1/tenants`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Started' }) })).json()) as { id: string; scimBaseUrl: string };
+    const tenant = (await (
+      await fetch(`${base}/admin/v1/tenants`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Started' }),
+      })
+    ).json()) as { id: string; scimBaseUrl: string };
     expect(tenant.scimBaseUrl).toBe(`${base}/scim/v2/started`);
-    const token = ((await (await fetch(`${base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } })).json()) as { token: string }).token;
+    const token = (
+      (await (await fetch(`${base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } })).json()) as {
+        token: string;
+      }
+    ).token;
     expect((await fetch(`${tenant.scimBaseUrl}/Users?startIndex=1&count=2`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
 
     const exit = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));

@@ -60,7 +60,9 @@ describe('the SQLite migration lock file', () => {
     holder = await startHolder();
     writeFileSync(lockPath(), JSON.stringify({ pid: holder.pid, host: hostname(), started: processStartTime(holder.pid!) }));
     let done = false;
-    const running = runner().run().then(() => (done = true));
+    const running = runner()
+      .run()
+      .then(() => (done = true));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(done).toBe(false);
     holder.kill('SIGKILL');

@@ -9,7 +9,8 @@ const OUTPUT = join(__dirname, '..', '..', '..', 'test-output');
 // CI installs Chromium and sets ROSTER_REQUIRE_BROWSER=1: there the test runs or fails, never skips.
 const browserAvailable = existsSync(CHROMIUM) || process.env.ROSTER_REQUIRE_BROWSER === '1';
 const describeWithBrowser = browserAvailable ? describe : describe.skip;
-if (!browserAvailable) test.skip(`Swagger UI browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set ROSTER_CHROMIUM)`, () => undefined);
+if (!browserAvailable)
+  test.skip(`Swagger UI browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set ROSTER_CHROMIUM)`, () => undefined);
 
 // What an API consumer does first: open /docs, authorize with a SCIM token, and try GET /Users.
 describeWithBrowser('Swagger UI at /docs, in headless Chromium', () => {

@@ -19,13 +19,24 @@ describe.each(dialects())('GET /admin/v1/tenants/{id}/health on %s', (dialect) =
     const auth = { Authorization: `Bearer ${tenant.token}` };
     const fresh = await t.http.get(`/admin/v1/tenants/${tenant.id}/health`).set(admin).expect(200);
     expectContract(fresh.body, 'TenantHealth');
-    expect(fresh.body).toMatchObject({ tenantId: tenant.id, slug: tenant.slug, scimEnabled: true, lastIdpRequestAt: null, counts: { users: 0, activeUsers: 0, groups: 0, deletedUsers: 0 }, findings: [] });
+    expect(fresh.body).toMatchObject({
+      tenantId: tenant.id,
+      slug: tenant.slug,
+      scimEnabled: true,
+      lastIdpRequestAt: null,
+      counts: { users: 0, activeUsers: 0, groups: 0, deletedUsers: 0 },
+      findings: [],
+    });
 
     const kept = await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'kept@example.com', externalId: 'e-1' }).expect(201);
     await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'orphan@example.com' }).expect(201);
     const gone = await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'gone@example.com', externalId: 'e-3' }).expect(201);
     await t.http.delete(`${tenant.base}/Users/${gone.body.id}`).set(auth).expect(204);
-    await t.http.patch(`${tenant.base}/Users/${kept.body.id}`).set(auth).send({ Operations: [{ op: 'replace', path: 'active', value: false }] }).expect(200);
+    await t.http
+      .patch(`${tenant.base}/Users/${kept.body.id}`)
+      .set(auth)
+      .send({ Operations: [{ op: 'replace', path: 'active', value: false }] })
+      .expect(200);
     await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'orphan@example.com' }).expect(409); // a failed write
     await t.http.post(`${tenant.base}/Groups`).set(auth).send({ displayName: 'Cohort' }).expect(201);
     await t.http.get(`${tenant.base}/Users`).set('Authorization', 'Bearer rstr-not-a-token').expect(401);
@@ -34,8 +45,14 @@ describe.each(dialects())('GET /admin/v1/tenants/{id}/health on %s', (dialect) =
     const old = await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'dormant@example.com', externalId: 'e-4' }).expect(201);
     const em = t.app.get(MikroORM).em.fork();
     const longAgo = new Date(Date.now() - 100 * 86_400_000);
-    await em.getConnection().execute('update users set updated_at = ? where id = ?', [dialect === 'sqlite' ? longAgo.getTime() : longAgo.toISOString(), old.body.id]);
-    await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).send({ delivery: 'push', endpointUrl: 'http://127.0.0.1:9/nowhere' }).expect(201);
+    await em
+      .getConnection()
+      .execute('update users set updated_at = ? where id = ?', [dialect === 'sqlite' ? longAgo.getTime() : longAgo.toISOString(), old.body.id]);
+    await t.http
+      .post(`/admin/v1/tenants/${tenant.id}/event-streams`)
+      .set(admin)
+      .send({ delivery: 'push', endpointUrl: 'http://127.0.0.1:9/nowhere' })
+      .expect(201);
     await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'event@example.com', externalId: 'e-5' }).expect(201);
     let health: Record<string, unknown> & { findings: { kind: string; count: number; examples: string[] }[] } = { findings: [] };
     for (let i = 0; i < 100 && !health.findings.some((f) => f.kind === 'event-streams-failing'); i++) {

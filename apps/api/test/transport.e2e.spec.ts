@@ -17,7 +17,11 @@ describe('SCIM transport', () => {
   it.each(['application/scim+json', 'application/scim+json; charset=utf-8', 'application/json', 'application/json;charset=UTF-8'])(
     'accepts request bodies as %s',
     async (type) => {
-      const res = await t.http.post(`${tenant.base}/Users`).set(auth).set('Content-Type', type).send(JSON.stringify({ ...user, userName: `${Math.random()}@example.com` }));
+      const res = await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth)
+        .set('Content-Type', type)
+        .send(JSON.stringify({ ...user, userName: `${Math.random()}@example.com` }));
       expect(res.status).toBe(201);
       expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
     },
@@ -35,7 +39,11 @@ describe('SCIM transport', () => {
   });
 
   it('answers oversized bodies with 413', async () => {
-    const res = await t.http.post(`${tenant.base}/Users`).set(auth).set('Content-Type', 'application/scim+json').send(JSON.stringify({ ...user, title: 'x'.repeat(5000) }));
+    const res = await t.http
+      .post(`${tenant.base}/Users`)
+      .set(auth)
+      .set('Content-Type', 'application/scim+json')
+      .send(JSON.stringify({ ...user, title: 'x'.repeat(5000) }));
     expectScimError(res, 413);
   });
 

@@ -7,7 +7,12 @@ const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 // Replays of what Microsoft Entra ID sends (docs/idp-behaviour.md), with and without aadOptscim062020.
-describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('Entra ID user flows on %s %s', (dialect, flag) => {
+describe.each(
+  dialects().flatMap((d) => [
+    [d, ''],
+    [d, '?aadOptscim062020'],
+  ]),
+)('Entra ID user flows on %s %s', (dialect, flag) => {
   let t: TestApp;
   let tenant: TestTenant;
   const entra = () => ({ Authorization: `Bearer ${tenant.token}`, 'Content-Type': 'application/scim+json' });
@@ -37,7 +42,11 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
         .expect(201)
     ).body;
 
-  const patch = (id: string, ...Operations: unknown[]) => t.http.patch(url(`/Users/${id}`)).set(entra()).send({ schemas: [PATCH_OP], Operations });
+  const patch = (id: string, ...Operations: unknown[]) =>
+    t.http
+      .patch(url(`/Users/${id}`))
+      .set(entra())
+      .send({ schemas: [PATCH_OP], Operations });
 
   it('F-EN-1: Test Connection with a random GUID, + for spaces', async () => {
     const res = await t.http.get(url('/Users?filter=userName+eq+%22a0f1c3f2-5c7e-4b5a-9e4e-3b2f8d1a6c11%22')).set(entra()).expect(200);
@@ -46,18 +55,31 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
 
   it('F-EN-2: query, then POST with meta, roles:[], nulls and the enterprise URN', async () => {
     const userName = 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee';
-    expect((await t.http.get(url(`/Users?filter=userName+eq+%22${userName}%22`)).set(entra()).expect(200)).body.totalResults).toBe(0);
+    expect(
+      (
+        await t.http
+          .get(url(`/Users?filter=userName+eq+%22${userName}%22`))
+          .set(entra())
+          .expect(200)
+      ).body.totalResults,
+    ).toBe(0);
     const user = await create(userName, { addresses: null, phoneNumbers: null, title: null });
     expect(user.userName).toBe(userName);
     expect(user.externalId).toBe(`ext-${userName}`);
     // lost-response retry: the next cycle's query must find it, case-insensitively
-    const again = await t.http.get(url(`/Users?filter=userName+eq+%22${userName.toLowerCase()}%22`)).set(entra()).expect(200);
+    const again = await t.http
+      .get(url(`/Users?filter=userName+eq+%22${userName.toLowerCase()}%22`))
+      .set(entra())
+      .expect(200);
     expect(again.body.Resources[0].id).toBe(user.id);
   });
 
   it('F-EN-3: read, and 404 with a string status when missing', async () => {
     const user = await create('read.me');
-    await t.http.get(url(`/Users/${user.id}`)).set(entra()).expect(200);
+    await t.http
+      .get(url(`/Users/${user.id}`))
+      .set(entra())
+      .expect(200);
     const missing = await t.http.get(url('/Users/5d48a0a8e9f04aa38008')).set(entra());
     expectScimError(missing, 404);
   });
@@ -95,7 +117,10 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
     expect(res.body.emails).toEqual([{ value: 'created@example.com', type: 'work', primary: true }]);
     const home = await create('home.only@example.com', { emails: [{ value: 'home.only@example.org', type: 'home' }] });
     const added = await patch(home.id, { op: 'Add', path: 'emails[type eq "work"].value', value: 'work.added@example.com' }).expect(200);
-    expect(added.body.emails).toEqual([{ value: 'home.only@example.org', type: 'home' }, { type: 'work', value: 'work.added@example.com' }]);
+    expect(added.body.emails).toEqual([
+      { value: 'home.only@example.org', type: 'home' },
+      { type: 'work', value: 'work.added@example.com' },
+    ]);
     expect((await t.http.get(url('/Users?filter=emails.value+eq+%22CREATED@example.com%22')).set(entra()).expect(200)).body.totalResults).toBe(1);
     expect((await t.http.get(url('/Users?filter=externalId+eq+%22ext-no.email@example.com%22')).set(entra()).expect(200)).body.totalResults).toBe(1);
     expect((await t.http.get(url('/Users?filter=externalId+eq+%22EXT-no.email@example.com%22')).set(entra()).expect(200)).body.totalResults).toBe(0);
@@ -114,7 +139,14 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
     const user = await create('disable.me');
     const off = await patch(user.id, { op: flag ? 'replace' : 'Replace', path: 'active', value: flag ? false : 'False' }).expect(200);
     expect(off.body.active).toBe(false);
-    expect((await t.http.get(url(`/Users/${user.id}`)).set(entra()).expect(200)).body.active).toBe(false);
+    expect(
+      (
+        await t.http
+          .get(url(`/Users/${user.id}`))
+          .set(entra())
+          .expect(200)
+      ).body.active,
+    ).toBe(false);
     const on = await patch(user.id, { op: flag ? 'replace' : 'Replace', path: 'active', value: flag ? true : 'True' }).expect(200);
     expect(on.body.active).toBe(true);
     expectScimError(await patch(user.id, { op: 'Replace', path: 'active', value: 'yes' }), 400, 'invalidValue');
@@ -122,10 +154,19 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
 
   it('F-EN-7: hard delete, then 404 on every verb and the userName and email are free again', async () => {
     const user = await create('delete.me');
-    await t.http.delete(url(`/Users/${user.id}`)).set(entra()).expect(204);
+    await t.http
+      .delete(url(`/Users/${user.id}`))
+      .set(entra())
+      .expect(204);
     expectScimError(await t.http.get(url(`/Users/${user.id}`)).set(entra()), 404);
     expectScimError(await patch(user.id, { op: 'replace', path: 'title', value: 'x' }), 404);
-    expectScimError(await t.http.put(url(`/Users/${user.id}`)).set(entra()).send({ userName: 'delete.me@x.com' }), 404);
+    expectScimError(
+      await t.http
+        .put(url(`/Users/${user.id}`))
+        .set(entra())
+        .send({ userName: 'delete.me@x.com' }),
+      404,
+    );
     expectScimError(await t.http.delete(url(`/Users/${user.id}`)).set(entra()), 404);
     expect((await t.http.get(url('/Users?filter=userName+eq+%22delete.me%22')).set(entra()).expect(200)).body.totalResults).toBe(0);
     await create('delete.me');
@@ -137,7 +178,10 @@ describe.each(dialects().flatMap((d) => [[d, ''], [d, '?aadOptscim062020']]))('E
     const report = await create('report');
     const set = await patch(report.id, { op: 'Add', path: `${ENT}:manager`, value: boss.id }).expect(200);
     expect(set.body[ENT].manager).toEqual({ value: boss.id, $ref: `${t.config.publicUrl}${tenant.base}/Users/${boss.id}` });
-    const check = await t.http.get(url(`/Users?filter=id+eq+%22${report.id}%22+and+manager+eq+%22${boss.id}%22&attributes=id`)).set(entra()).expect(200);
+    const check = await t.http
+      .get(url(`/Users?filter=id+eq+%22${report.id}%22+and+manager+eq+%22${boss.id}%22&attributes=id`))
+      .set(entra())
+      .expect(200);
     expect(check.body.totalResults).toBe(1);
     expect(Object.keys(check.body.Resources[0]).sort()).toEqual(['id', 'schemas']);
     const changed = await patch(report.id, { op: 'Add', path: 'manager', value: [{ $ref: `http://x/scim/Users/${other.id}`, value: other.id }] }).expect(200);

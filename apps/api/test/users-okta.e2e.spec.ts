@@ -31,11 +31,28 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
 
   it('F-OK-2: lookup, then create; 201 with the full resource, Location, ETag; password never stored or echoed', async () => {
     const lookup = await t.http.get(`${tenant.base}/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100`).set(okta()).expect(200);
-    expect(lookup.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
-    const res = await t.http.post(`${tenant.base}/Users`).set(okta()).set('Content-Type', 'application/scim+json; charset=utf-8').send(createBody('test.user@okta.local')).expect(201);
+    expect(lookup.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 0,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
+    const res = await t.http
+      .post(`${tenant.base}/Users`)
+      .set(okta())
+      .set('Content-Type', 'application/scim+json; charset=utf-8')
+      .send(createBody('test.user@okta.local'))
+      .expect(201);
     expectContract(res.body, 'User');
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(res.body).toMatchObject({ userName: 'test.user@okta.local', externalId: '00ujl29u0le5T6Aj10h7', active: true, displayName: 'Test User', locale: 'en-US' });
+    expect(res.body).toMatchObject({
+      userName: 'test.user@okta.local',
+      externalId: '00ujl29u0le5T6Aj10h7',
+      active: true,
+      displayName: 'Test User',
+      locale: 'en-US',
+    });
     expect(res.body.password).toBeUndefined();
     expect(res.body.meta).toMatchObject({ resourceType: 'User', version: 'W/"1"' });
     expect(res.headers.location).toBe(res.body.meta.location);
@@ -56,7 +73,10 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
     await t.http.post(`${tenant.base}/Users`).set(okta()).send(createBody('dup@okta.local')).expect(201);
     const again = await t.http.post(`${tenant.base}/Users`).set(okta()).send(createBody('DUP@okta.local'));
     expectScimError(again, 409, 'uniqueness');
-    const sameEmail = await t.http.post(`${tenant.base}/Users`).set(okta()).send(createBody('other-name', { emails: [{ value: 'Dup@Okta.Local', type: 'work', primary: true }] }));
+    const sameEmail = await t.http
+      .post(`${tenant.base}/Users`)
+      .set(okta())
+      .send(createBody('other-name', { emails: [{ value: 'Dup@Okta.Local', type: 'work', primary: true }] }));
     expectScimError(sameEmail, 409, 'uniqueness');
     expect(sameEmail.body.detail).toMatch(/email/);
   });
@@ -84,13 +104,37 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
 
   it('F-OK-4: a PUT whose id differs from the path is refused', async () => {
     const created = (await t.http.post(`${tenant.base}/Users`).set(okta()).send(createBody('put.id@okta.local')).expect(201)).body;
-    expectScimError(await t.http.put(`${tenant.base}/Users/${created.id}`).set(okta()).send({ ...createBody('put.id@okta.local'), id: '00000000-0000-4000-8000-000000000000' }), 400, 'mutability');
-    expectScimError(await t.http.put(`${tenant.base}/Users/${created.id}`).set(okta()).send({ name: { givenName: 'x' } }), 400, 'invalidValue');
+    expectScimError(
+      await t.http
+        .put(`${tenant.base}/Users/${created.id}`)
+        .set(okta())
+        .send({ ...createBody('put.id@okta.local'), id: '00000000-0000-4000-8000-000000000000' }),
+      400,
+      'mutability',
+    );
+    expectScimError(
+      await t.http
+        .put(`${tenant.base}/Users/${created.id}`)
+        .set(okta())
+        .send({ name: { givenName: 'x' } }),
+      400,
+      'invalidValue',
+    );
   });
 
   it('F-OK-4 / C9337: pushing empty values does not error', async () => {
-    const created = (await t.http.post(`${tenant.base}/Users`).set(okta()).send(createBody('empty@okta.local', { title: 'Boss', nickName: 'B' })).expect(201)).body;
-    const put = await t.http.put(`${tenant.base}/Users/${created.id}`).set(okta()).send(createBody('empty@okta.local', { title: '', nickName: '' })).expect(200);
+    const created = (
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(okta())
+        .send(createBody('empty@okta.local', { title: 'Boss', nickName: 'B' }))
+        .expect(201)
+    ).body;
+    const put = await t.http
+      .put(`${tenant.base}/Users/${created.id}`)
+      .set(okta())
+      .send(createBody('empty@okta.local', { title: '', nickName: '' }))
+      .expect(200);
     expect(put.body.title).toBeUndefined();
   });
 
@@ -103,7 +147,10 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
       .expect(200);
     expect(off.body.active).toBe(false);
     expect((await t.http.get(`${tenant.base}/Users/${created.id}`).set(okta()).expect(200)).body.active).toBe(false);
-    const byFilter = await t.http.get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "deact@okta.local"')}`).set(okta()).expect(200);
+    const byFilter = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent('userName eq "deact@okta.local"')}`)
+      .set(okta())
+      .expect(200);
     expect(byFilter.body.Resources[0].active).toBe(false);
     const on = await t.http
       .patch(`${tenant.base}/Users/${created.id}`)
@@ -115,7 +162,11 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
 
   it('F-OK-5 (AIW): deactivate by PUT of the full object with active:false', async () => {
     const created = (await t.http.post(`${tenant.base}/Users`).set(okta()).send(createBody('aiw@okta.local')).expect(201)).body;
-    const put = await t.http.put(`${tenant.base}/Users/${created.id}`).set(okta()).send({ ...created, active: false }).expect(200);
+    const put = await t.http
+      .put(`${tenant.base}/Users/${created.id}`)
+      .set(okta())
+      .send({ ...created, active: false })
+      .expect(200);
     expect(put.body.active).toBe(false);
   });
 
@@ -134,7 +185,11 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
     const paging = await createTenant(t, 'Paging');
     const auth = { Authorization: `Bearer ${paging.token}` };
     for (let i = 0; i < 7; i++) {
-      await t.http.post(`${paging.base}/Users`).set(auth).send({ userName: `p${i}@x.com` }).expect(201);
+      await t.http
+        .post(`${paging.base}/Users`)
+        .set(auth)
+        .send({ userName: `p${i}@x.com` })
+        .expect(201);
     }
     const all = (await t.http.get(`${paging.base}/Users`).set(auth).expect(200)).body;
     expect(all.totalResults).toBe(7);
@@ -189,7 +244,11 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
     const spec = await createTenant(t, 'Spec');
     const h = { Authorization: `Bearer ${spec.token}`, 'User-Agent': 'OKTA SCIM Integration', Accept: 'application/scim+json', 'Accept-Charset': 'utf-8' };
     // The database must already hold a user with names, email and active.
-    await t.http.post(`${spec.base}/Users`).set(h).send({ userName: 'seed@atko.com', name: { givenName: 'Seed', familyName: 'User' }, emails: [{ value: 'seed@atko.com', primary: true }] }).expect(201);
+    await t.http
+      .post(`${spec.base}/Users`)
+      .set(h)
+      .send({ userName: 'seed@atko.com', name: { givenName: 'Seed', familyName: 'User' }, emails: [{ value: 'seed@atko.com', primary: true }] })
+      .expect(201);
     const one = (await t.http.get(`${spec.base}/Users?count=1&startIndex=1`).set(h).expect(200)).body; // 1
     expect(one.Resources.length).toBe(1);
     for (const field of ['itemsPerPage', 'startIndex', 'totalResults']) expect(typeof one[field]).toBe('number');
@@ -201,8 +260,19 @@ describe.each(dialects())('Okta user flows on %s', (dialect) => {
     expectScimError(await t.http.get(`${spec.base}/Users/010101001010101011001010101011`).set(h), 404); // 4
     const email = 'Runscope123Abcdefghi456@atko.com';
     expect((await t.http.get(`${spec.base}/Users?filter=userName eq "${email}"`).set(h).expect(200)).body.totalResults).toBe(0); // 5
-    const post = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, name: { givenName: 'Runscope123', familyName: 'Abcdefghi456' }, emails: [{ primary: true, value: email, type: 'work' }], displayName: 'Runscope123 Abcdefghi456', active: true };
-    const created = await t.http.post(`${spec.base}/Users`).set({ ...h, 'Content-Type': 'application/json' }).send(post).expect(201); // 6
+    const post = {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: email,
+      name: { givenName: 'Runscope123', familyName: 'Abcdefghi456' },
+      emails: [{ primary: true, value: email, type: 'work' }],
+      displayName: 'Runscope123 Abcdefghi456',
+      active: true,
+    };
+    const created = await t.http
+      .post(`${spec.base}/Users`)
+      .set({ ...h, 'Content-Type': 'application/json' })
+      .send(post)
+      .expect(201); // 6
     expect(created.body).toMatchObject({ active: true, userName: email, name: post.name });
     expect(created.body.schemas).toContain('urn:ietf:params:scim:schemas:core:2.0:User');
     expect((await t.http.get(`${spec.base}/Users/${created.body.id}`).set(h).expect(200)).body.userName).toBe(email); // 7

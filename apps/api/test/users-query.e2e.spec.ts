@@ -22,8 +22,25 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     a = await createTenant(t, 'Query A');
     b = await createTenant(t, 'Query B');
     const people = [
-      { userName: 'Alice@Example.com', title: 'Engineer', userType: 'Employee', active: true, emails: [{ value: 'alice@example.com', type: 'work', primary: true }, { value: 'alice@home.org', type: 'home' }], [ENT]: { department: 'R&D' } },
-      { userName: 'bob@example.com', title: 'Manager', userType: 'Employee', active: false, emails: [{ value: 'bob@example.org', type: 'work' }], phoneNumbers: [{ value: '+1 555 0100', type: 'mobile' }] },
+      {
+        userName: 'Alice@Example.com',
+        title: 'Engineer',
+        userType: 'Employee',
+        active: true,
+        emails: [
+          { value: 'alice@example.com', type: 'work', primary: true },
+          { value: 'alice@home.org', type: 'home' },
+        ],
+        [ENT]: { department: 'R&D' },
+      },
+      {
+        userName: 'bob@example.com',
+        title: 'Manager',
+        userType: 'Employee',
+        active: false,
+        emails: [{ value: 'bob@example.org', type: 'work' }],
+        phoneNumbers: [{ value: '+1 555 0100', type: 'mobile' }],
+      },
       { userName: 'carol@example.com', userType: 'Intern', externalId: 'EXT-Carol', name: { givenName: 'Carol', familyName: "O'Malley" } },
       { userName: 'dave_100%@example.com', title: '' },
     ];
@@ -74,20 +91,29 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     expect(await find(a, `id eq "${ids['carol@example.com']}"`)).toEqual(['carol@example.com']);
   });
 
-  it.each(['userName eq', 'foo eq "x"', 'active gt true', 'meta.created gt "soon"', 'userName eq "a" )', 'password eq "x"'])('rejects %s with 400 invalidFilter', async (filter) => {
-    expectScimError(await t.http.get(`${a.base}/Users?filter=${encodeURIComponent(filter)}`).set(auth(a)), 400, 'invalidFilter');
-  });
+  it.each(['userName eq', 'foo eq "x"', 'active gt true', 'meta.created gt "soon"', 'userName eq "a" )', 'password eq "x"'])(
+    'rejects %s with 400 invalidFilter',
+    async (filter) => {
+      expectScimError(await t.http.get(`${a.base}/Users?filter=${encodeURIComponent(filter)}`).set(auth(a)), 400, 'invalidFilter');
+    },
+  );
 
   it('an OR can never escape the tenant', async () => {
     expect(await find(b, 'userName pr or userName eq "bob@example.com"')).toEqual(['alice@example.com']);
     expect(await find(b, `id eq "${ids['bob@example.com']}" or title eq "Engineer"`)).toEqual(['alice@example.com']);
   });
 
-  it("a user of tenant A is invisible and untouchable through tenant B", async () => {
+  it('a user of tenant A is invisible and untouchable through tenant B', async () => {
     const id = ids['carol@example.com'];
     expectScimError(await t.http.get(`${b.base}/Users/${id}`).set(auth(b)), 404);
     expectScimError(await t.http.put(`${b.base}/Users/${id}`).set(auth(b)).send({ userName: 'x@x.com' }), 404);
-    expectScimError(await t.http.patch(`${b.base}/Users/${id}`).set(auth(b)).send({ Operations: [{ op: 'replace', path: 'title', value: 'x' }] }), 404);
+    expectScimError(
+      await t.http
+        .patch(`${b.base}/Users/${id}`)
+        .set(auth(b))
+        .send({ Operations: [{ op: 'replace', path: 'title', value: 'x' }] }),
+      404,
+    );
     expectScimError(await t.http.delete(`${b.base}/Users/${id}`).set(auth(b)), 404);
     expect((await t.http.get(`${a.base}/Users/${id}`).set(auth(a)).expect(200)).body.title).toBeUndefined();
     // B may reuse A's userName: uniqueness is per tenant
@@ -95,24 +121,45 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     // A may name B's user as a manager only as an opaque value
     const bUser = (await t.http.get(`${b.base}/Users?filter=userName eq "carol@example.com"`).set(auth(b))).body.Resources[0].id;
     // (a manager value is stored as sent and never rejected, but it never resolves to, or reveals, B's user)
-    const managed = await t.http.patch(`${a.base}/Users/${id}`).set(auth(a)).send({ Operations: [{ op: 'add', path: `${ENT}:manager`, value: bUser }] }).expect(200);
+    const managed = await t.http
+      .patch(`${a.base}/Users/${id}`)
+      .set(auth(a))
+      .send({ Operations: [{ op: 'add', path: `${ENT}:manager`, value: bUser }] })
+      .expect(200);
     expect(managed.body[ENT].manager).toEqual({ value: bUser });
   });
 
   it('honours attributes and excludedAttributes on lists, reads and writes', async () => {
-    const list = await t.http.get(`${a.base}/Users?filter=${encodeURIComponent('userName eq "bob@example.com"')}&attributes=userName,emails.value`).set(auth(a)).expect(200);
-    expect(list.body.Resources[0]).toEqual({ schemas: expect.any(Array), id: ids['bob@example.com'], userName: 'bob@example.com', emails: [{ value: 'bob@example.org' }] });
+    const list = await t.http
+      .get(`${a.base}/Users?filter=${encodeURIComponent('userName eq "bob@example.com"')}&attributes=userName,emails.value`)
+      .set(auth(a))
+      .expect(200);
+    expect(list.body.Resources[0]).toEqual({
+      schemas: expect.any(Array),
+      id: ids['bob@example.com'],
+      userName: 'bob@example.com',
+      emails: [{ value: 'bob@example.org' }],
+    });
     const one = await t.http.get(`${a.base}/Users/${ids['bob@example.com']}?excludedAttributes=emails,meta,phoneNumbers`).set(auth(a)).expect(200);
     expect(one.body.emails).toBeUndefined();
     expect(one.body.meta).toBeUndefined();
     expect(one.body.userName).toBe('bob@example.com');
-    const written = await t.http.patch(`${a.base}/Users/${ids['bob@example.com']}?attributes=title`).set(auth(a)).send({ Operations: [{ op: 'replace', path: 'title', value: 'Director' }] }).expect(200);
+    const written = await t.http
+      .patch(`${a.base}/Users/${ids['bob@example.com']}?attributes=title`)
+      .set(auth(a))
+      .send({ Operations: [{ op: 'replace', path: 'title', value: 'Director' }] })
+      .expect(200);
     expect(written.body).toEqual({ schemas: expect.any(Array), id: ids['bob@example.com'], title: 'Director' });
   });
 
   it('sorts by sortBy/sortOrder', async () => {
     const asc = await t.http.get(`${a.base}/Users?sortBy=userName`).set(auth(a)).expect(200);
-    expect(asc.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['Alice@Example.com', 'bob@example.com', 'carol@example.com', 'dave_100%@example.com']);
+    expect(asc.body.Resources.map((r: { userName: string }) => r.userName)).toEqual([
+      'Alice@Example.com',
+      'bob@example.com',
+      'carol@example.com',
+      'dave_100%@example.com',
+    ]);
     const desc = await t.http.get(`${a.base}/Users?sortBy=name.familyName&sortOrder=descending&count=1`).set(auth(a)).expect(200);
     expect(desc.body.Resources[0].userName).toBe('carol@example.com');
     expectScimError(await t.http.get(`${a.base}/Users?sortBy=emails`).set(auth(a)), 400, 'invalidValue');
@@ -123,9 +170,21 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     const got = await t.http.get(`${a.base}/Users/${id}`).set(auth(a)).expect(200);
     const etag = got.headers.etag;
     expect(etag).toBe(got.body.meta.version);
-    const ok = await t.http.patch(`${a.base}/Users/${id}`).set(auth(a)).set('If-Match', etag).send({ Operations: [{ op: 'replace', path: 'nickName', value: 'Al' }] }).expect(200);
+    const ok = await t.http
+      .patch(`${a.base}/Users/${id}`)
+      .set(auth(a))
+      .set('If-Match', etag)
+      .send({ Operations: [{ op: 'replace', path: 'nickName', value: 'Al' }] })
+      .expect(200);
     expect(ok.headers.etag).not.toBe(etag);
-    expectScimError(await t.http.patch(`${a.base}/Users/${id}`).set(auth(a)).set('If-Match', etag).send({ Operations: [{ op: 'replace', path: 'nickName', value: 'Ally' }] }), 412);
+    expectScimError(
+      await t.http
+        .patch(`${a.base}/Users/${id}`)
+        .set(auth(a))
+        .set('If-Match', etag)
+        .send({ Operations: [{ op: 'replace', path: 'nickName', value: 'Ally' }] }),
+      412,
+    );
     expectScimError(await t.http.put(`${a.base}/Users/${id}`).set(auth(a)).set('If-Match', etag).send({ userName: 'Alice@Example.com' }), 412);
     expectScimError(await t.http.delete(`${a.base}/Users/${id}`).set(auth(a)).set('If-Match', etag), 412);
     await t.http.get(`${a.base}/Users/${id}`).set(auth(a)).expect(200);
@@ -140,7 +199,12 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     const failed = await t.http
       .patch(`${a.base}/Users/${ids['carol@example.com']}`)
       .set(auth(a))
-      .send({ Operations: [{ op: 'replace', path: 'title', value: 'Changed' }, { op: 'replace', path: 'active', value: 'maybe' }] });
+      .send({
+        Operations: [
+          { op: 'replace', path: 'title', value: 'Changed' },
+          { op: 'replace', path: 'active', value: 'maybe' },
+        ],
+      });
     expectScimError(failed, 400, 'invalidValue');
     const after = (await t.http.get(`${a.base}/Users/${ids['carol@example.com']}`).set(auth(a)).expect(200)).body;
     expect(after).toEqual(before);
@@ -148,9 +212,7 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
   });
 
   it('concurrent creates of one userName: exactly one 201, the rest 409', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => t.http.post(`${a.base}/Users`).set(auth(a)).send({ userName: 'race@example.com' })),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, () => t.http.post(`${a.base}/Users`).set(auth(a)).send({ userName: 'race@example.com' })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(7);
@@ -160,7 +222,14 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
   it('concurrent PATCHes of one user lose no change', async () => {
     const id = (await t.http.post(`${a.base}/Users`).set(auth(a)).send({ userName: 'patched@example.com' }).expect(201)).body.id;
     const fields = ['title', 'nickName', 'userType', 'locale', 'timezone', 'preferredLanguage'];
-    const results = await Promise.all(fields.map((f) => t.http.patch(`${a.base}/Users/${id}`).set(auth(a)).send({ Operations: [{ op: 'add', path: f, value: `v-${f}` }] })));
+    const results = await Promise.all(
+      fields.map((f) =>
+        t.http
+          .patch(`${a.base}/Users/${id}`)
+          .set(auth(a))
+          .send({ Operations: [{ op: 'add', path: f, value: `v-${f}` }] }),
+      ),
+    );
     expect(results.map((r) => r.status)).toEqual(fields.map(() => 200));
     const final = (await t.http.get(`${a.base}/Users/${id}`).set(auth(a)).expect(200)).body;
     for (const f of fields) expect(final[f]).toBe(`v-${f}`);
@@ -168,7 +237,10 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
 
   it('POST /Users/.search gives what GET gives, for every filter form tested above (RFC 7644 §3.4.3)', async () => {
     for (const filter of filterTable.map(([f]) => f)) {
-      const viaGet = await t.http.get(`${a.base}/Users?filter=${encodeURIComponent(filter)}&sortBy=userName&attributes=userName,emails`).set(auth(a)).expect(200);
+      const viaGet = await t.http
+        .get(`${a.base}/Users?filter=${encodeURIComponent(filter)}&sortBy=userName&attributes=userName,emails`)
+        .set(auth(a))
+        .expect(200);
       const viaPost = await t.http
         .post(`${a.base}/Users/.search`)
         .set(auth(a))
@@ -177,22 +249,40 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
       expect(viaPost.body).toEqual(viaGet.body);
       expectContract(viaPost.body, 'UserListResponse');
     }
-    const paged = await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ startIndex: 2, count: 1, excludedAttributes: ['emails'] }).expect(200);
+    const paged = await t.http
+      .post(`${a.base}/Users/.search`)
+      .set(auth(a))
+      .send({ startIndex: 2, count: 1, excludedAttributes: ['emails'] })
+      .expect(200);
     expect(paged.body).toEqual((await t.http.get(`${a.base}/Users?startIndex=2&count=1&excludedAttributes=emails`).set(auth(a)).expect(200)).body);
     expect([paged.body.startIndex, paged.body.itemsPerPage]).toEqual([2, 1]);
     expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ filter: 'userName eq' }), 400, 'invalidFilter');
     expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ count: 'ten' }), 400, 'invalidValue');
     expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ attributes: 'userName', bogus: 1 }), 400, 'invalidValue');
-    expectScimError(await t.http.post(`${a.base}/Users/.search`).set(auth(a)).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'] }), 400, 'invalidSyntax');
+    expectScimError(
+      await t.http
+        .post(`${a.base}/Users/.search`)
+        .set(auth(a))
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'] }),
+      400,
+      'invalidSyntax',
+    );
     // Tenant scope holds for .search as for GET: B sees only its own alice.
     const b1 = await t.http.post(`${b.base}/Users/.search`).set(auth(b)).send({ filter: 'userName sw "a" or userName sw "b"' }).expect(200);
     expect(b1.body.totalResults).toBe(1);
   });
 
   it('POST /Groups/.search gives what GET gives', async () => {
-    await t.http.post(`${a.base}/Groups`).set(auth(a)).send({ displayName: 'Searchable', members: [{ value: ids['carol@example.com'] }] }).expect(201);
+    await t.http
+      .post(`${a.base}/Groups`)
+      .set(auth(a))
+      .send({ displayName: 'Searchable', members: [{ value: ids['carol@example.com'] }] })
+      .expect(201);
     const filter = `members eq "${ids['carol@example.com']}"`;
-    const viaGet = await t.http.get(`${a.base}/Groups?filter=${encodeURIComponent(filter)}`).set(auth(a)).expect(200);
+    const viaGet = await t.http
+      .get(`${a.base}/Groups?filter=${encodeURIComponent(filter)}`)
+      .set(auth(a))
+      .expect(200);
     const viaPost = await t.http.post(`${a.base}/Groups/.search`).set(auth(a)).send({ filter }).expect(200);
     expect(viaPost.body).toEqual(viaGet.body);
     expect(viaPost.body.totalResults).toBe(1);
@@ -201,11 +291,19 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
   it('discovery endpoints describe what the server does', async () => {
     const spc = await t.http.get(`${a.base}/ServiceProviderConfig`).set(auth(a)).expect(200);
     expectContract(spc.body, 'ServiceProviderConfig');
-    expect(spc.body).toMatchObject({ patch: { supported: true }, etag: { supported: true }, sort: { supported: true }, bulk: { supported: true, maxOperations: 1000 }, filter: { supported: true, maxResults: t.config.scim.maxResults } });
+    expect(spc.body).toMatchObject({
+      patch: { supported: true },
+      etag: { supported: true },
+      sort: { supported: true },
+      bulk: { supported: true, maxOperations: 1000 },
+      filter: { supported: true, maxResults: t.config.scim.maxResults },
+    });
     const types = await t.http.get(`${a.base}/ResourceTypes`).set(auth(a)).expect(200);
     expectContract(types.body, 'ResourceTypeListResponse');
     expect(types.body.Resources.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['User', 'Group']));
-    expect((await t.http.get(`${a.base}/ResourceTypes/User`).set(auth(a)).expect(200)).body.schemaExtensions.map((e: { schema: string }) => e.schema)).toContain(ENT);
+    expect(
+      (await t.http.get(`${a.base}/ResourceTypes/User`).set(auth(a)).expect(200)).body.schemaExtensions.map((e: { schema: string }) => e.schema),
+    ).toContain(ENT);
     const schemas = await t.http.get(`${a.base}/Schemas`).set(auth(a)).expect(200);
     expectContract(schemas.body, 'SchemaListResponse');
     const roster = (await t.http.get(`${a.base}/Schemas/urn:ietf:params:scim:schemas:extension:roster:2.0:User`).set(auth(a)).expect(200)).body;

@@ -23,7 +23,9 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise
 
 const USAGE = `Roster CLI (npm run roster -- <command>; add --help to any command)
 
-  ${Object.values(COMMANDS).map((command) => command.usage).join('\n  ')}
+  ${Object.values(COMMANDS)
+    .map((command) => command.usage)
+    .join('\n  ')}
 
 DATABASE_URL selects the database, as for the server.
 Exit codes: 0 done, 1 refused or failed (the message says why), 2 not a valid command line.`;
@@ -58,4 +60,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -14,7 +14,11 @@ describe('the roster CLI binary', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (args: string[], databaseUrl = `sqlite:${join(dir, 'roster.db')}`) => {
-    const result = spawnSync(process.execPath, [main, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, ROSTER_PUBLIC_URL: 'https://roster.example.com' }, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, [main, ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, ROSTER_PUBLIC_URL: 'https://roster.example.com' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
@@ -56,7 +60,15 @@ describe('the roster CLI binary', () => {
       const refused = run([...args]);
       expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(message)]);
     }
-    for (const args of [['tokens', 'issue'], ['tokens', 'issue', 'binary-co', '--expires', '3'], ['tenants', 'create'], ['tenants', 'list', 'extra'], ['tokens', 'remove', 'binary-co'], ['keys', 'rotate', '--overlap-seconds'], ['tokens', 'issue', 'binary-co', '--expires-in-days', '-5']]) {
+    for (const args of [
+      ['tokens', 'issue'],
+      ['tokens', 'issue', 'binary-co', '--expires', '3'],
+      ['tenants', 'create'],
+      ['tenants', 'list', 'extra'],
+      ['tokens', 'remove', 'binary-co'],
+      ['keys', 'rotate', '--overlap-seconds'],
+      ['tokens', 'issue', 'binary-co', '--expires-in-days', '-5'],
+    ]) {
       const wrong = run(args);
       expect([wrong.code, wrong.stderr]).toEqual([2, expect.stringContaining('Usage: npm run roster --')]);
     }

@@ -28,7 +28,11 @@ describe('roster CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const printed = (label: string) => output.find((line) => line.startsWith(label))?.split(/\s+/).pop() ?? '';
+  const printed = (label: string) =>
+    output
+      .find((line) => line.startsWith(label))
+      ?.split(/\s+/)
+      .pop() ?? '';
 
   it('creates a tenant and a token that the SCIM API accepts, and rotates it', async () => {
     output = [];
@@ -83,7 +87,11 @@ describe('roster CLI', () => {
     const { MikroORM } = await import('@mikro-orm/core');
     const app = await createApp({ ...loadConfig(process.env), database: { dialect: 'sqlite', path: join(dir, 'roster.db') } }, pino({ level: 'silent' }));
     try {
-      await app.get(MikroORM).em.fork().getConnection().execute('update scim_tokens set expires_at = ? where expires_at is not null', [Date.now() - 1000]);
+      await app
+        .get(MikroORM)
+        .em.fork()
+        .getConnection()
+        .execute('update scim_tokens set expires_at = ? where expires_at is not null', [Date.now() - 1000]);
     } finally {
       await app.close();
     }

@@ -32,7 +32,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger(config.logLevel);
-  const app = await NestFactory.createApplicationContext(DispatcherModule.forRoot(config, (m) => logger.debug({ context: 'mikro-orm' }, m)), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(
+    DispatcherModule.forRoot(config, (m) => logger.debug({ context: 'mikro-orm' }, m)),
+    { logger: new PinoNestLogger(logger) },
+  );
   try {
     await app.get(MigrationRunner).run();
   } catch (error) {
@@ -50,4 +53,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code));
+void main().then((code) => process.exit(code));

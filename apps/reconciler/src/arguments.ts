@@ -18,9 +18,7 @@ On a terminal it shows a progress bar per tenant and a summary table; otherwise 
 Only one run at a time (a PostgreSQL advisory lock, or a lock file beside the SQLite database).
 Exit codes: 0 healthy (or everything repaired), 1 findings that need a person, 2 could not run.`;
 
-export type ReconcileArguments =
-  | { help: true }
-  | { help: false; repair: boolean; dryRun: boolean; tenant?: string; json?: string };
+export type ReconcileArguments = { help: true } | { help: false; repair: boolean; dryRun: boolean; tenant?: string; json?: string };
 
 /** The job's command line, strictly: an unknown flag or a stray argument is an error, never ignored. */
 export function parseReconcileArguments(argv: string[]): ReconcileArguments {

@@ -44,9 +44,12 @@ async function main(): Promise<number> {
     process.stderr.write('another nightly run is in progress on this database; not starting a second one\n');
     return 2;
   }
-  const app = await NestFactory.createApplicationContext(ReconcilerModule.forRoot(config, (m) => logger.debug({ context: 'mikro-orm' }, m)), {
-    logger: new PinoNestLogger(logger),
-  });
+  const app = await NestFactory.createApplicationContext(
+    ReconcilerModule.forRoot(config, (m) => logger.debug({ context: 'mikro-orm' }, m)),
+    {
+      logger: new PinoNestLogger(logger),
+    },
+  );
   try {
     const report = await reconcile(app, config, logger, {
       repair: args.repair,
@@ -69,4 +72,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code));
+void main().then((code) => process.exit(code));

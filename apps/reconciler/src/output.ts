@@ -9,28 +9,47 @@ export function progressLine(progress: { tenant: string; index: number; tenants:
 
 /** One JSON line per tenant, for log collectors. */
 export function tenantLine(result: TenantResult): string {
-  return JSON.stringify({ msg: 'tenant checked', tenantId: result.tenantId, slug: result.slug, usersChecked: result.usersChecked, repaired: result.repaired, findings: result.findings });
+  return JSON.stringify({
+    msg: 'tenant checked',
+    tenantId: result.tenantId,
+    slug: result.slug,
+    usersChecked: result.usersChecked,
+    repaired: result.repaired,
+    findings: result.findings,
+  });
 }
 
 /** The human summary: one row per tenant, then the findings that need a person, then retention. */
 export function summaryTable(report: NightlyReport): string {
   const rows = [['tenant', 'users', 'active', 'groups', 'last IdP request', 'findings']];
   for (const t of report.tenants) {
-    rows.push([t.slug, String(t.health.counts.users), String(t.health.counts.activeUsers), String(t.health.counts.groups), t.health.lastIdpRequestAt?.toISOString().slice(0, 16).replace('T', ' ') ?? 'never', String(t.findings.length)]);
+    rows.push([
+      t.slug,
+      String(t.health.counts.users),
+      String(t.health.counts.activeUsers),
+      String(t.health.counts.groups),
+      t.health.lastIdpRequestAt?.toISOString().slice(0, 16).replace('T', ' ') ?? 'never',
+      String(t.findings.length),
+    ]);
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: string[]) => row.map((cell, column) => (column === 0 || column === 4 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, column) => (column === 0 || column === 4 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), ''];
   for (const t of report.tenants) {
     for (const finding of t.findings) {
-      out.push(`${t.slug}: ${finding.kind} (${finding.count}) — ${finding.detail}${finding.examples.length ? `; e.g. ${finding.examples.slice(0, 3).join(', ')}` : ''}`);
+      out.push(
+        `${t.slug}: ${finding.kind} (${finding.count}) — ${finding.detail}${finding.examples.length ? `; e.g. ${finding.examples.slice(0, 3).join(', ')}` : ''}`,
+      );
     }
   }
   const s = report.summary;
   out.push(
     '',
     `${s.tenants} tenant(s), ${s.usersChecked} users checked, ${s.findings} finding(s), ${s.drift} drift (${s.repaired} repaired).`,
-    s.retention === 'applied' ? `Retention: ${s.auditEventsPruned} audit events, ${s.eventsPruned} delivered events pruned; ${s.deletedUsersPurged} deleted users purged.` : 'Retention: skipped (dry run).',
+    s.retention === 'applied'
+      ? `Retention: ${s.auditEventsPruned} audit events, ${s.eventsPruned} delivered events pruned; ${s.deletedUsersPurged} deleted users purged.`
+      : 'Retention: skipped (dry run).',
   );
   return `${out.join('\n')}\n`;
 }

@@ -78,16 +78,34 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
   if (pending.length) throw new Error(`the database has ${pending.length} pending migration(s): start the server (npm start) to apply them first`);
   const repair = options.repair && !options.dryRun;
   const tenants = await tenantsToCheck(app, options.tenant);
-  const summary: ReconcileSummary = { tenants: 0, usersChecked: 0, drift: 0, repaired: 0, findings: 0, auditEventsPruned: 0, deletedUsersPurged: 0, eventsPruned: 0, retention: options.dryRun ? 'skipped (dry run)' : 'applied' };
+  const summary: ReconcileSummary = {
+    tenants: 0,
+    usersChecked: 0,
+    drift: 0,
+    repaired: 0,
+    findings: 0,
+    auditEventsPruned: 0,
+    deletedUsersPurged: 0,
+    eventsPruned: 0,
+    retention: options.dryRun ? 'skipped (dry run)' : 'applied',
+  };
   const results: TenantResult[] = [];
   const walker = app.get(ReconciliationService);
   for (const [index, tenant] of tenants.entries()) {
     const health = await app.get(TenantHealthService).of(tenant);
-    const progress = (usersChecked: number) => options.onProgress?.({ tenant: tenant.slug, index, tenants: tenants.length, usersChecked, users: health.counts.users });
+    const progress = (usersChecked: number) =>
+      options.onProgress?.({ tenant: tenant.slug, index, tenants: tenants.length, usersChecked, users: health.counts.users });
     progress(0);
     const walk = await walker.reconcileTenant(tenant, { repair, onProgress: progress });
     for (const drift of walk.drift.slice(0, MAX_DRIFT_LINES_PER_TENANT)) logger.warn({ ...drift }, 'drift');
-    const result: TenantResult = { tenantId: tenant.id, slug: tenant.slug, usersChecked: walk.usersChecked, repaired: walk.repaired, health, findings: [...health.findings, ...walkFindings(walk)] };
+    const result: TenantResult = {
+      tenantId: tenant.id,
+      slug: tenant.slug,
+      usersChecked: walk.usersChecked,
+      repaired: walk.repaired,
+      health,
+      findings: [...health.findings, ...walkFindings(walk)],
+    };
     results.push(result);
     summary.tenants++;
     summary.usersChecked += walk.usersChecked;
@@ -128,7 +146,10 @@ function walkFindings(walk: TenantReport): Finding[] {
       kind: 'unresolved-managers',
       count: references,
       detail: 'users whose manager is not a user of this tenant (deleted, or not provisioned yet)',
-      examples: walk.drift.filter((d) => d.kind === 'reference').slice(0, 5).map((d) => `${d.userId}: ${d.detail}`),
+      examples: walk.drift
+        .filter((d) => d.kind === 'reference')
+        .slice(0, 5)
+        .map((d) => `${d.userId}: ${d.detail}`),
     });
   }
   const unrepaired = driftTotal(walk) - references - walk.repaired;
@@ -137,7 +158,10 @@ function walkFindings(walk: TenantReport): Finding[] {
       kind: 'drift',
       count: unrepaired,
       detail: 'users whose stored data disagrees with their document (run with --repair to fix derived data)',
-      examples: walk.drift.filter((d) => d.kind !== 'reference').slice(0, 5).map((d) => `${d.userId} ${d.kind}: ${d.detail}`),
+      examples: walk.drift
+        .filter((d) => d.kind !== 'reference')
+        .slice(0, 5)
+        .map((d) => `${d.userId} ${d.kind}: ${d.detail}`),
     });
   }
   return findings;

@@ -9,7 +9,12 @@ export class ReconcilerModule {
   static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
     return {
       module: ReconcilerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }), ReconciliationModule, AuditModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }),
+        ReconciliationModule,
+        AuditModule,
+      ],
     };
   }
 }

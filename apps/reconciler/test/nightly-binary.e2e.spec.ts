@@ -17,8 +17,15 @@ beforeAll(async () => {
 });
 
 function run(args: string[], databaseUrl: string) {
-  const result = spawnSync(process.execPath, [main, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000 });
-  const lines = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const result = spawnSync(process.execPath, [main, ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const lines = result.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, lines, tenant: lines.find((l) => l.msg === 'tenant checked') ?? {} };
 }
 
@@ -70,7 +77,10 @@ describe.each(dialects())('the nightly job binary on %s', (dialect) => {
     const kinds = (found.tenant.findings as { kind: string }[]).map((f) => f.kind);
     expect(kinds).toEqual(expect.arrayContaining(['users-without-external-id', 'auth-failures']));
     const full = JSON.parse(readFileSync(report, 'utf8'));
-    expect(full.tenants[0].findings.find((f: { kind: string }) => f.kind === 'users-without-external-id')).toMatchObject({ count: 1, examples: ['unlinked@example.com'] });
+    expect(full.tenants[0].findings.find((f: { kind: string }) => f.kind === 'users-without-external-id')).toMatchObject({
+      count: 1,
+      examples: ['unlinked@example.com'],
+    });
     expect(full.tenants[0].health.counts).toMatchObject({ users: 2, activeUsers: 2 });
     expect(full.maxRssBytes).toBeGreaterThan(0);
 

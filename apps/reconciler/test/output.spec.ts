@@ -3,19 +3,51 @@ import type { NightlyReport } from '../src/reconcile';
 
 describe('the nightly job on a terminal', () => {
   it('draws a progress bar per tenant', () => {
-    expect(progressLine({ tenant: 'acme', index: 0, tenants: 2, usersChecked: 500, users: 1000 }, 10)).toBe(`\r[#####.....]  50%  tenant 1/2 ${'acme'.padEnd(30)} 500/1000 users`);
+    expect(progressLine({ tenant: 'acme', index: 0, tenants: 2, usersChecked: 500, users: 1000 }, 10)).toBe(
+      `\r[#####.....]  50%  tenant 1/2 ${'acme'.padEnd(30)} 500/1000 users`,
+    );
     expect(progressLine({ tenant: 'empty', index: 1, tenants: 2, usersChecked: 0, users: 0 }, 4)).toContain('[####] 100%');
   });
 
   it('ends with a summary table, the findings that need a person, and retention', () => {
-    const health = { tenantId: 't', slug: 'acme', scimEnabled: true, generatedAt: new Date(), lastIdpRequestAt: new Date('2026-12-01T09:30:00Z'), counts: { users: 12, activeUsers: 10, groups: 3, deletedUsers: 0 }, last24h: { writes: 0, failedWrites: 0, authFailures: 0 }, tokens: { active: 1, nextExpiryAt: null }, eventStreams: { total: 0, failing: 0, backlog: 0 }, findings: [] };
+    const health = {
+      tenantId: 't',
+      slug: 'acme',
+      scimEnabled: true,
+      generatedAt: new Date(),
+      lastIdpRequestAt: new Date('2026-12-01T09:30:00Z'),
+      counts: { users: 12, activeUsers: 10, groups: 3, deletedUsers: 0 },
+      last24h: { writes: 0, failedWrites: 0, authFailures: 0 },
+      tokens: { active: 1, nextExpiryAt: null },
+      eventStreams: { total: 0, failing: 0, backlog: 0 },
+      findings: [],
+    };
     const report: NightlyReport = {
       startedAt: '',
       finishedAt: '',
       options: { repair: false, dryRun: false, tenant: null },
       maxRssBytes: 1,
-      summary: { tenants: 1, usersChecked: 12, drift: 0, repaired: 0, findings: 1, auditEventsPruned: 4, deletedUsersPurged: 0, eventsPruned: 2, retention: 'applied' },
-      tenants: [{ tenantId: 't', slug: 'acme', usersChecked: 12, repaired: 0, health, findings: [{ kind: 'users-without-external-id', count: 2, detail: 'users with no externalId', examples: ['a@x', 'b@x'] }] }],
+      summary: {
+        tenants: 1,
+        usersChecked: 12,
+        drift: 0,
+        repaired: 0,
+        findings: 1,
+        auditEventsPruned: 4,
+        deletedUsersPurged: 0,
+        eventsPruned: 2,
+        retention: 'applied',
+      },
+      tenants: [
+        {
+          tenantId: 't',
+          slug: 'acme',
+          usersChecked: 12,
+          repaired: 0,
+          health,
+          findings: [{ kind: 'users-without-external-id', count: 2, detail: 'users with no externalId', examples: ['a@x', 'b@x'] }],
+        },
+      ],
     };
     const table = summaryTable(report);
     expect(table.split('\n').slice(0, 3)).toEqual([

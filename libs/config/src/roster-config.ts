@@ -1,6 +1,4 @@
-export type DatabaseConfig =
-  | { dialect: 'sqlite'; path: string }
-  | { dialect: 'postgresql'; url: string };
+export type DatabaseConfig = { dialect: 'sqlite'; path: string } | { dialect: 'postgresql'; url: string };
 
 export interface RosterConfig {
   port: number;

@@ -22,7 +22,13 @@ describe('loadConfig', () => {
   it('reports every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ROSTER_ADMIN_TOKEN: 'short', ROSTER_PUBLIC_URL: 'https://my_host.example.com', LOG_LEVEL: 'loud' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        ROSTER_ADMIN_TOKEN: 'short',
+        ROSTER_PUBLIC_URL: 'https://my_host.example.com',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e;
     }

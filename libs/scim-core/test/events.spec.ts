@@ -20,7 +20,14 @@ describe('RFC 9967 event URIs', () => {
     expect(eventUri('create', 'full')).toBe(`${PROV}create:full`);
     expect(eventUri('patch', 'notice')).toBe(`${PROV}patch:notice`);
     expect(eventUri('delete', 'full')).toBe(`${PROV}delete`);
-    expect(eventUrisOf('notice')).toEqual([`${PROV}create:notice`, `${PROV}put:notice`, `${PROV}patch:notice`, `${PROV}delete`, `${PROV}activate`, `${PROV}deactivate`]);
+    expect(eventUrisOf('notice')).toEqual([
+      `${PROV}create:notice`,
+      `${PROV}put:notice`,
+      `${PROV}patch:notice`,
+      `${PROV}delete`,
+      `${PROV}activate`,
+      `${PROV}deactivate`,
+    ]);
   });
 
   it('a subscription names events of its own format only, defaults to all, and drops repeats', () => {
@@ -49,7 +56,10 @@ describe('SET claims', () => {
 
   it('notice events carry the changed attributes instead of the data; a delete carries nothing; groups are /Groups', () => {
     const notice = { format: 'notice' as const, events: eventUrisOf('notice'), audience: 'urn:x' };
-    expect(securityEventClaims(change(), notice, 'j', 'i')!.events).toEqual({ [`${PROV}patch:notice`]: { version: 'W/"3"', attributes: ['active'] }, [`${PROV}deactivate`]: {} });
+    expect(securityEventClaims(change(), notice, 'j', 'i')!.events).toEqual({
+      [`${PROV}patch:notice`]: { version: 'W/"3"', attributes: ['active'] },
+      [`${PROV}deactivate`]: {},
+    });
     const deleted = securityEventClaims(change({ kinds: ['delete'], version: null, data: null, externalId: null, resourceType: 'Group' }), notice, 'j', 'i')!;
     expect(deleted.events).toEqual({ [`${PROV}delete`]: {} });
     expect(deleted.sub_id).toEqual({ format: 'scim', uri: '/Groups/a1', id: 'a1' });

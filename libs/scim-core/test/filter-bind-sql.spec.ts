@@ -42,7 +42,12 @@ describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
     ['id eq "2819C223-7F76-453A-919D-413861904646"', 'postgresql', 'r.id = ?', ['2819c223-7f76-453a-919d-413861904646']],
     ['title eq "Boss"', 'sqlite', `lower(json_extract(r.document, '$."title"')) = ?`, ['boss']],
     ['title eq "Boss"', 'postgresql', `lower((r.document #>> '{"title"}')) = ?`, ['boss']],
-    ['name.givenName pr', 'sqlite', `(json_extract(r.document, '$."name"."givenName"') IS NOT NULL AND json_extract(r.document, '$."name"."givenName"') <> '')`, []],
+    [
+      'name.givenName pr',
+      'sqlite',
+      `(json_extract(r.document, '$."name"."givenName"') IS NOT NULL AND json_extract(r.document, '$."name"."givenName"') <> '')`,
+      [],
+    ],
     [
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Sales"',
       'postgresql',
@@ -75,7 +80,12 @@ describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
       `json_extract(r.document, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."manager"."value"') = ?`,
       ['m1'],
     ],
-    ['title pr or not (userName eq "a")', 'sqlite', `((lower(json_extract(r.document, '$."title"')) IS NOT NULL AND lower(json_extract(r.document, '$."title"')) <> '') OR (NOT r.user_name_ci = ?))`, ['a']],
+    [
+      'title pr or not (userName eq "a")',
+      'sqlite',
+      `((lower(json_extract(r.document, '$."title"')) IS NOT NULL AND lower(json_extract(r.document, '$."title"')) <> '') OR (NOT r.user_name_ci = ?))`,
+      ['a'],
+    ],
   ])('%s on %s', (filter, dialect, sql, params) => {
     const compiled = compile(filter as string, dialect as 'sqlite' | 'postgresql');
     if (!String(filter).startsWith('title pr or')) expect(compiled.sql).toBe(sql);

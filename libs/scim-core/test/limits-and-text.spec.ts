@@ -11,7 +11,8 @@ import { GroupResourceType, UserResourceType } from '../src/schema/registry';
 import { Urn } from '../src/messages/urns';
 
 const ID = '2819c223-7f76-453a-919d-413861904646';
-const patch = (document: Record<string, unknown>, ...Operations: unknown[]) => applyPatch(UserResourceType, document, { schemas: [Urn.PatchOp], Operations }, ID);
+const patch = (document: Record<string, unknown>, ...Operations: unknown[]) =>
+  applyPatch(UserResourceType, document, { schemas: [Urn.PatchOp], Operations }, ID);
 const user = () => ({
   userName: 'bjensen@example.com',
   active: true,
@@ -71,14 +72,23 @@ describe('schema limits are enforced by the validator (POST, PUT and PATCH alike
   it('multi-valued attributes take at most maxMultiValuedItems values', () => {
     const phones = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `+1555${i}`, type: 'work' }));
     expect(() => toResourceDocument(UserResourceType, { userName: 'a@x.org', phoneNumbers: phones(ScimLimits.maxMultiValuedItems) })).not.toThrow();
-    expect(scimError(() => toResourceDocument(UserResourceType, { userName: 'a@x.org', phoneNumbers: phones(ScimLimits.maxMultiValuedItems + 1) })).scimType).toBe('invalidValue');
+    expect(
+      scimError(() => toResourceDocument(UserResourceType, { userName: 'a@x.org', phoneNumbers: phones(ScimLimits.maxMultiValuedItems + 1) })).scimType,
+    ).toBe('invalidValue');
   });
   it('an email address appears once per user, whatever the case; a duplicate contributes only primary', () => {
     const document = toResourceDocument(UserResourceType, {
       userName: 'a@x.org',
-      emails: [{ value: 'A@x.org', type: 'work' }, { value: 'a@X.org', type: 'home', primary: true }, { value: 'b@x.org', type: 'other' }],
+      emails: [
+        { value: 'A@x.org', type: 'work' },
+        { value: 'a@X.org', type: 'home', primary: true },
+        { value: 'b@x.org', type: 'other' },
+      ],
     });
-    expect(document.emails).toEqual([{ value: 'A@x.org', type: 'work', primary: true }, { value: 'b@x.org', type: 'other' }]);
+    expect(document.emails).toEqual([
+      { value: 'A@x.org', type: 'work', primary: true },
+      { value: 'b@x.org', type: 'other' },
+    ]);
   });
 });
 

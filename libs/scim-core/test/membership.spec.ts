@@ -8,11 +8,16 @@ const split = (...ops: { op: string; path?: string; value?: unknown }[]) =>
 
 describe('group membership PATCH planning (RFC 7644 §3.5.2; F-OK-11…13, F-EN-10 in docs/idp-behaviour.md)', () => {
   it('Okta: several filtered removes and an add become one remove and one add', () => {
-    expect(split(
-      { op: 'remove', path: 'members[value eq "a"]' },
-      { op: 'remove', path: 'members[value eq "b"]' },
-      { op: 'add', path: 'members', value: [{ value: 'c', display: 'c@x' }] },
-    ).membership).toEqual([{ kind: 'remove', ids: ['a', 'b'] }, { kind: 'add', ids: ['c'] }]);
+    expect(
+      split(
+        { op: 'remove', path: 'members[value eq "a"]' },
+        { op: 'remove', path: 'members[value eq "b"]' },
+        { op: 'add', path: 'members', value: [{ value: 'c', display: 'c@x' }] },
+      ).membership,
+    ).toEqual([
+      { kind: 'remove', ids: ['a', 'b'] },
+      { kind: 'add', ids: ['c'] },
+    ]);
   });
   it('Okta Push Now: replace, including with []', () => {
     expect(split({ op: 'replace', path: 'members', value: [] }).membership).toEqual([{ kind: 'replace', ids: [] }]);

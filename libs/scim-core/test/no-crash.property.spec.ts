@@ -17,11 +17,58 @@ function onlyScimErrors(fn: () => unknown): void {
   }
 }
 
-const paths = ['userName', 'name.givenName', 'emails', 'emails.value', 'emails[type eq "work"]', 'emails[type eq "work"].value', 'active', 'title',
-  'meta.created', 'id', 'externalId', 'manager', 'members', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
-  `${Urn.EnterpriseUser}:manager`, 'roles', 'groups', 'password', 'bogus', 'x.y.z', '[', 'emails[', 'emails[type eq]', ''];
+const paths = [
+  'userName',
+  'name.givenName',
+  'emails',
+  'emails.value',
+  'emails[type eq "work"]',
+  'emails[type eq "work"].value',
+  'active',
+  'title',
+  'meta.created',
+  'id',
+  'externalId',
+  'manager',
+  'members',
+  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+  `${Urn.EnterpriseUser}:manager`,
+  'roles',
+  'groups',
+  'password',
+  'bogus',
+  'x.y.z',
+  '[',
+  'emails[',
+  'emails[type eq]',
+  '',
+];
 const ops = ['add', 'Add', 'remove', 'REPLACE', 'replace', 'move', ''];
-const words = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'and', 'or', 'not', '(', ')', '[', ']', '"x"', '"2024-01-01T00:00:00Z"', 'true', '42', 'null', ...paths];
+const words = [
+  'eq',
+  'ne',
+  'co',
+  'sw',
+  'ew',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'pr',
+  'and',
+  'or',
+  'not',
+  '(',
+  ')',
+  '[',
+  ']',
+  '"x"',
+  '"2024-01-01T00:00:00Z"',
+  'true',
+  '42',
+  'null',
+  ...paths,
+];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 
@@ -41,20 +88,38 @@ describe('property: no input crashes the core', () => {
 
   it('PATCH engine', () => {
     const operation = fc.record(
-      { op: fc.oneof(fc.constantFrom(...ops), fc.anything()), path: fc.oneof(fc.constantFrom(...paths), fc.string(), fc.constant(undefined)), value: jsonValue },
+      {
+        op: fc.oneof(fc.constantFrom(...ops), fc.anything()),
+        path: fc.oneof(fc.constantFrom(...paths), fc.string(), fc.constant(undefined)),
+        value: jsonValue,
+      },
       { requiredKeys: [] },
     );
-    const body = fc.oneof(
-      fc.record({ schemas: fc.constant([Urn.PatchOp]), Operations: fc.array(operation, { maxLength: 5 }) }),
-      fc.anything(),
-    );
+    const body = fc.oneof(fc.record({ schemas: fc.constant([Urn.PatchOp]), Operations: fc.array(operation, { maxLength: 5 }) }), fc.anything());
     const document = { userName: 'a@b.c', emails: [{ value: 'a@b.c', type: 'work' }], [Urn.EnterpriseUser]: { manager: { value: 'm' } } };
-    fc.assert(fc.property(body, (b) => onlyScimErrors(() => applyPatch(UserResourceType, document, b, 'id-1'))), { numRuns: 3000 });
+    fc.assert(
+      fc.property(body, (b) => onlyScimErrors(() => applyPatch(UserResourceType, document, b, 'id-1'))),
+      { numRuns: 3000 },
+    );
   });
 
   it('request body validator', () => {
     const userish = fc.dictionary(
-      fc.constantFrom('userName', 'name', 'emails', 'active', 'title', 'groups', 'meta', 'password', 'externalId', 'phoneNumbers', Urn.EnterpriseUser, Urn.RosterUser, 'x'),
+      fc.constantFrom(
+        'userName',
+        'name',
+        'emails',
+        'active',
+        'title',
+        'groups',
+        'meta',
+        'password',
+        'externalId',
+        'phoneNumbers',
+        Urn.EnterpriseUser,
+        Urn.RosterUser,
+        'x',
+      ),
       jsonValue,
     );
     fc.assert(

@@ -24,7 +24,14 @@ describe('RFC 7644 §3.5.2.1 add', () => {
     expect(patch(base(), { op: 'add', path: 'nickName', value: 'Babs' }).document.nickName).toBe('Babs');
   });
   it('appends to a multi-valued attribute without duplicating', () => {
-    const doc = patch(base(), { op: 'add', path: 'emails', value: [{ value: 'new@x.com', type: 'other' }, { value: 'babs@jensen.org', type: 'home' }] }).document;
+    const doc = patch(base(), {
+      op: 'add',
+      path: 'emails',
+      value: [
+        { value: 'new@x.com', type: 'other' },
+        { value: 'babs@jensen.org', type: 'home' },
+      ],
+    }).document;
     expect((doc.emails as unknown[]).length).toBe(3);
   });
   it('merges a path-less object', () => {

@@ -45,12 +45,30 @@ describe('quirk: unsupported-roles (Entra app roles)', () => {
 
 describe('quirk: manager-shapes (Entra manager)', () => {
   it.each([
-    [{ op: 'add', path: `${ENT}:manager`, value: 'm1' }, { op: 'replace', path: `${ENT}:manager`, value: { value: 'm1' } }],
-    [{ op: 'add', path: 'manager', value: [{ $ref: 'http://x/Users/m1', value: 'm1' }] }, { op: 'replace', path: `${ENT}:manager`, value: { value: 'm1' } }],
-    [{ op: 'replace', path: 'manager', value: { Value: 'm1' } }, { op: 'replace', path: `${ENT}:manager`, value: { value: 'm1' } }],
-    [{ op: 'replace', path: 'manager', value: '' }, { op: 'remove', path: `${ENT}:manager` }],
-    [{ op: 'replace', path: 'manager', value: { value: '' } }, { op: 'remove', path: `${ENT}:manager` }],
-    [{ op: 'remove', path: 'manager' }, { op: 'remove', path: `${ENT}:manager` }],
+    [
+      { op: 'add', path: `${ENT}:manager`, value: 'm1' },
+      { op: 'replace', path: `${ENT}:manager`, value: { value: 'm1' } },
+    ],
+    [
+      { op: 'add', path: 'manager', value: [{ $ref: 'http://x/Users/m1', value: 'm1' }] },
+      { op: 'replace', path: `${ENT}:manager`, value: { value: 'm1' } },
+    ],
+    [
+      { op: 'replace', path: 'manager', value: { Value: 'm1' } },
+      { op: 'replace', path: `${ENT}:manager`, value: { value: 'm1' } },
+    ],
+    [
+      { op: 'replace', path: 'manager', value: '' },
+      { op: 'remove', path: `${ENT}:manager` },
+    ],
+    [
+      { op: 'replace', path: 'manager', value: { value: '' } },
+      { op: 'remove', path: `${ENT}:manager` },
+    ],
+    [
+      { op: 'remove', path: 'manager' },
+      { op: 'remove', path: `${ENT}:manager` },
+    ],
   ])('%j', (input, output) => {
     expect(managerShapes.rewrite(input, ctx)).toEqual([output]);
   });

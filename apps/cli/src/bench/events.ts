@@ -40,13 +40,38 @@ export async function benchEvents(target: EventsBenchTarget): Promise<void> {
     const tenant = await target.newTenant('Events bench');
     const headers = { Authorization: `Bearer ${tenant.token}`, 'Content-Type': 'application/scim+json' };
     const send = (method: string, path: string, body: unknown) => fetch(`${tenant.base}${path}`, { method, headers, body: JSON.stringify(body) });
-    const streams = (await Promise.all([0, 1].map(async () => ((await (await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams`, { method: 'POST', headers: admin, body: JSON.stringify({ delivery: 'poll' }) })).json()) as { id: string }).id)));
+    const streams = await Promise.all(
+      [0, 1].map(
+        async () =>
+          (
+            (await (
+              await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams`, {
+                method: 'POST',
+                headers: admin,
+                body: JSON.stringify({ delivery: 'poll' }),
+              })
+            ).json()) as { id: string }
+          ).id,
+      ),
+    );
     const setStreams = async (active: boolean) => {
       // Poll streams are counted by the outbox whether paused or not: delete and recreate instead.
       if (!active) {
-        for (const id of streams.splice(0)) await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams/${id}`, { method: 'DELETE', headers: admin });
+        for (const id of streams.splice(0))
+          await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams/${id}`, { method: 'DELETE', headers: admin });
       } else if (!streams.length) {
-        for (let i = 0; i < 2; i++) streams.push(((await (await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams`, { method: 'POST', headers: admin, body: JSON.stringify({ delivery: 'poll' }) })).json()) as { id: string }).id);
+        for (let i = 0; i < 2; i++)
+          streams.push(
+            (
+              (await (
+                await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams`, {
+                  method: 'POST',
+                  headers: admin,
+                  body: JSON.stringify({ delivery: 'poll' }),
+                })
+              ).json()) as { id: string }
+            ).id,
+          );
       }
     };
     const samples = { none: { create: [] as number[], patch: [] as number[] }, two: { create: [] as number[], patch: [] as number[] } };
@@ -56,33 +81,73 @@ export async function benchEvents(target: EventsBenchTarget): Promise<void> {
       const into = withStreams ? samples.two : samples.none;
       for (let i = 0; i < 100; i++) {
         let id = '';
-        into.create.push(await target.timed(async () => {
-          const response = await send('POST', '/Users', { userName: `e${round}-${i}@example.com`, name: { givenName: 'E', familyName: String(i) } });
-          id = ((await response.clone().json()) as { id: string }).id;
-          return response;
-        }, 201));
-        into.patch.push(await target.timed(() => send('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }), 200));
+        into.create.push(
+          await target.timed(async () => {
+            const response = await send('POST', '/Users', { userName: `e${round}-${i}@example.com`, name: { givenName: 'E', familyName: String(i) } });
+            id = ((await response.clone().json()) as { id: string }).id;
+            return response;
+          }, 201),
+        );
+        into.patch.push(
+          await target.timed(
+            () =>
+              send('PATCH', `/Users/${id}`, {
+                schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+                Operations: [{ op: 'replace', value: { active: false } }],
+              }),
+            200,
+          ),
+        );
       }
     }
     // The first round warms up and is left out.
     const cost = (kind: 'create' | 'patch') => ((target.mean(samples.two[kind]) / target.mean(samples.none[kind].slice(100)) - 1) * 100).toFixed(1);
-    console.log(`- POST /Users, no stream: ${target.summary(samples.none.create.slice(100))}; 2 streams: ${target.summary(samples.two.create)} (outbox +${cost('create')}% of the mean)`);
-    console.log(`- PATCH active:false, no stream: ${target.summary(samples.none.patch.slice(100))}; 2 streams: ${target.summary(samples.two.patch)} (outbox +${cost('patch')}% of the mean)`);
+    console.log(
+      `- POST /Users, no stream: ${target.summary(samples.none.create.slice(100))}; 2 streams: ${target.summary(samples.two.create)} (outbox +${cost('create')}% of the mean)`,
+    );
+    console.log(
+      `- PATCH active:false, no stream: ${target.summary(samples.none.patch.slice(100))}; 2 streams: ${target.summary(samples.two.patch)} (outbox +${cost('patch')}% of the mean)`,
+    );
 
     // 2. Push throughput: a backlog built while the stream is paused, then delivered to the receiver.
     const pushTenant = await target.newTenant('Push bench');
-    const push = (await (await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams`, { method: 'POST', headers: admin, body: JSON.stringify({ delivery: 'push', endpointUrl: receiver.url }) })).json()) as { id: string };
-    await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams/${push.id}`, { method: 'PATCH', headers: admin, body: JSON.stringify({ status: 'paused' }) });
+    const push = (await (
+      await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ delivery: 'push', endpointUrl: receiver.url }),
+      })
+    ).json()) as { id: string };
+    await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams/${push.id}`, {
+      method: 'PATCH',
+      headers: admin,
+      body: JSON.stringify({ status: 'paused' }),
+    });
     const total = 2000;
     for (let round = 0; round < total / 1000; round++) {
-      const Operations = Array.from({ length: 1000 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { userName: `p${round}-${i}@example.com` } }));
-      await fetch(`${pushTenant.base}/Bulk`, { method: 'POST', headers: { Authorization: `Bearer ${pushTenant.token}`, 'Content-Type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations }) });
+      const Operations = Array.from({ length: 1000 }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `b${i}`,
+        data: { userName: `p${round}-${i}@example.com` },
+      }));
+      await fetch(`${pushTenant.base}/Bulk`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${pushTenant.token}`, 'Content-Type': 'application/scim+json' },
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations }),
+      });
     }
     const started = process.hrtime.bigint();
-    await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams/${push.id}`, { method: 'PATCH', headers: admin, body: JSON.stringify({ status: 'active' }) });
+    await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams/${push.id}`, {
+      method: 'PATCH',
+      headers: admin,
+      body: JSON.stringify({ status: 'active' }),
+    });
     while ((await receiver.count()) < total) await new Promise((resolve) => setTimeout(resolve, 20));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`- push delivery of a ${total}-SET backlog (full format, ES256) to a receiver on loopback: ${seconds.toFixed(2)} s, ${(total / seconds).toFixed(0)} SETs/s`);
+    console.log(
+      `- push delivery of a ${total}-SET backlog (full format, ES256) to a receiver on loopback: ${seconds.toFixed(2)} s, ${(total / seconds).toFixed(0)} SETs/s`,
+    );
   } finally {
     receiver.stop();
   }

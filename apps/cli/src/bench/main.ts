@@ -74,7 +74,15 @@ async function postgresDatabase(): Promise<{ config: DatabaseConfig; drop: () =>
 }
 
 async function run(database: DatabaseConfig): Promise<void> {
-  const config = { ...loadConfig({ ROSTER_ADMIN_TOKEN: ADMIN, ROSTER_TENANT_RATE_LIMIT: '1000000', ROSTER_EVENTS_ALLOW_INSECURE: 'true', ROSTER_EVENTS_DISPATCH: process.env.BENCH_DISPATCH ?? 'on' }), database };
+  const config = {
+    ...loadConfig({
+      ROSTER_ADMIN_TOKEN: ADMIN,
+      ROSTER_TENANT_RATE_LIMIT: '1000000',
+      ROSTER_EVENTS_ALLOW_INSECURE: 'true',
+      ROSTER_EVENTS_DISPATCH: process.env.BENCH_DISPATCH ?? 'on',
+    }),
+    database,
+  };
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.get(MigrationRunner).run();
   await app.listen(0, '127.0.0.1');
@@ -129,7 +137,10 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
     const compiled = filterToSql(bindFilter(parseFilter(filter(42)), UserResourceType), userStorage, database.dialect);
     const sql = `SELECT r.id FROM users r WHERE r.tenant_id = ? AND (${compiled.sql}) ORDER BY r.created_at ASC, r.id ASC LIMIT 100`;
     const params = [tenant.id, ...compiled.params];
-    const plan = (await em.getConnection().execute(database.dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${sql}` : `EXPLAIN ${sql}`, params)) as Record<string, unknown>[];
+    const plan = (await em.getConnection().execute(database.dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${sql}` : `EXPLAIN ${sql}`, params)) as Record<
+      string,
+      unknown
+    >[];
     const text = plan.map((row) => String(row.detail ?? row['QUERY PLAN'])).join(' | ');
     console.log(`- plan for ${label}: ${text}`);
   }
@@ -142,42 +153,61 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
   for (let startIndex = 1; startIndex <= USERS; startIndex += 100) walk.push(await timed(() => pageOf(startIndex)));
   const head = stats(walk.slice(0, 50));
   const tail = stats(walk.slice(-50));
-  console.log(`- walking ${walk.length} pages of 100: first 50 pages ${fmt(head)}; last 50 pages ${fmt(tail)}; last/first ${(tail.p50 / head.p50).toFixed(2)}× at the median`);
+  console.log(
+    `- walking ${walk.length} pages of 100: first 50 pages ${fmt(head)}; last 50 pages ${fmt(tail)}; last/first ${(tail.p50 / head.p50).toFixed(2)}× at the median`,
+  );
   // The same walk with RFC 9865 cursors.
   const cursorWalk: number[] = [];
   let cursor = '';
   for (;;) {
     let next: string | undefined;
-    cursorWalk.push(await timed(async () => {
-      const res = await get(`/Users?cursor=${encodeURIComponent(cursor)}&count=100`);
-      const body = (await res.clone().json()) as { nextCursor?: string };
-      next = body.nextCursor;
-      return res;
-    }));
+    cursorWalk.push(
+      await timed(async () => {
+        const res = await get(`/Users?cursor=${encodeURIComponent(cursor)}&count=100`);
+        const body = (await res.clone().json()) as { nextCursor?: string };
+        next = body.nextCursor;
+        return res;
+      }),
+    );
     if (!next) break;
     cursor = next;
   }
   const cursorHead = stats(cursorWalk.slice(0, 50));
   const cursorTail = stats(cursorWalk.slice(-50));
-  console.log(`- walking ${cursorWalk.length} pages of 100 by cursor: first 50 pages ${fmt(cursorHead)}; last 50 pages ${fmt(cursorTail)}; last/first ${(cursorTail.p50 / cursorHead.p50).toFixed(2)}× at the median`);
+  console.log(
+    `- walking ${cursorWalk.length} pages of 100 by cursor: first 50 pages ${fmt(cursorHead)}; last 50 pages ${fmt(cursorTail)}; last/first ${(cursorTail.p50 / cursorHead.p50).toFixed(2)}× at the median`,
+  );
   const jumpStart = USERS - 150; // no page of 100 from 1 ends there: always counted past with OFFSET
   const jumps: number[] = [];
   for (let i = 0; i < 35; i++) jumps.push(await timed(() => pageOf(jumpStart)));
   const jumped = stats(jumps.slice(5));
-  console.log(`- GET /Users?startIndex=${jumpStart}&count=100 jumped to directly (OFFSET): ${fmt(jumped)}; ${(jumped.p50 / head.p50).toFixed(2)}× the first pages`);
+  console.log(
+    `- GET /Users?startIndex=${jumpStart}&count=100 jumped to directly (OFFSET): ${fmt(jumped)}; ${(jumped.p50 / head.p50).toFixed(2)}× the first pages`,
+  );
 
   // 2. Membership changes on large groups: 100 added, then 100 removed, in one PATCH each.
   const spare = await seedUsers(em, tenant.id, 1000, 'spare');
-  const all = (await em.getConnection().execute('select id from users where tenant_id = ? and user_name like ? limit 10000', [tenant.id, 'u%'])) as { id: string }[];
+  const all = (await em.getConnection().execute('select id from users where tenant_id = ? and user_name like ? limit 10000', [tenant.id, 'u%'])) as {
+    id: string;
+  }[];
   for (const size of [100, 1000, 10000]) {
     const group = (await (await send('POST', '/Groups', { displayName: `Group of ${size}` })).json()) as { id: string };
-    await seedMembers(em, tenant.id, group.id, all.slice(0, size).map((r) => r.id));
+    await seedMembers(
+      em,
+      tenant.id,
+      group.id,
+      all.slice(0, size).map((r) => r.id),
+    );
     const adds: number[] = [];
     const removes: number[] = [];
     for (let round = 0; round < 5; round++) {
       const batch = spare.slice(round * 100, round * 100 + 100);
-      adds.push(await timed(() => send('PATCH', `/Groups/${group.id}`, { Operations: [{ op: 'add', path: 'members', value: batch.map((value) => ({ value })) }] })));
-      removes.push(await timed(() => send('PATCH', `/Groups/${group.id}`, { Operations: batch.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })) })));
+      adds.push(
+        await timed(() => send('PATCH', `/Groups/${group.id}`, { Operations: [{ op: 'add', path: 'members', value: batch.map((value) => ({ value })) }] })),
+      );
+      removes.push(
+        await timed(() => send('PATCH', `/Groups/${group.id}`, { Operations: batch.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })) })),
+      );
     }
     console.log(`- group of ${size}: add 100 members ${fmt(stats(adds))}; remove 100 members ${fmt(stats(removes))}`);
   }
@@ -202,17 +232,57 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
     const created = await app.get(TenantsService).create({ name: 'Bench neighbour' }, audit);
     return { slug: created.slug, token: (await app.get(TokensService).issue(created.id, {}, audit)).token };
   });
-  const neighbour = () => fetch(`http://127.0.0.1:${port}/scim/v2/${other.slug}/Users?filter=${encodeURIComponent('userName eq "n@example.com"')}`, { headers: { Authorization: `Bearer ${other.token}` } });
+  const neighbour = () =>
+    fetch(`http://127.0.0.1:${port}/scim/v2/${other.slug}/Users?filter=${encodeURIComponent('userName eq "n@example.com"')}`, {
+      headers: { Authorization: `Bearer ${other.token}` },
+    });
   const target = (await (await send('POST', '/Users', { userName: 'worst@example.com' })).json()) as { id: string };
   const big = (await (await send('POST', '/Groups', { displayName: 'Worst case' })).json()) as { id: string };
-  await seedMembers(em, tenant.id, big.id, all.slice(0, 10000).map((r) => r.id));
+  await seedMembers(
+    em,
+    tenant.id,
+    big.id,
+    all.slice(0, 10000).map((r) => r.id),
+  );
   const phones = (round: number) => Array.from({ length: ScimLimits.maxMultiValuedItems }, (_, i) => ({ value: `+1555${round}${i}`, type: 'work' }));
   const worst: [string, (round: number) => unknown, string, number?][] = [
-    [`user PATCH: ${Math.floor(ScimLimits.maxPatchOperations / 4)} ops replacing ${ScimLimits.maxMultiValuedItems} phoneNumbers each (~1 MiB)`, (r) => ({ Operations: Array.from({ length: Math.floor(ScimLimits.maxPatchOperations / 4) }, (_, i) => ({ op: 'replace', path: 'phoneNumbers', value: phones(r * 1000 + i) })) }), `/Users/${target.id}`],
-    ['user PATCH refused: 20,000 phoneNumbers in one op (400)', () => ({ Operations: [{ op: 'add', path: 'phoneNumbers', value: Array.from({ length: 20000 }, (_, i) => ({ value: `+1${i}` })) }] }), `/Users/${target.id}`, 400],
-    [`group PATCH on 10,000 members: add ${ScimLimits.maxMemberValues} new members`, () => ({ Operations: [{ op: 'add', path: 'members', value: spare.slice(0, ScimLimits.maxMemberValues).map((value) => ({ value })) }] }), `/Groups/${big.id}`],
-    [`group PATCH on 10,000+ members: remove the same ${ScimLimits.maxMemberValues}`, () => ({ Operations: [{ op: 'remove', path: 'members', value: spare.slice(0, ScimLimits.maxMemberValues).map((value) => ({ value })) }] }), `/Groups/${big.id}`],
-    [`group PATCH on 10,000 members: ${ScimLimits.maxMemberFilters} filtered removes by display`, (r) => ({ Operations: Array.from({ length: ScimLimits.maxMemberFilters }, (_, i) => ({ op: 'remove', path: `members[display eq "nobody-${r}-${i}@example.com"]` })) }), `/Groups/${big.id}`],
+    [
+      `user PATCH: ${Math.floor(ScimLimits.maxPatchOperations / 4)} ops replacing ${ScimLimits.maxMultiValuedItems} phoneNumbers each (~1 MiB)`,
+      (r) => ({
+        Operations: Array.from({ length: Math.floor(ScimLimits.maxPatchOperations / 4) }, (_, i) => ({
+          op: 'replace',
+          path: 'phoneNumbers',
+          value: phones(r * 1000 + i),
+        })),
+      }),
+      `/Users/${target.id}`,
+    ],
+    [
+      'user PATCH refused: 20,000 phoneNumbers in one op (400)',
+      () => ({ Operations: [{ op: 'add', path: 'phoneNumbers', value: Array.from({ length: 20000 }, (_, i) => ({ value: `+1${i}` })) }] }),
+      `/Users/${target.id}`,
+      400,
+    ],
+    [
+      `group PATCH on 10,000 members: add ${ScimLimits.maxMemberValues} new members`,
+      () => ({ Operations: [{ op: 'add', path: 'members', value: spare.slice(0, ScimLimits.maxMemberValues).map((value) => ({ value })) }] }),
+      `/Groups/${big.id}`,
+    ],
+    [
+      `group PATCH on 10,000+ members: remove the same ${ScimLimits.maxMemberValues}`,
+      () => ({ Operations: [{ op: 'remove', path: 'members', value: spare.slice(0, ScimLimits.maxMemberValues).map((value) => ({ value })) }] }),
+      `/Groups/${big.id}`,
+    ],
+    [
+      `group PATCH on 10,000 members: ${ScimLimits.maxMemberFilters} filtered removes by display`,
+      (r) => ({
+        Operations: Array.from({ length: ScimLimits.maxMemberFilters }, (_, i) => ({
+          op: 'remove',
+          path: `members[display eq "nobody-${r}-${i}@example.com"]`,
+        })),
+      }),
+      `/Groups/${big.id}`,
+    ],
   ];
   for (const [label, body, path, status] of worst) {
     const durations: number[] = [];
@@ -224,7 +294,9 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
     for (let round = 0; round < 5; round++) durations.push(await timed(() => send('PATCH', path, body(round)), status));
     probing = false;
     await probe;
-    console.log(`- ${label}: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`);
+    console.log(
+      `- ${label}: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`,
+    );
   }
 
   // 5. The largest Bulk request: maxBulkOperations user creates, each its own transaction.
@@ -246,7 +318,9 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
     }
     probing = false;
     await probe;
-    console.log(`- Bulk of ${ScimLimits.maxBulkOperations} user creates: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`);
+    console.log(
+      `- Bulk of ${ScimLimits.maxBulkOperations} user creates: request ${fmt(stats(durations))}, max ${Math.max(...durations).toFixed(1)} ms; another tenant's lookups meanwhile ${fmt(stats(probes))}, max ${Math.max(...probes).toFixed(1)} ms`,
+    );
   }
 
   await measureEvents(app, port);
@@ -264,12 +338,17 @@ function measureNightly(database: DatabaseConfig): void {
   const main = join(__dirname, '..', '..', '..', '..', '..', 'reconciler', 'apps', 'reconciler', 'src', 'main.js');
   const url = database.dialect === 'sqlite' ? `sqlite:${database.path}` : database.url;
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [main, '--dry-run', '--json', report], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [main, '--dry-run', '--json', report], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
+    encoding: 'utf8',
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   try {
     if (run.status === 2) throw new Error(`the nightly job could not run: ${run.stderr}`);
     const result = JSON.parse(readFileSync(report, 'utf8')) as { maxRssBytes: number; summary: { usersChecked: number; tenants: number } };
-    console.log(`- nightly job (--dry-run) over ${result.summary.tenants} tenants, ${result.summary.usersChecked} users: ${seconds.toFixed(1)} s, peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `- nightly job (--dry-run) over ${result.summary.tenants} tenants, ${result.summary.usersChecked} users: ${seconds.toFixed(1)} s, peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -285,7 +364,11 @@ async function measureEvents(app: Awaited<ReturnType<typeof createApp>>, port: n
     newTenant: (name) =>
       RequestContext.create(orm.em, async () => {
         const created = await app.get(TenantsService).create({ name: `${name} ${Date.now()}` }, audit);
-        return { id: created.id, base: `http://127.0.0.1:${port}/scim/v2/${created.slug}`, token: (await app.get(TokensService).issue(created.id, {}, audit)).token };
+        return {
+          id: created.id,
+          base: `http://127.0.0.1:${port}/scim/v2/${created.slug}`,
+          token: (await app.get(TokensService).issue(created.id, {}, audit)).token,
+        };
       }),
     timed,
     summary: (samples) => fmt(stats(samples)),

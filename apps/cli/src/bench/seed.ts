@@ -19,9 +19,16 @@ export async function seedUsers(em: EntityManager, tenantId: string, count: numb
     await connection.execute(
       `insert into users (id, tenant_id, user_name, user_name_ci, external_id, active, identity_email_ci, document, version, created_at, updated_at) values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}`,
       batch.flatMap((u) => [
-        u.id, tenantId, u.userName, u.userName.toLowerCase(), `ext-${u.email}`, true, u.email,
+        u.id,
+        tenantId,
+        u.userName,
+        u.userName.toLowerCase(),
+        `ext-${u.email}`,
+        true,
+        u.email,
         JSON.stringify({ userName: u.userName, externalId: `ext-${u.email}`, active: true, emails: [{ value: u.email, type: 'work', primary: true }] }),
-        now, now,
+        now,
+        now,
       ]),
     );
     await connection.execute(

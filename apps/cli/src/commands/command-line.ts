@@ -2,7 +2,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A command line that cannot be run as typed: exit code 2, with the command's usage. */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage: string) {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -14,7 +17,12 @@ export interface ParsedCommand {
 }
 
 /** Strict parsing with node:util parseArgs: an unknown option or a missing value is a UsageError, never ignored. */
-export function parseCommand(args: string[], usage: string, options: ParseArgsConfig['options'] = {}, positionals: { min: number; max: number } = { min: 0, max: 0 }): ParsedCommand {
+export function parseCommand(
+  args: string[],
+  usage: string,
+  options: ParseArgsConfig['options'] = {},
+  positionals: { min: number; max: number } = { min: 0, max: 0 },
+): ParsedCommand {
   let parsed: ParsedCommand;
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals.max > 0 }) as ParsedCommand;

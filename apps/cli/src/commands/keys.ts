@@ -17,7 +17,9 @@ export async function keysCommand(args: string[]): Promise<void> {
       console.log(`New signing key ${key.kid} (${key.algorithm}); the previous keys stay published until they retire.`);
     }
     for (const key of await keys.list()) {
-      console.log(`${key.kid}  ${key.algorithm}  created ${key.createdAt.toISOString()}  ${key.active ? 'signing' : `published until ${key.retiresAt?.toISOString()}`}`);
+      console.log(
+        `${key.kid}  ${key.algorithm}  created ${key.createdAt.toISOString()}  ${key.active ? 'signing' : `published until ${key.retiresAt?.toISOString()}`}`,
+      );
     }
   });
 }

@@ -45,7 +45,12 @@ export async function tokensCommand(args: string[]): Promise<void> {
   const [action, ...rest] = args;
   const parsed =
     action === 'issue'
-      ? parseCommand(rest, TOKENS_USAGE, { scope: { type: 'string' }, description: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'overlap-seconds': { type: 'string' } }, { min: 1, max: 1 })
+      ? parseCommand(
+          rest,
+          TOKENS_USAGE,
+          { scope: { type: 'string' }, description: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'overlap-seconds': { type: 'string' } },
+          { min: 1, max: 1 },
+        )
       : action === 'list'
         ? parseCommand(rest, TOKENS_USAGE, {}, { min: 1, max: 1 })
         : action === 'revoke'
@@ -62,7 +67,12 @@ export async function tokensCommand(args: string[]): Promise<void> {
       const overlap = numberOption(values['overlap-seconds']);
       const issued = await tokens.issue(
         tenant.id,
-        { scope: values.scope as 'provision' | 'read' | undefined, description: values.description as string | undefined, expiresInDays: numberOption(values['expires-in-days']), revokeOthersAfterSeconds: overlap },
+        {
+          scope: values.scope as 'provision' | 'read' | undefined,
+          description: values.description as string | undefined,
+          expiresInDays: numberOption(values['expires-in-days']),
+          revokeOthersAfterSeconds: overlap,
+        },
         CLI,
       );
       console.log(`SCIM base URL: ${scimBaseUrl(origin(), tenant.slug)}`);
@@ -72,8 +82,15 @@ export async function tokensCommand(args: string[]): Promise<void> {
     } else if (action === 'list') {
       const now = new Date();
       for (const t of await tokens.list(tenant.id)) {
-        const state = t.revokedAt && t.revokedAt <= now ? `revoked ${t.revokedAt.toISOString()}` : t.expiresAt && t.expiresAt <= now ? `expired ${t.expiresAt.toISOString()}` : 'active';
-        console.log(`${t.id}  ${t.prefix}…  ${t.scope.padEnd(9)}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}  ${state}`);
+        const state =
+          t.revokedAt && t.revokedAt <= now
+            ? `revoked ${t.revokedAt.toISOString()}`
+            : t.expiresAt && t.expiresAt <= now
+              ? `expired ${t.expiresAt.toISOString()}`
+              : 'active';
+        console.log(
+          `${t.id}  ${t.prefix}…  ${t.scope.padEnd(9)}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}  ${state}`,
+        );
       }
     } else {
       await tokens.revoke(tenant.id, tokenId, CLI);

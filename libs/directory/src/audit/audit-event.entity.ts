@@ -15,7 +15,8 @@ export interface AuditChange {
 @Index({ name: 'audit_events_tenant_resource_idx', properties: ['tenantId', 'resourceId', 'occurredAt'] })
 @Index({ name: 'audit_events_time_idx', properties: ['occurredAt'] })
 export class AuditEventEntity {
-  [OptionalProps]?: 'id' | 'changes' | 'resourceId' | 'resourceName' | 'resourceExternalId' | 'actorTokenId' | 'scimType' | 'detail' | 'requestId' | 'userAgent';
+  [OptionalProps]?:
+    'id' | 'changes' | 'resourceId' | 'resourceName' | 'resourceExternalId' | 'actorTokenId' | 'scimType' | 'detail' | 'requestId' | 'userAgent';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = eventId();

@@ -29,7 +29,24 @@ export async function insertAuditEvent(em: EntityManager, row: AuditEventRow): P
     `INSERT INTO audit_events (id, tenant_id, occurred_at, actor_type, actor_token_id, action, resource_type, resource_id, resource_name,
        resource_external_id, changes, outcome, http_status, scim_type, detail, request_id, user_agent)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [row.id, row.tenantId, sqlTime(em, row.occurredAt), row.actorType, row.actorTokenId, row.action, row.resourceType, row.resourceId, row.resourceName,
-      row.resourceExternalId, row.changes ? sqlJson(row.changes) : null, row.outcome, row.httpStatus, row.scimType ?? null, row.detail ?? null, row.requestId, row.userAgent],
+    [
+      row.id,
+      row.tenantId,
+      sqlTime(em, row.occurredAt),
+      row.actorType,
+      row.actorTokenId,
+      row.action,
+      row.resourceType,
+      row.resourceId,
+      row.resourceName,
+      row.resourceExternalId,
+      row.changes ? sqlJson(row.changes) : null,
+      row.outcome,
+      row.httpStatus,
+      row.scimType ?? null,
+      row.detail ?? null,
+      row.requestId,
+      row.userAgent,
+    ],
   );
 }

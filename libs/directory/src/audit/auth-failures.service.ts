@@ -12,12 +12,15 @@ export class AuthFailuresService {
     const window = now.toISOString().slice(0, 13);
     const at = now.toISOString();
     try {
-      await this.em.fork().getConnection().execute(
-        `insert into auth_failure_counters (tenant_id, window_start, count, last_reason, last_at) values (?, ?, 1, ?, ?)
+      await this.em
+        .fork()
+        .getConnection()
+        .execute(
+          `insert into auth_failure_counters (tenant_id, window_start, count, last_reason, last_at) values (?, ?, 1, ?, ?)
          on conflict (tenant_id, window_start) do update set count = auth_failure_counters.count + 1,
            last_reason = excluded.last_reason, last_at = excluded.last_at`,
-        [tenantId, window, reason.slice(0, 200), at],
-      );
+          [tenantId, window, reason.slice(0, 200), at],
+        );
     } catch (error) {
       // Counting must never turn a 401 into a 500.
       this.logger.warn(`could not count an authentication failure: ${(error as Error).message}`);
@@ -26,10 +29,13 @@ export class AuthFailuresService {
 
   async list(tenantId: string, limit = 48) {
     type Row = { window_start: string; count: number | string; last_reason: string };
-    const rows = (await this.em.fork().getConnection().execute(
-      'select window_start, count, last_reason from auth_failure_counters where tenant_id = ? order by window_start desc limit ?',
-      [tenantId, limit],
-    )) as Row[];
+    const rows = (await this.em
+      .fork()
+      .getConnection()
+      .execute('select window_start, count, last_reason from auth_failure_counters where tenant_id = ? order by window_start desc limit ?', [
+        tenantId,
+        limit,
+      ])) as Row[];
     return rows.map((r: Row) => ({ window: r.window_start, count: Number(r.count), lastReason: r.last_reason }));
   }
 }

@@ -61,7 +61,14 @@ export class BulkService {
         // waiting for I/O, so without this a large Bulk would hold the event loop from start to end.
         await yieldToEventLoop();
         const result = unresolved.length
-          ? failure(item.operation, new ScimError(409, undefined, `bulkId reference${unresolved.length > 1 ? 's' : ''} ${unresolved.map((id) => `"${id}"`).join(', ')} did not resolve to a created resource`))
+          ? failure(
+              item.operation,
+              new ScimError(
+                409,
+                undefined,
+                `bulkId reference${unresolved.length > 1 ? 's' : ''} ${unresolved.map((id) => `"${id}"`).join(', ')} did not resolve to a created resource`,
+              ),
+            )
           : await this.execute(caller, resolveBulkReferences(item.operation, created), context);
         if (Number(result.status) >= 400) {
           errors++;
@@ -95,15 +102,24 @@ export class BulkService {
           outcome = isUsers ? await this.users.create(caller, operation.data, context) : await this.groups.create(caller, operation.data, {}, context);
           return success(operation, '201', outcome);
         case 'PUT':
-          outcome = isUsers ? await this.users.replace(caller, id, operation.data, operation.version, context) : await this.groups.replace(caller, id, operation.data, operation.version, {}, context);
+          outcome = isUsers
+            ? await this.users.replace(caller, id, operation.data, operation.version, context)
+            : await this.groups.replace(caller, id, operation.data, operation.version, {}, context);
           return success(operation, '200', outcome);
         case 'PATCH':
-          outcome = isUsers ? await this.users.patch(caller, id, operation.data, operation.version, context) : await this.groups.patch(caller, id, operation.data, operation.version, {}, context);
+          outcome = isUsers
+            ? await this.users.patch(caller, id, operation.data, operation.version, context)
+            : await this.groups.patch(caller, id, operation.data, operation.version, {}, context);
           return success(operation, '200', outcome);
         case 'DELETE':
           if (isUsers) await this.users.delete(caller, id, operation.version, context);
           else await this.groups.delete(caller, id, operation.version, context);
-          return { method: operation.method, ...(operation.bulkId ? { bulkId: operation.bulkId } : {}), location: `${caller.baseUrl}/${isUsers ? 'Users' : 'Groups'}/${id}`, status: '204' };
+          return {
+            method: operation.method,
+            ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
+            location: `${caller.baseUrl}/${isUsers ? 'Users' : 'Groups'}/${id}`,
+            status: '204',
+          };
       }
     } catch (error) {
       const scimError = error instanceof ScimError ? error : databaseErrorToScim(error);

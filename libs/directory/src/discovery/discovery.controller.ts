@@ -13,7 +13,11 @@ export class DiscoveryController {
   @Get('ServiceProviderConfig')
   serviceProviderConfig(@Caller() caller: ScimCaller): ServiceProviderConfig {
     const origin = new URL(caller.baseUrl).origin;
-    return serviceProviderConfig(caller.baseUrl, { ...this.config.scim, maxPayloadSize: this.config.bodyLimitBytes }, `${origin}/docs`) as unknown as ServiceProviderConfig;
+    return serviceProviderConfig(
+      caller.baseUrl,
+      { ...this.config.scim, maxPayloadSize: this.config.bodyLimitBytes },
+      `${origin}/docs`,
+    ) as unknown as ServiceProviderConfig;
   }
 
   @Get('ResourceTypes')

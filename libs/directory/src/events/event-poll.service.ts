@@ -58,7 +58,9 @@ export class EventPollService {
   private async authenticate(streamId: string, authorization: string | undefined): Promise<PollStream> {
     const token = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!token) throw ScimError.unauthorized('Send the stream\'s poll token as "Authorization: Bearer <token>"');
-    const rows = isUuid(streamId) ? await runSql(this.em.fork(), "SELECT * FROM event_streams WHERE id = ? AND delivery = 'poll'", [streamId.toLowerCase()]) : [];
+    const rows = isUuid(streamId)
+      ? await runSql(this.em.fork(), "SELECT * FROM event_streams WHERE id = ? AND delivery = 'poll'", [streamId.toLowerCase()])
+      : [];
     const row = rows[0];
     const stored = row?.poll_token_hash as string | undefined;
     if (!row || !stored || !hashesEqual(stored, hashToken(token))) throw ScimError.unauthorized('The poll token is not valid for this stream');
@@ -94,7 +96,11 @@ export class EventPollService {
       const fresh = [...acked].filter((seq) => seq > position);
       for (let i = 0; i < fresh.length; i += 500) {
         const batch = fresh.slice(i, i + 500);
-        await runSqlWrite(em, `INSERT INTO event_acks (stream_id, seq) VALUES ${batch.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, batch.flatMap((seq) => [stream.id, seq]));
+        await runSqlWrite(
+          em,
+          `INSERT INTO event_acks (stream_id, seq) VALUES ${batch.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+          batch.flatMap((seq) => [stream.id, seq]),
+        );
       }
       for (const error of errors.filter((e) => e.seq > position)) {
         await runSqlWrite(
@@ -105,7 +111,9 @@ export class EventPollService {
       }
       position = await this.closeGap(em, stream, position);
       await runSqlWrite(em, 'DELETE FROM event_acks WHERE stream_id = ? AND seq <= ?', [stream.id, position]);
-      const lastError = errors.length ? `SET ${errors[0].jti} reported by the receiver: ${errors[0].err}${errors[0].description ? ` (${errors[0].description})` : ''}`.slice(0, 2000) : null;
+      const lastError = errors.length
+        ? `SET ${errors[0].jti} reported by the receiver: ${errors[0].err}${errors[0].description ? ` (${errors[0].description})` : ''}`.slice(0, 2000)
+        : null;
       await runSqlWrite(
         em,
         `UPDATE event_streams SET position = ?, delivered_count = delivered_count + ?, failed_count = failed_count + ?, last_success_at = ?,
@@ -122,7 +130,11 @@ export class EventPollService {
     for (;;) {
       const changes = await changesAfter(em, stream.tenantId, position, SCAN);
       if (!changes.length) return position;
-      const acked = await this.ackedAmong(em, stream.id, changes.map((c) => c.seq));
+      const acked = await this.ackedAmong(
+        em,
+        stream.id,
+        changes.map((c) => c.seq),
+      );
       for (const change of changes) {
         if (!acked.has(change.seq) && claimsFor(change, stream.id, stream, issuer)) return position;
         position = change.seq;
@@ -140,7 +152,11 @@ export class EventPollService {
     for (;;) {
       const changes = await changesAfter(em, stream.tenantId, after, SCAN);
       if (!changes.length) return { sets, moreAvailable: false };
-      const acked = await this.ackedAmong(em, stream.id, changes.map((c) => c.seq));
+      const acked = await this.ackedAmong(
+        em,
+        stream.id,
+        changes.map((c) => c.seq),
+      );
       for (const change of changes) {
         after = change.seq;
         if (acked.has(change.seq)) continue;
@@ -155,7 +171,10 @@ export class EventPollService {
 
   private async ackedAmong(em: EntityManager, streamId: string, seqs: number[]): Promise<Set<number>> {
     if (!seqs.length) return new Set();
-    const rows = await runSql<{ seq: number | string }>(em, `SELECT seq FROM event_acks WHERE stream_id = ? AND seq IN (${placeholders(seqs)})`, [streamId, ...seqs]);
+    const rows = await runSql<{ seq: number | string }>(em, `SELECT seq FROM event_acks WHERE stream_id = ? AND seq IN (${placeholders(seqs)})`, [
+      streamId,
+      ...seqs,
+    ]);
     return new Set(rows.map((row) => Number(row.seq)));
   }
 }

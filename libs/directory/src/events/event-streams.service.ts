@@ -74,7 +74,8 @@ export class EventStreamsService {
       stream.endpointUrl = await assertPushEndpoint(input.endpointUrl, this.config.events.allowInsecureEndpoints);
       stream.authorizationHeader = authorizationHeader(input.authorizationHeader);
     } else if (input.delivery === 'poll') {
-      if (input.endpointUrl !== undefined || input.authorizationHeader !== undefined) throw ScimError.invalidValue('endpointUrl and authorizationHeader belong to push streams');
+      if (input.endpointUrl !== undefined || input.authorizationHeader !== undefined)
+        throw ScimError.invalidValue('endpointUrl and authorizationHeader belong to push streams');
       const secret = generateToken();
       pollToken = secret.token;
       stream.pollTokenHash = secret.hash;
@@ -96,7 +97,12 @@ export class EventStreamsService {
       stream.position = Number(sequence.last_seq);
       em.persist(stream);
       await em.flush();
-      await this.audit.record(em, tenant.id, context, { action: 'event_stream.created', resource: identityOf(stream), changes: describe(stream), httpStatus: 201 });
+      await this.audit.record(em, tenant.id, context, {
+        action: 'event_stream.created',
+        resource: identityOf(stream),
+        changes: describe(stream),
+        httpStatus: 201,
+      });
     });
     return { ...(await this.view(stream, origin)), pollToken };
   }
@@ -131,7 +137,9 @@ export class EventStreamsService {
       stream.nextAttemptAt = null;
       stream.updatedAt = new Date();
       const after = describe(stream);
-      const changes = after.flatMap((change, i) => (JSON.stringify(change.after) === JSON.stringify(before[i].after) ? [] : [{ path: change.path, before: before[i].after, after: change.after }]));
+      const changes = after.flatMap((change, i) =>
+        JSON.stringify(change.after) === JSON.stringify(before[i].after) ? [] : [{ path: change.path, before: before[i].after, after: change.after }],
+      );
       await em.flush();
       await this.audit.record(em, tenant.id, context, {
         action: 'event_stream.updated',
@@ -158,7 +166,12 @@ export class EventStreamsService {
       await runSqlWrite(em, 'UPDATE event_sequences SET streams = streams - 1 WHERE tenant_id = ? AND streams > 0', [tenant.id]);
       em.remove(stream);
       await em.flush();
-      await this.audit.record(em, tenant.id, context, { action: 'event_stream.deleted', resource: identityOf(stream), changes: describe(stream).map((c) => ({ ...c, before: c.after, after: null })), httpStatus: 204 });
+      await this.audit.record(em, tenant.id, context, {
+        action: 'event_stream.deleted',
+        resource: identityOf(stream),
+        changes: describe(stream).map((c) => ({ ...c, before: c.after, after: null })),
+        httpStatus: 204,
+      });
     });
   }
 

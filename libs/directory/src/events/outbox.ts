@@ -51,8 +51,19 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
     const values: unknown[] = [];
     for (const [i, change] of changes.entries()) {
       const data = await change.data();
-      values.push(tenantId, first + i, randomUUID(), change.resourceType, change.resourceId, change.externalId, change.kinds.join(','), versionOf(data),
-        data ? sqlJson(data) : null, sqlJson(change.attributes), sqlTime(em, now));
+      values.push(
+        tenantId,
+        first + i,
+        randomUUID(),
+        change.resourceType,
+        change.resourceId,
+        change.externalId,
+        change.kinds.join(','),
+        versionOf(data),
+        data ? sqlJson(data) : null,
+        sqlJson(change.attributes),
+        sqlTime(em, now),
+      );
     }
     await runSqlWrite(
       em,

@@ -63,7 +63,9 @@ export class PushClient {
         timeout: PUSH_TIMEOUT_MS,
       });
       request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${PUSH_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
-      request.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'retry', reason: `${error.code ?? 'network error'}: ${error.message}`.slice(0, 500) }));
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        resolve({ kind: 'retry', reason: `${error.code ?? 'network error'}: ${error.message}`.slice(0, 500) }),
+      );
       request.on('response', (response) => {
         const chunks: Buffer[] = [];
         let size = 0;

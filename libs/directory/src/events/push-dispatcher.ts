@@ -240,7 +240,15 @@ export class PushDispatcher implements OnApplicationShutdown {
               consecutive_failures = ${success ? '0' : 'consecutive_failures'}, next_attempt_at = NULL,
               last_success_at = ${success ? '?' : 'last_success_at'}, lease_until = ?
         WHERE id = ? AND lease_owner = ? AND status = 'active'`,
-      [position, progress.delivered, progress.failed, ...(success ? [sqlTime(em, now)] : []), sqlTime(em, new Date(now.getTime() + LEASE_MS)), stream.id, this.owner],
+      [
+        position,
+        progress.delivered,
+        progress.failed,
+        ...(success ? [sqlTime(em, now)] : []),
+        sqlTime(em, new Date(now.getTime() + LEASE_MS)),
+        stream.id,
+        this.owner,
+      ],
     );
     return saved > 0;
   }

@@ -88,7 +88,9 @@ export class SigningKeys {
   private async load(): Promise<KeyRing> {
     const em = this.em.fork();
     const now = Date.now();
-    let keys = (await em.find(SigningKeyEntity, {}, { orderBy: { createdAt: 'desc', kid: 'desc' } })).filter((key) => !key.retiresAt || key.retiresAt.getTime() > now);
+    let keys = (await em.find(SigningKeyEntity, {}, { orderBy: { createdAt: 'desc', kid: 'desc' } })).filter(
+      (key) => !key.retiresAt || key.retiresAt.getTime() > now,
+    );
     if (!keys.length) {
       // The first SET ever: make a key. Two processes racing both insert one; the newest signs for both.
       await em.persist(await newKey(new Date())).flush();

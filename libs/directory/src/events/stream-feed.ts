@@ -53,11 +53,10 @@ export async function lastSeq(em: EntityManager, tenantId: string): Promise<numb
 
 /** How far behind a stream is: the number of changes after its position and the oldest one's time. */
 export async function backlogOf(em: EntityManager, tenantId: string, position: number): Promise<{ size: number; oldest: Date | null }> {
-  const rows = await runSql(
-    em,
-    'SELECT COUNT(*) AS size, MIN(occurred_at) AS oldest FROM provisioning_events WHERE tenant_id = ? AND seq > ?',
-    [tenantId, position],
-  );
+  const rows = await runSql(em, 'SELECT COUNT(*) AS size, MIN(occurred_at) AS oldest FROM provisioning_events WHERE tenant_id = ? AND seq > ?', [
+    tenantId,
+    position,
+  ]);
   const oldest = rows[0]?.oldest;
   return { size: Number(rows[0]?.size ?? 0), oldest: oldest === null || oldest === undefined ? null : fromSql.time(oldest) };
 }

@@ -30,7 +30,13 @@ export class GroupsController {
 
   @Post()
   @HttpCode(201)
-  async create(@Caller() caller: ScimCaller, @Body() body: unknown, @Query() query: Query, @Audit() audit: AuditContext, @Res({ passthrough: true }) res: Response): Promise<ScimGroup> {
+  async create(
+    @Caller() caller: ScimCaller,
+    @Body() body: unknown,
+    @Query() query: Query,
+    @Audit() audit: AuditContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScimGroup> {
     const result = await this.groups.create(caller, body, parseProjection(query), audit);
     setLocation(res, result.resource);
     return present(result, query, res);
@@ -79,7 +85,12 @@ export class GroupsController {
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Caller() caller: ScimCaller, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Audit() audit: AuditContext): Promise<void> {
+  async delete(
+    @Caller() caller: ScimCaller,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() audit: AuditContext,
+  ): Promise<void> {
     await this.groups.delete(caller, id, ifMatch, audit);
   }
 }

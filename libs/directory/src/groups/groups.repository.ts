@@ -25,7 +25,12 @@ export class GroupsRepository {
     return findResource(em, GroupEntity, tenantId, id, forUpdate);
   }
 
-  async list(em: EntityManager, tenantId: string, query: ListQuery, cursor?: { after?: PagePosition }): Promise<{ total: number; groups: GroupEntity[]; next?: PagePosition }> {
+  async list(
+    em: EntityManager,
+    tenantId: string,
+    query: ListQuery,
+    cursor?: { after?: PagePosition },
+  ): Promise<{ total: number; groups: GroupEntity[]; next?: PagePosition }> {
     const { total, items, next } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group', cursor);
     return { total, groups: items, next };
   }

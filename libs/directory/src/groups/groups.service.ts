@@ -71,7 +71,13 @@ export class GroupsService implements OnModuleInit {
     const scope = { tenantId: caller.tenantId, resource: 'Group', filter: query.filterText ?? '' };
     const window = await cursorWindow(this.cursors, scope, query.cursor);
     const { total, groups, next } = await this.groups.list(this.em, caller.tenantId, query, window);
-    const members = wantsMembers(query.projection) ? await this.groups.membersOf(this.em, caller.tenantId, groups.map((g) => g.id)) : undefined;
+    const members = wantsMembers(query.projection)
+      ? await this.groups.membersOf(
+          this.em,
+          caller.tenantId,
+          groups.map((g) => g.id),
+        )
+      : undefined;
     return {
       total,
       startIndex: window ? undefined : query.startIndex,
@@ -88,52 +94,76 @@ export class GroupsService implements OnModuleInit {
 
   async create(caller: ScimCaller, body: unknown, projection: Projection, context: AuditContext): Promise<GroupResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.created', resource: attempted(body) }, () =>
-      retryOnConcurrentChange(() => this.em.transactional(async (em) => {
-        const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
-        const now = new Date();
-        const group = em.create(GroupEntity, { tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
-        await this.flush(em);
-        await adjustResourceCount(em, caller.tenantId, 'Group', 1);
-        const added = await this.addMembers(em, caller.tenantId, group, members, now);
-        const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
-        await this.audit.record(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 });
-        await this.flush(em);
-        await this.recordEvent(em, caller, group, 'create', changedPaths(changes, 'id'));
-        return this.result(em, caller, group, wantsMembers(projection));
-      })),
+      retryOnConcurrentChange(() =>
+        this.em.transactional(async (em) => {
+          const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
+          const now = new Date();
+          const group = em.create(GroupEntity, { tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
+          await this.flush(em);
+          await adjustResourceCount(em, caller.tenantId, 'Group', 1);
+          const added = await this.addMembers(em, caller.tenantId, group, members, now);
+          const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
+          await this.audit.record(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 });
+          await this.flush(em);
+          await this.recordEvent(em, caller, group, 'create', changedPaths(changes, 'id'));
+          return this.result(em, caller, group, wantsMembers(projection));
+        }),
+      ),
     );
   }
 
   /** PUT: displayName/externalId replaced, member list replaced (Okta AIW apps). */
-  async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection, context: AuditContext): Promise<GroupResult> {
+  async replace(
+    caller: ScimCaller,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    projection: Projection,
+    context: AuditContext,
+  ): Promise<GroupResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.updated', resource: { ...attempted(body), id } }, () =>
-      retryOnConcurrentChange(() => this.em.transactional(async (em) => {
-        const group = await this.require(em, caller.tenantId, id, true);
-        assertIfMatch(ifMatch, group.version);
-        assertBodyIdMatches(body, group.id);
-        const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
-        if (document.externalId === undefined && group.document.externalId !== undefined) document.externalId = group.document.externalId;
-        const changed = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
-        await this.writeAttributes(em, caller, group, document, context, changed, 'put');
-        return this.result(em, caller, group, wantsMembers(projection));
-      }), { ifMatch }),
+      retryOnConcurrentChange(
+        () =>
+          this.em.transactional(async (em) => {
+            const group = await this.require(em, caller.tenantId, id, true);
+            assertIfMatch(ifMatch, group.version);
+            assertBodyIdMatches(body, group.id);
+            const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
+            if (document.externalId === undefined && group.document.externalId !== undefined) document.externalId = group.document.externalId;
+            const changed = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
+            await this.writeAttributes(em, caller, group, document, context, changed, 'put');
+            return this.result(em, caller, group, wantsMembers(projection));
+          }),
+        { ifMatch },
+      ),
     );
   }
 
   /** PATCH: membership changes as set-based SQL, other attributes through the PATCH engine; atomic. */
-  async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, projection: Projection | undefined, context: AuditContext): Promise<GroupResult | { version: number }> {
+  async patch(
+    caller: ScimCaller,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    projection: Projection | undefined,
+    context: AuditContext,
+  ): Promise<GroupResult | { version: number }> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.updated', resource: { type: 'Group', id } }, () =>
       // The same retry as a user PATCH: a lost race re-applies the PATCH to the fresh group.
-      retryOnConcurrentChange(() => this.em.transactional(async (em) => {
-        const group = await this.require(em, caller.tenantId, id, true);
-        assertIfMatch(ifMatch, group.version);
-        const operations = normaliseOperations(parsePatchRequest(body), { type: GroupResourceType, resourceId: group.id });
-        const { attributeOperations, membership } = splitMembershipOperations(GroupResourceType, operations);
-        const membersChanged = await this.applyMembership(em, caller.tenantId, group, membership, context);
-        const { document } = applyOperations(GroupResourceType, group.document, attributeOperations);
-        await this.writeAttributes(em, caller, group, document, context, membersChanged, 'patch');
-        return projection ? this.result(em, caller, group, wantsMembers(projection)) : { version: group.version };
-      }), { ifMatch }),
+      retryOnConcurrentChange(
+        () =>
+          this.em.transactional(async (em) => {
+            const group = await this.require(em, caller.tenantId, id, true);
+            assertIfMatch(ifMatch, group.version);
+            const operations = normaliseOperations(parsePatchRequest(body), { type: GroupResourceType, resourceId: group.id });
+            const { attributeOperations, membership } = splitMembershipOperations(GroupResourceType, operations);
+            const membersChanged = await this.applyMembership(em, caller.tenantId, group, membership, context);
+            const { document } = applyOperations(GroupResourceType, group.document, attributeOperations);
+            await this.writeAttributes(em, caller, group, document, context, membersChanged, 'patch');
+            return projection ? this.result(em, caller, group, wantsMembers(projection)) : { version: group.version };
+          }),
+        { ifMatch },
+      ),
     );
   }
 
@@ -146,7 +176,12 @@ export class GroupsService implements OnModuleInit {
         await this.groups.removeAllMembers(em, group.id);
         em.remove(group);
         await adjustResourceCount(em, caller.tenantId, 'Group', -1);
-        await this.audit.record(em, caller.tenantId, context, { action: 'group.deleted', resource: identityOf(group), changes: diffDocuments(group.document, {}), httpStatus: 204 });
+        await this.audit.record(em, caller.tenantId, context, {
+          action: 'group.deleted',
+          resource: identityOf(group),
+          changes: diffDocuments(group.document, {}),
+          httpStatus: 204,
+        });
         await this.flush(em);
         await this.outbox.record(em, caller.tenantId, [
           { resourceType: 'Group', resourceId: group.id, externalId: group.externalId ?? null, kinds: changeKinds('delete'), attributes: [], data: () => null },
@@ -184,19 +219,40 @@ export class GroupsService implements OnModuleInit {
           // Replacing is inherently proportional to the new list: diff it against the current one.
           const wanted = await this.validatedMembers(em, tenantId, change.ids);
           const current = new Set(await this.groups.memberIds(em, group.id));
-          lost = await this.groups.removeMembers(em, group.id, [...current].filter((id) => !wanted.includes(id)));
-          gained = await this.groups.addMembers(em, tenantId, group.id, wanted.filter((id) => !current.has(id)), now);
+          lost = await this.groups.removeMembers(
+            em,
+            group.id,
+            [...current].filter((id) => !wanted.includes(id)),
+          );
+          gained = await this.groups.addMembers(
+            em,
+            tenantId,
+            group.id,
+            wanted.filter((id) => !current.has(id)),
+            now,
+          );
           break;
         }
       }
-      for (const id of gained) removed.has(id) ? removed.delete(id) : added.add(id);
-      for (const id of lost) added.has(id) ? added.delete(id) : removed.add(id);
+      // A member removed then added again within one request (or the reverse) is no change at all.
+      for (const id of gained) if (!removed.delete(id)) added.add(id);
+      for (const id of lost) if (!added.delete(id)) removed.add(id);
     }
     if (added.size) {
-      await this.audit.record(em, tenantId, context, { action: 'group.members_added', resource: identityOf(group), changes: [{ path: 'members', before: null, after: [...added] }], httpStatus: 200 });
+      await this.audit.record(em, tenantId, context, {
+        action: 'group.members_added',
+        resource: identityOf(group),
+        changes: [{ path: 'members', before: null, after: [...added] }],
+        httpStatus: 200,
+      });
     }
     if (removed.size) {
-      await this.audit.record(em, tenantId, context, { action: 'group.members_removed', resource: identityOf(group), changes: [{ path: 'members', before: [...removed], after: null }], httpStatus: 200 });
+      await this.audit.record(em, tenantId, context, {
+        action: 'group.members_removed',
+        resource: identityOf(group),
+        changes: [{ path: 'members', before: [...removed], after: null }],
+        httpStatus: 200,
+      });
     }
     return added.size > 0 || removed.size > 0;
   }
@@ -212,15 +268,30 @@ export class GroupsService implements OnModuleInit {
     const existing = await this.users.existingIds(em, tenantId, unique);
     const unknown = unique.filter((id) => !existing.has(id));
     if (unknown.length) {
-      throw ScimError.invalidValue(`Unknown member${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''} (members must be users of this tenant)`);
+      throw ScimError.invalidValue(
+        `Unknown member${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''} (members must be users of this tenant)`,
+      );
     }
     return unique;
   }
 
-  private async writeAttributes(em: EntityManager, caller: ScimCaller, group: GroupEntity, document: ResourceDocument, context: AuditContext, membersChanged: boolean, kind: 'put' | 'patch') {
+  private async writeAttributes(
+    em: EntityManager,
+    caller: ScimCaller,
+    group: GroupEntity,
+    document: ResourceDocument,
+    context: AuditContext,
+    membersChanged: boolean,
+    kind: 'put' | 'patch',
+  ) {
     const changes = diffDocuments(group.document, document);
     if (changes.length) {
-      await this.audit.record(em, caller.tenantId, context, { action: 'group.updated', resource: { ...identityOf(group), name: String(document.displayName) }, changes, httpStatus: 200 });
+      await this.audit.record(em, caller.tenantId, context, {
+        action: 'group.updated',
+        resource: { ...identityOf(group), name: String(document.displayName) },
+        changes,
+        httpStatus: 200,
+      });
       Object.assign(group, columnsOf(document), { document });
     }
     // Touching updatedAt makes the ORM bump the version column, so ETags see membership-only writes too.
@@ -232,7 +303,14 @@ export class GroupsService implements OnModuleInit {
   /** The event of a change, with the group as a GET returns it (members included) when a stream wants it. */
   private recordEvent(em: EntityManager, caller: ScimCaller, group: GroupEntity, kind: 'create' | 'put' | 'patch', attributes: string[]): Promise<void> {
     return this.outbox.record(em, caller.tenantId, [
-      { resourceType: 'Group', resourceId: group.id, externalId: group.externalId ?? null, kinds: changeKinds(kind), attributes, data: () => this.render(em, group, caller.baseUrl, true) },
+      {
+        resourceType: 'Group',
+        resourceId: group.id,
+        externalId: group.externalId ?? null,
+        kinds: changeKinds(kind),
+        attributes,
+        data: () => this.render(em, group, caller.baseUrl, true),
+      },
     ]);
   }
 
@@ -241,7 +319,7 @@ export class GroupsService implements OnModuleInit {
   }
 
   private async render(em: EntityManager, group: GroupEntity, baseUrl: string, withMembers: boolean): Promise<JsonObject> {
-    const members = withMembers ? (await this.groups.membersOf(em, group.tenantId, [group.id])).get(group.id) ?? [] : undefined;
+    const members = withMembers ? ((await this.groups.membersOf(em, group.tenantId, [group.id])).get(group.id) ?? []) : undefined;
     return toScimGroup(group, baseUrl, members);
   }
 

@@ -50,7 +50,10 @@ export class ReconciliationService {
       const users = await em.find(UserEntity, { tenantId: tenant.id, ...(after ? { id: { $gt: after } } : {}) }, { orderBy: { id: 'asc' }, limit: PAGE });
       if (!users.length) break;
       after = users[users.length - 1].id;
-      const emails = await this.emailsOf(em, users.map((u) => u.id));
+      const emails = await this.emailsOf(
+        em,
+        users.map((u) => u.id),
+      );
       const managers = await this.existingManagers(em, tenant.id, users);
       for (const user of users) {
         report.usersChecked++;
@@ -69,7 +72,10 @@ export class ReconciliationService {
   /** The kept per-tenant counts behind unfiltered totalResults must equal the rows; --repair recounts. */
   private async checkCounts(tenant: TenantEntity, report: TenantReport, options: ReconcileOptions, note: (drift: Drift) => void): Promise<void> {
     const em = this.em.fork();
-    for (const [type, table] of [['User', 'users'], ['Group', 'groups']] as const) {
+    for (const [type, table] of [
+      ['User', 'users'],
+      ['Group', 'groups'],
+    ] as const) {
       const actual = Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`, [tenant.id]))[0].n);
       const kept = (await resourceCount(em, tenant.id, type)) ?? 0;
       if (kept === actual) continue;
@@ -91,7 +97,8 @@ export class ReconciliationService {
     const at = (kind: Drift['kind'], detail: string) => drift.push({ tenantId: user.tenantId, userId: user.id, kind, detail });
     try {
       const revalidated = toResourceDocument(UserResourceType, user.document);
-      if (!deepEqual(revalidated, user.document)) at('document', 'the stored document no longer matches the schema (attributes dropped or retyped on re-validation)');
+      if (!deepEqual(revalidated, user.document))
+        at('document', 'the stored document no longer matches the schema (attributes dropped or retyped on re-validation)');
     } catch (error) {
       at('document', `the stored document fails validation: ${error instanceof ScimError ? error.detail : String(error)}`);
       return drift;
@@ -111,7 +118,8 @@ export class ReconciliationService {
     const managerId = managerOf(user);
     if (managerId && !existingManagers.has(managerId.toLowerCase())) at('reference', `manager ${managerId} is not a user of this tenant`);
     const expected = derived.emails.map((e) => e.valueCi).sort();
-    if (!deepEqual(expected, [...storedEmails].sort())) at('emails', `email index rows ${JSON.stringify(storedEmails)} differ from the document's ${JSON.stringify(expected)}`);
+    if (!deepEqual(expected, [...storedEmails].sort()))
+      at('emails', `email index rows ${JSON.stringify(storedEmails)} differ from the document's ${JSON.stringify(expected)}`);
     return drift;
   }
 
@@ -130,7 +138,14 @@ export class ReconciliationService {
   }
 
   private async existingManagers(em: EntityManager, tenantId: string, users: UserEntity[]): Promise<Set<string>> {
-    const ids = [...new Set(users.map(managerOf).filter((id): id is string => !!id).map((id) => id.toLowerCase()))].filter(isUuid);
+    const ids = [
+      ...new Set(
+        users
+          .map(managerOf)
+          .filter((id): id is string => !!id)
+          .map((id) => id.toLowerCase()),
+      ),
+    ].filter(isUuid);
     if (!ids.length) return new Set();
     const rows = await runSql<{ id: string }>(em, `SELECT id FROM users WHERE tenant_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [tenantId, ...ids]);
     return new Set(rows.map((r) => r.id));

@@ -63,7 +63,8 @@ export class TenantHealthService {
     const em = this.em.fork();
     const since = (days: number) => sqlTime(em, new Date(now.getTime() - days * DAY_MS));
     const count = async (sql: string, params: unknown[]) => Number((await runSql<{ n: number | string }>(em, sql, params))[0]?.n ?? 0);
-    const names = async (sql: string, params: unknown[]) => (await runSql<{ name: string }>(em, `${sql} LIMIT ${EXAMPLES}`, params)).map((row) => String(row.name));
+    const names = async (sql: string, params: unknown[]) =>
+      (await runSql<{ name: string }>(em, `${sql} LIMIT ${EXAMPLES}`, params)).map((row) => String(row.name));
     const findings: Finding[] = [];
     const add = (kind: FindingKind, n: number, detail: string, examples: string[] = []) => n > 0 && findings.push({ kind, count: n, detail, examples });
 
@@ -73,12 +74,20 @@ export class TenantHealthService {
     const deletedUsers = await count('SELECT COUNT(*) AS n FROM deleted_users WHERE tenant_id = ?', [tenant.id]);
 
     const noExternalId = 'FROM users WHERE tenant_id = ? AND external_id IS NULL';
-    add('users-without-external-id', await count(`SELECT COUNT(*) AS n ${noExternalId}`, [tenant.id]),
-      'users with no externalId: created before SCIM or by hand, the IdP cannot link them', await names(`SELECT user_name AS name ${noExternalId} ORDER BY user_name_ci`, [tenant.id]));
+    add(
+      'users-without-external-id',
+      await count(`SELECT COUNT(*) AS n ${noExternalId}`, [tenant.id]),
+      'users with no externalId: created before SCIM or by hand, the IdP cannot link them',
+      await names(`SELECT user_name AS name ${noExternalId} ORDER BY user_name_ci`, [tenant.id]),
+    );
     const untouched = 'FROM users WHERE tenant_id = ? AND active = ? AND updated_at < ?';
     const untouchedParams = [tenant.id, sqlBool(em, true), since(HEALTH_RULES.untouchedDays)];
-    add('untouched-active-users', await count(`SELECT COUNT(*) AS n ${untouched}`, untouchedParams),
-      `active users no IdP request has changed for ${HEALTH_RULES.untouchedDays} days (still assigned?)`, await names(`SELECT user_name AS name ${untouched} ORDER BY updated_at`, untouchedParams));
+    add(
+      'untouched-active-users',
+      await count(`SELECT COUNT(*) AS n ${untouched}`, untouchedParams),
+      `active users no IdP request has changed for ${HEALTH_RULES.untouchedDays} days (still assigned?)`,
+      await names(`SELECT user_name AS name ${untouched} ORDER BY updated_at`, untouchedParams),
+    );
 
     const live = 'FROM scim_tokens WHERE tenant_id = ? AND (revoked_at IS NULL OR revoked_at > ?) AND (expires_at IS NULL OR expires_at > ?)';
     const nowSql = sqlTime(em, now);
@@ -86,22 +95,45 @@ export class TenantHealthService {
     const nextExpiry = (await runSql<{ at: unknown }>(em, `SELECT MIN(expires_at) AS at ${live}`, [tenant.id, nowSql, nowSql]))[0]?.at;
     const expiring = `${live} AND expires_at IS NOT NULL AND expires_at < ?`;
     const expiringParams = [tenant.id, nowSql, nowSql, sqlTime(em, new Date(now.getTime() + HEALTH_RULES.tokenExpiryDays * DAY_MS))];
-    add('tokens-expiring', await count(`SELECT COUNT(*) AS n ${expiring}`, expiringParams),
-      `tokens that expire within ${HEALTH_RULES.tokenExpiryDays} days: issue a new one and paste it into the IdP`, await names(`SELECT prefix AS name ${expiring} ORDER BY expires_at`, expiringParams));
+    add(
+      'tokens-expiring',
+      await count(`SELECT COUNT(*) AS n ${expiring}`, expiringParams),
+      `tokens that expire within ${HEALTH_RULES.tokenExpiryDays} days: issue a new one and paste it into the IdP`,
+      await names(`SELECT prefix AS name ${expiring} ORDER BY expires_at`, expiringParams),
+    );
 
-    const lastUsed = (await runSql<{ at: unknown }>(em, "SELECT MAX(last_used_at) AS at FROM scim_tokens WHERE tenant_id = ? AND scope = 'provision'", [tenant.id]))[0]?.at;
+    const lastUsed = (
+      await runSql<{ at: unknown }>(em, "SELECT MAX(last_used_at) AS at FROM scim_tokens WHERE tenant_id = ? AND scope = 'provision'", [tenant.id])
+    )[0]?.at;
     const lastIdpRequestAt = lastUsed === null || lastUsed === undefined ? null : fromSql.time(lastUsed);
     const silenceStart = now.getTime() - HEALTH_RULES.idpSilenceDays * DAY_MS;
     if (tenant.scimEnabled && tenant.createdAt.getTime() < silenceStart && (!lastIdpRequestAt || lastIdpRequestAt.getTime() < silenceStart)) {
-      add('idp-silent', 1, `SCIM is enabled but no identity provider request for ${HEALTH_RULES.idpSilenceDays} days (last: ${lastIdpRequestAt?.toISOString() ?? 'never'})`);
+      add(
+        'idp-silent',
+        1,
+        `SCIM is enabled but no identity provider request for ${HEALTH_RULES.idpSilenceDays} days (last: ${lastIdpRequestAt?.toISOString() ?? 'never'})`,
+      );
     }
 
-    const authFailures = await count('SELECT COALESCE(SUM(count), 0) AS n FROM auth_failure_counters WHERE tenant_id = ? AND window_start >= ?', [tenant.id, new Date(now.getTime() - DAY_MS).toISOString().slice(0, 13)]);
+    const authFailures = await count('SELECT COALESCE(SUM(count), 0) AS n FROM auth_failure_counters WHERE tenant_id = ? AND window_start >= ?', [
+      tenant.id,
+      new Date(now.getTime() - DAY_MS).toISOString().slice(0, 13),
+    ]);
     add('auth-failures', authFailures, 'rejected SCIM authentications in the last 24 h: an IdP may still use a revoked or expired token');
-    const writes = await count("SELECT COUNT(*) AS n FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND actor_type = 'scim-token'", [tenant.id, since(1)]);
-    const failedWrites = await count("SELECT COUNT(*) AS n FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND actor_type = 'scim-token' AND outcome = 'failure'", [tenant.id, since(1)]);
+    const writes = await count("SELECT COUNT(*) AS n FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND actor_type = 'scim-token'", [
+      tenant.id,
+      since(1),
+    ]);
+    const failedWrites = await count(
+      "SELECT COUNT(*) AS n FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND actor_type = 'scim-token' AND outcome = 'failure'",
+      [tenant.id, since(1)],
+    );
 
-    const streams = await runSql(em, 'SELECT id, status, position, consecutive_failures, last_error FROM event_streams WHERE tenant_id = ? ORDER BY created_at', [tenant.id]);
+    const streams = await runSql(
+      em,
+      'SELECT id, status, position, consecutive_failures, last_error FROM event_streams WHERE tenant_id = ? ORDER BY created_at',
+      [tenant.id],
+    );
     const failing: string[] = [];
     const backedUp: string[] = [];
     let backlog = 0;
@@ -109,10 +141,16 @@ export class TenantHealthService {
       const behind = await backlogOf(em, tenant.id, Number(stream.position));
       backlog += behind.size;
       if (Number(stream.consecutive_failures) > 0) failing.push(`${String(stream.id)}: ${String(stream.last_error ?? '').slice(0, 120)}`);
-      else if (behind.oldest && now.getTime() - behind.oldest.getTime() > HEALTH_RULES.streamBacklogMinutes * 60_000) backedUp.push(`${String(stream.id)} (${stream.status}): ${behind.size} waiting since ${behind.oldest.toISOString()}`);
+      else if (behind.oldest && now.getTime() - behind.oldest.getTime() > HEALTH_RULES.streamBacklogMinutes * 60_000)
+        backedUp.push(`${String(stream.id)} (${stream.status}): ${behind.size} waiting since ${behind.oldest.toISOString()}`);
     }
     add('event-streams-failing', failing.length, 'event streams whose receiver keeps failing', failing.slice(0, EXAMPLES));
-    add('event-streams-backed-up', backedUp.length, `event streams with events waiting for more than ${HEALTH_RULES.streamBacklogMinutes} minutes`, backedUp.slice(0, EXAMPLES));
+    add(
+      'event-streams-backed-up',
+      backedUp.length,
+      `event streams with events waiting for more than ${HEALTH_RULES.streamBacklogMinutes} minutes`,
+      backedUp.slice(0, EXAMPLES),
+    );
 
     return {
       tenantId: tenant.id,

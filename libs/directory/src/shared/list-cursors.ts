@@ -37,7 +37,13 @@ export class ListCursors {
   constructor(private readonly em: EntityManager) {}
 
   async encode(scope: CursorScope, position: PagePosition, now = Date.now()): Promise<string> {
-    const payload = Buffer.from(JSON.stringify({ c: position.createdAt instanceof Date ? position.createdAt.toISOString() : position.createdAt, i: position.id, e: Math.floor(now / 1000) + CURSOR_TIMEOUT_SECONDS } satisfies CursorPayload)).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        c: position.createdAt instanceof Date ? position.createdAt.toISOString() : position.createdAt,
+        i: position.id,
+        e: Math.floor(now / 1000) + CURSOR_TIMEOUT_SECONDS,
+      } satisfies CursorPayload),
+    ).toString('base64url');
     return `${payload}.${await this.sign(scope, payload)}`;
   }
 
@@ -59,14 +65,18 @@ export class ListCursors {
   }
 
   private async sign(scope: CursorScope, payload: string): Promise<string> {
-    return createHmac('sha256', await this.secret()).update(`${scope.tenantId}\n${scope.resource}\n${scope.filter}\n${payload}`).digest('base64url');
+    return createHmac('sha256', await this.secret())
+      .update(`${scope.tenantId}\n${scope.resource}\n${scope.filter}\n${payload}`)
+      .digest('base64url');
   }
 
   // One key per deployment, created by whichever process needs it first.
   private secret(): Promise<Buffer> {
     this.key ??= (async () => {
       const em = this.em.fork();
-      await runSqlWrite(em, "INSERT INTO server_secrets (name, value) VALUES ('cursor-hmac', ?) ON CONFLICT (name) DO NOTHING", [randomBytes(32).toString('base64url')]);
+      await runSqlWrite(em, "INSERT INTO server_secrets (name, value) VALUES ('cursor-hmac', ?) ON CONFLICT (name) DO NOTHING", [
+        randomBytes(32).toString('base64url'),
+      ]);
       const rows = await runSql<{ value: string }>(em, "SELECT value FROM server_secrets WHERE name = 'cursor-hmac'");
       return Buffer.from(rows[0].value, 'base64url');
     })().catch((error: unknown) => {

@@ -19,7 +19,12 @@ export async function runSqlWrite(em: EntityManager, sql: string, params: unknow
  * prepared statement and PostgreSQL receives the same query shape every time. With ROSTER_SQL_DEBUG the
  * ORM's path is kept, because it logs every statement.
  */
-async function execute(em: EntityManager, sql: string, params: unknown[], method: 'all' | 'run'): Promise<{ rows: unknown[]; numAffectedRows?: bigint | number }> {
+async function execute(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+  method: 'all' | 'run',
+): Promise<{ rows: unknown[]; numAffectedRows?: bigint | number }> {
   try {
     if (em.config.get('debug')) {
       const result = await em.getConnection().execute(sql, params, method, em.getTransactionContext());
@@ -78,7 +83,8 @@ export function sqlJson(value: unknown): string {
 /** Reading back: SQLite returns JSON as text, numbers for times and 1/0 for booleans. */
 export const fromSql = {
   json: <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T,
-  time: (value: unknown): Date => (value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number))),
+  time: (value: unknown): Date =>
+    value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number)),
   bool: (value: unknown): boolean => value === true || value === 1 || value === '1' || value === 't',
 };
 

@@ -21,7 +21,6 @@ export interface TenantView {
   updatedAt: Date;
 }
 
-
 @Injectable()
 export class TenantsService {
   constructor(
@@ -95,7 +94,12 @@ export class TenantsService {
       const changes = diffDocuments(before, { name: tenant.name, scimEnabled: tenant.scimEnabled, rateLimitPerSecond: tenant.rateLimitPerSecond ?? null });
       if (changes.length) {
         tenant.updatedAt = new Date();
-        await this.audit.record(em, tenant.id, context, { action: 'tenant.updated', resource: { type: 'Tenant', id: tenant.id, name: tenant.name }, changes, httpStatus: 200 });
+        await this.audit.record(em, tenant.id, context, {
+          action: 'tenant.updated',
+          resource: { type: 'Tenant', id: tenant.id, name: tenant.name },
+          changes,
+          httpStatus: 200,
+        });
       }
       return toView(tenant);
     });

@@ -39,7 +39,10 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
     if (result.ok) return { tenantId: result.tenantId, tokenId: result.tokenId, scope: result.scope, rateLimitPerSecond: result.rateLimitPerSecond };
     if (result.tenantId) await this.failures.count(result.tenantId, result.reason);
     // The detail is shown verbatim to the customer's admin by Okta: say what to do, not which check failed.
-    if (result.status === 403) throw new ScimError(403, undefined, 'SCIM provisioning is disabled for this tenant; an administrator can re-enable it in Roster');
-    throw ScimError.unauthorized('The bearer token is invalid, expired or revoked for this SCIM base URL; issue a new token in Roster and paste it into your identity provider');
+    if (result.status === 403)
+      throw new ScimError(403, undefined, 'SCIM provisioning is disabled for this tenant; an administrator can re-enable it in Roster');
+    throw ScimError.unauthorized(
+      'The bearer token is invalid, expired or revoked for this SCIM base URL; issue a new token in Roster and paste it into your identity provider',
+    );
   }
 }

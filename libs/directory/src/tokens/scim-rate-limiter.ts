@@ -33,7 +33,10 @@ export class ScimRateLimiter {
     if (presentedTokenHash && (this.recentlyValid.get(presentedTokenHash) ?? 0) > Date.now()) return;
     const verdict = this.failures.peek(clientKey, FAILURES_PER_SECOND, FAILURE_BURST);
     if (!verdict.ok) {
-      throw ScimError.tooManyRequests('Too many failed authentications from this client for this SCIM base URL; check the token configured in the identity provider', verdict.retryAfterSeconds);
+      throw ScimError.tooManyRequests(
+        'Too many failed authentications from this client for this SCIM base URL; check the token configured in the identity provider',
+        verdict.retryAfterSeconds,
+      );
     }
   }
 
@@ -53,7 +56,10 @@ export class ScimRateLimiter {
     const perSecond = tenantRate ?? this.config.tenantRateLimit;
     const verdict = this.tenants.take(tenantId, perSecond, perSecond * 2);
     if (!verdict.ok) {
-      throw ScimError.tooManyRequests(`This tenant is limited to ${perSecond} SCIM requests per second; retry after the delay in Retry-After`, verdict.retryAfterSeconds);
+      throw ScimError.tooManyRequests(
+        `This tenant is limited to ${perSecond} SCIM requests per second; retry after the delay in Retry-After`,
+        verdict.retryAfterSeconds,
+      );
     }
   }
 }

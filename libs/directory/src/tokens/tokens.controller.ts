@@ -13,7 +13,11 @@ export class TokensController {
 
   @Post()
   @HttpCode(201)
-  async issue(@Param('tenantId') tenantId: string, @Body(new ContractBody('IssueTokenRequest')) body: IssueTokenRequest, @Audit() audit: AuditContext): Promise<IssuedToken> {
+  async issue(
+    @Param('tenantId') tenantId: string,
+    @Body(new ContractBody('IssueTokenRequest')) body: IssueTokenRequest,
+    @Audit() audit: AuditContext,
+  ): Promise<IssuedToken> {
     const issued = await this.tokens.issue(tenantId, body, audit);
     return {
       id: issued.id,

@@ -70,12 +70,18 @@ export class TokensService {
       const others = await em.find(ScimTokenEntity, { tenantId: tenant.id, scope, $or: [{ revokedAt: null }, { revokedAt: { $gt: revokeAt } }] });
       for (const other of others) {
         other.revokedAt = revokeAt;
-        await this.audit.record(em, tenant.id, context, {
-          action: 'token.revoked',
-          resource: { type: 'Token', id: other.id, name: other.prefix },
-          changes: [{ path: 'revokedAt', before: null, after: revokeAt.toISOString() }],
-          httpStatus: 201,
-        }, now);
+        await this.audit.record(
+          em,
+          tenant.id,
+          context,
+          {
+            action: 'token.revoked',
+            resource: { type: 'Token', id: other.id, name: other.prefix },
+            changes: [{ path: 'revokedAt', before: null, after: revokeAt.toISOString() }],
+            httpStatus: 201,
+          },
+          now,
+        );
       }
       const token = em.create(ScimTokenEntity, {
         tenantId: tenant.id,
@@ -86,16 +92,22 @@ export class TokensService {
         createdAt: now,
         expiresAt: days !== undefined ? new Date(now.getTime() + days * 86_400_000) : null,
       });
-      await this.audit.record(em, tenant.id, context, {
-        action: 'token.issued',
-        resource: { type: 'Token', id: token.id, name: token.prefix },
-        changes: [
-          { path: 'scope', before: null, after: scope },
-          { path: 'description', before: null, after: token.description ?? null },
-          { path: 'expiresAt', before: null, after: token.expiresAt?.toISOString() ?? null },
-        ],
-        httpStatus: 201,
-      }, now);
+      await this.audit.record(
+        em,
+        tenant.id,
+        context,
+        {
+          action: 'token.issued',
+          resource: { type: 'Token', id: token.id, name: token.prefix },
+          changes: [
+            { path: 'scope', before: null, after: scope },
+            { path: 'description', before: null, after: token.description ?? null },
+            { path: 'expiresAt', before: null, after: token.expiresAt?.toISOString() ?? null },
+          ],
+          httpStatus: 201,
+        },
+        now,
+      );
       return { ...toView(token), token: secret.token };
     });
   }
@@ -114,12 +126,18 @@ export class TokensService {
       if (token.revokedAt && token.revokedAt <= now) return;
       const before = token.revokedAt?.toISOString() ?? null;
       token.revokedAt = now;
-      await this.audit.record(em, tenant.id, context, {
-        action: 'token.revoked',
-        resource: { type: 'Token', id: token.id, name: token.prefix },
-        changes: [{ path: 'revokedAt', before, after: now.toISOString() }],
-        httpStatus: 204,
-      }, now);
+      await this.audit.record(
+        em,
+        tenant.id,
+        context,
+        {
+          action: 'token.revoked',
+          resource: { type: 'Token', id: token.id, name: token.prefix },
+          changes: [{ path: 'revokedAt', before, after: now.toISOString() }],
+          httpStatus: 204,
+        },
+        now,
+      );
     });
   }
 

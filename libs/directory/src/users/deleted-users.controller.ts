@@ -22,7 +22,8 @@ export class DeletedUsersController {
     const tenant = await this.tenants.require(tenantId);
     const limitText = query.limit;
     const limit = limitText === undefined ? 50 : Number(limitText);
-    if (typeof limitText === 'object' || !Number.isInteger(limit) || limit < 1 || limit > 500) throw ScimError.invalidValue('limit must be an integer from 1 to 500');
+    if (typeof limitText === 'object' || !Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw ScimError.invalidValue('limit must be an integer from 1 to 500');
     if (query.cursor !== undefined && typeof query.cursor !== 'string') throw ScimError.invalidValue('cursor must be given once');
     const page = await this.deleted.list(tenant.id, limit, query.cursor as string | undefined);
     return {

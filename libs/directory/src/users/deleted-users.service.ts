@@ -49,7 +49,13 @@ export class DeletedUsersService {
     );
     const items = rows.slice(0, limit).map((row) => {
       const deletedAt = fromSql.time(row.deleted_at);
-      return { id: String(row.id), userName: String(row.user_name), externalId: (row.external_id as string | null) ?? null, deletedAt, purgeAfter: new Date(deletedAt.getTime() + this.config.deletedUserRetentionDays * DAY_MS) };
+      return {
+        id: String(row.id),
+        userName: String(row.user_name),
+        externalId: (row.external_id as string | null) ?? null,
+        deletedAt,
+        purgeAfter: new Date(deletedAt.getTime() + this.config.deletedUserRetentionDays * DAY_MS),
+      };
     });
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeAdminCursor({ at: last.deletedAt, id: last.id }) : null };
@@ -66,9 +72,17 @@ export class DeletedUsersService {
       const document = fromSql.json<ResourceDocument>(rows[0].document);
       const columns = deriveUserColumns(document);
       const conflict = await this.users.conflictOf(em, tenantId, columns);
-      if (conflict) throw ScimError.uniqueness(`Cannot restore: another user of this tenant now has this ${conflict === 'userName' ? 'userName' : 'email address'}`);
+      if (conflict)
+        throw ScimError.uniqueness(`Cannot restore: another user of this tenant now has this ${conflict === 'userName' ? 'userName' : 'email address'}`);
       const { emails: _emails, ...derived } = columns;
-      const user = Object.assign(new UserEntity(), { id: String(rows[0].id), tenantId, ...derived, document, createdAt: fromSql.time(rows[0].created_at), updatedAt: new Date() });
+      const user = Object.assign(new UserEntity(), {
+        id: String(rows[0].id),
+        tenantId,
+        ...derived,
+        document,
+        createdAt: fromSql.time(rows[0].created_at),
+        updatedAt: new Date(),
+      });
       try {
         await this.users.insert(em, user);
       } catch (error) {
@@ -87,7 +101,14 @@ export class DeletedUsersService {
       // For a receiver, a restored user is a user that exists again: a create.
       const resource = toScimUser(user, baseUrl);
       await this.outbox.record(em, tenantId, [
-        { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds: changeKinds('create'), attributes: changedPaths(changes, 'id'), data: () => resource },
+        {
+          resourceType: 'User',
+          resourceId: user.id,
+          externalId: user.externalId ?? null,
+          kinds: changeKinds('create'),
+          attributes: changedPaths(changes, 'id'),
+          data: () => resource,
+        },
       ]);
       return resource;
     });

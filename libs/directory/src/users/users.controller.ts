@@ -30,7 +30,13 @@ export class UsersController {
 
   @Post()
   @HttpCode(201)
-  async create(@Caller() caller: ScimCaller, @Body() body: unknown, @Query() query: Query, @Audit() audit: AuditContext, @Res({ passthrough: true }) res: Response): Promise<ScimUser> {
+  async create(
+    @Caller() caller: ScimCaller,
+    @Body() body: unknown,
+    @Query() query: Query,
+    @Audit() audit: AuditContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScimUser> {
     const result = await this.users.create(caller, body, audit);
     setLocation(res, result.resource);
     return present(result, query, res);
@@ -69,7 +75,12 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Caller() caller: ScimCaller, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Audit() audit: AuditContext): Promise<void> {
+  async delete(
+    @Caller() caller: ScimCaller,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() audit: AuditContext,
+  ): Promise<void> {
     await this.users.delete(caller, id, ifMatch, audit);
   }
 }

@@ -30,8 +30,15 @@ export class UsersRepository {
   }
 
   /** A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one starts. */
-  async list(em: EntityManager, tenantId: string, query: ListQuery, cursor?: { after?: PagePosition }): Promise<{ total: number; users: UserEntity[]; next?: PagePosition }> {
-    const columns = COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
+  async list(
+    em: EntityManager,
+    tenantId: string,
+    query: ListQuery,
+    cursor?: { after?: PagePosition },
+  ): Promise<{ total: number; users: UserEntity[]; next?: PagePosition }> {
+    const columns = COLUMNS.split(', ')
+      .map((column) => `r.${column}`)
+      .join(', ');
     const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', cursor ? { after: cursor.after, lookAhead: true } : {});
     const { rows, next } = cursor ? splitCursorPage(read.rows, query.count) : { rows: read.rows, next: undefined };
     return { total: read.total, users: rows.map(toUser), next };
@@ -61,12 +68,20 @@ export class UsersRepository {
   }
 
   async insert(em: EntityManager, user: UserEntity): Promise<void> {
-    await runSqlWrite(
-      em,
-      `INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [user.id, user.tenantId, user.userName, user.userNameCi, user.externalId ?? null, user.displayName ?? null, sqlBool(em, user.active), user.identityEmailCi ?? null,
-        sqlJson(user.document), user.version, sqlTime(em, user.createdAt), sqlTime(em, user.updatedAt)],
-    );
+    await runSqlWrite(em, `INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      user.id,
+      user.tenantId,
+      user.userName,
+      user.userNameCi,
+      user.externalId ?? null,
+      user.displayName ?? null,
+      sqlBool(em, user.active),
+      user.identityEmailCi ?? null,
+      sqlJson(user.document),
+      user.version,
+      sqlTime(em, user.createdAt),
+      sqlTime(em, user.updatedAt),
+    ]);
     await adjustResourceCount(em, user.tenantId, 'User', 1);
   }
 
@@ -87,7 +102,14 @@ export class UsersRepository {
    */
   async rewriteDerivedColumns(em: EntityManager, user: UserEntity, columns: Omit<DerivedUserColumns, 'emails'>, version: number): Promise<boolean> {
     const derived = Object.assign(Object.create(UserEntity.prototype) as UserEntity, columns);
-    return (await runSqlWrite(em, `UPDATE users SET ${DERIVED_ASSIGNMENTS} WHERE tenant_id = ? AND id = ? AND version = ?`, [...derivedValues(em, derived), user.tenantId, user.id, version])) > 0;
+    return (
+      (await runSqlWrite(em, `UPDATE users SET ${DERIVED_ASSIGNMENTS} WHERE tenant_id = ? AND id = ? AND version = ?`, [
+        ...derivedValues(em, derived),
+        user.tenantId,
+        user.id,
+        version,
+      ])) > 0
+    );
   }
 
   /** Rewrites the email index rows of a user, in the caller's transaction. */
@@ -110,7 +132,8 @@ export class UsersRepository {
       [sqlTime(em, now), user.tenantId, user.id],
     );
     await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);
-    if (await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id])) await adjustResourceCount(em, user.tenantId, 'User', -1);
+    if (await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id]))
+      await adjustResourceCount(em, user.tenantId, 'User', -1);
   }
 }
 

@@ -52,7 +52,11 @@ export class UsersService {
     const scope = { tenantId: caller.tenantId, resource: 'User', filter: query.filterText ?? '' };
     const window = await cursorWindow(this.cursors, scope, query.cursor);
     const { total, users, next } = await this.users.list(this.em, caller.tenantId, query, window);
-    const groups = await this.userGroups.groupsOf(this.em, caller.tenantId, users.map((u) => u.id));
+    const groups = await this.userGroups.groupsOf(
+      this.em,
+      caller.tenantId,
+      users.map((u) => u.id),
+    );
     const managers = await this.resolvableManagers(this.em, caller.tenantId, users);
     return {
       total,
@@ -150,7 +154,14 @@ export class UsersService {
     );
   }
 
-  private async write(em: EntityManager, caller: ScimCaller, user: UserEntity, document: ResourceDocument, context: AuditContext, kind: 'put' | 'patch'): Promise<UserResult> {
+  private async write(
+    em: EntityManager,
+    caller: ScimCaller,
+    user: UserEntity,
+    document: ResourceDocument,
+    context: AuditContext,
+    kind: 'put' | 'patch',
+  ): Promise<UserResult> {
     // An update that leaves `active` out, or clears it (remove, null, ""), keeps the stored value: only an
     // explicit true activates and only an explicit false deactivates, so clearing never re-activates a learner.
     if (document.active === undefined) document.active = user.active;

@@ -18,7 +18,10 @@ export interface OrmLogging {
   sql?: boolean;
 }
 
-export function buildOrmOptions(database: DatabaseConfig, entities: Function[], migrations: MigrationSets, logging: OrmLogging = {}): Options {
+/** An entity class, as the ORM takes it (any constructor). */
+export type EntityClass = abstract new (...args: never[]) => object;
+
+export function buildOrmOptions(database: DatabaseConfig, entities: EntityClass[], migrations: MigrationSets, logging: OrmLogging = {}): Options {
   const log = logging.log ?? (() => undefined);
   const shared = {
     entities,

@@ -30,7 +30,8 @@ export class ErrorResponder {
     if (error instanceof ScimError) return error;
     const fromDatabase = databaseErrorToScim(error);
     if (fromDatabase) {
-      if (fromDatabase.status === 400) this.logger.warn({ requestId: req.requestId, path: req.path, error: (error as Error).name }, 'database refused a value the validator accepted');
+      if (fromDatabase.status === 400)
+        this.logger.warn({ requestId: req.requestId, path: req.path, error: (error as Error).name }, 'database refused a value the validator accepted');
       return fromDatabase;
     }
     if (error instanceof NotFoundException && isRouterNotFound(error)) {

@@ -12,15 +12,7 @@ export function requestIdMixin(): { requestId?: string } {
 }
 
 // Defence in depth: even if a caller logs a request or headers, these paths are censored.
-const REDACT = [
-  'authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-];
+const REDACT = ['authorization', 'headers.authorization', 'req.headers.authorization', 'password', '*.password', 'token', '*.token'];
 
 export function createLogger(level: string): Logger {
   return pino({

@@ -9,7 +9,12 @@ import '../scim/scim-request';
  */
 export class RosterMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'roster_http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'roster_http_requests_total',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'roster_http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status',
@@ -17,8 +22,18 @@ export class RosterMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  private readonly scimOperations = new Counter({ name: 'roster_scim_operations_total', help: 'Authenticated SCIM operations by tenant id, resource, method and status', labelNames: ['tenant', 'resource', 'method', 'status'], registers: [this.registry] });
-  private readonly rejections = new Counter({ name: 'roster_auth_rejections_total', help: 'Rejected SCIM authentications and throttled requests, by status', labelNames: ['status'], registers: [this.registry] });
+  private readonly scimOperations = new Counter({
+    name: 'roster_scim_operations_total',
+    help: 'Authenticated SCIM operations by tenant id, resource, method and status',
+    labelNames: ['tenant', 'resource', 'method', 'status'],
+    registers: [this.registry],
+  });
+  private readonly rejections = new Counter({
+    name: 'roster_auth_rejections_total',
+    help: 'Rejected SCIM authentications and throttled requests, by status',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'roster_' });
@@ -73,7 +88,8 @@ export class RosterMetrics {
         this.latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
         const scim = /^\/scim\/v2\/[^/]+\/([^/?]+)/.exec(req.path);
         // Tenant labels only for authenticated calls: unknown base URLs must not create series.
-        if (scim && req.scimCaller && route !== 'unmatched') this.scimOperations.inc({ tenant: req.scimCaller.tenantId, resource: scim[1].slice(0, 32), method: req.method, status: labels.status });
+        if (scim && req.scimCaller && route !== 'unmatched')
+          this.scimOperations.inc({ tenant: req.scimCaller.tenantId, resource: scim[1].slice(0, 32), method: req.method, status: labels.status });
         if (scim && (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 429)) this.rejections.inc({ status: labels.status });
       });
       next();

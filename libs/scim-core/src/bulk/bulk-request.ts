@@ -53,9 +53,11 @@ export function parseBulkRequest(body: unknown): BulkRequest {
         throw ScimError.invalidValue(`Operations[${i}].path must be /Users, /Groups, /Users/{id} or /Groups/{id}`);
       }
       const hasId = path.split('/').length === 3;
-      if (method === 'POST' ? hasId : !hasId) throw ScimError.invalidValue(`Operations[${i}]: ${method} ${method === 'POST' ? 'takes a collection' : 'takes a resource'} path`);
+      if (method === 'POST' ? hasId : !hasId)
+        throw ScimError.invalidValue(`Operations[${i}]: ${method} ${method === 'POST' ? 'takes a collection' : 'takes a resource'} path`);
       const bulkId = get(raw, 'bulkId');
-      if (bulkId !== undefined && (typeof bulkId !== 'string' || !BULK_ID.test(bulkId))) throw ScimError.invalidValue(`Operations[${i}].bulkId must be 1-128 letters, digits, ".", ":", "_" or "-"`);
+      if (bulkId !== undefined && (typeof bulkId !== 'string' || !BULK_ID.test(bulkId)))
+        throw ScimError.invalidValue(`Operations[${i}].bulkId must be 1-128 letters, digits, ".", ":", "_" or "-"`);
       if (method === 'POST' && bulkId === undefined) throw ScimError.invalidValue(`Operations[${i}]: a POST needs a bulkId (RFC 7644 §3.7)`);
       if (typeof bulkId === 'string') {
         if (seen.has(bulkId)) throw ScimError.invalidValue(`Operations[${i}].bulkId "${bulkId}" is used twice`);

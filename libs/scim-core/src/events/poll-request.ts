@@ -31,7 +31,13 @@ export function parsePollRequest(body: unknown): PollRequest {
   if (!isObject(setErrs) || Object.keys(setErrs).length > MAX_ACKS) throw ScimError.invalidValue('setErrs must be an object keyed by SET identifier');
   const errors: PollRequest['setErrs'] = {};
   for (const [jti, error] of Object.entries(setErrs)) {
-    if (!JTI.test(jti) || !isObject(error) || typeof error.err !== 'string' || error.err.length > 64 || (error.description !== undefined && typeof error.description !== 'string')) {
+    if (
+      !JTI.test(jti) ||
+      !isObject(error) ||
+      typeof error.err !== 'string' ||
+      error.err.length > 64 ||
+      (error.description !== undefined && typeof error.description !== 'string')
+    ) {
       throw ScimError.invalidValue(`setErrs.${jti.slice(0, 64)} must be {"err": string, "description": string}`);
     }
     errors[jti] = { err: error.err, description: String(error.description ?? '').slice(0, 1000) };

@@ -43,8 +43,7 @@ class Binder {
       case 'compare': {
         const attr = this.resolve(filter.path, parent);
         const leaf = this.leaf(attr, filter.path);
-        const bound: BoundFilter =
-          filter.kind === 'present' ? { kind: 'present', attr: leaf } : this.compare(leaf, filter.op, filter.value, filter.path);
+        const bound: BoundFilter = filter.kind === 'present' ? { kind: 'present', attr: leaf } : this.compare(leaf, filter.op, filter.value, filter.path);
         // `emails.value eq "x"` outside brackets means: some email has that value.
         if (!parent && leaf.attribute.multiValued) {
           return { kind: 'some', attr: { ...leaf, sub: undefined, key: parentKey(leaf) }, filter: bound };
@@ -76,7 +75,7 @@ class Binder {
   }
 
   // A complex attribute named without sub-attribute compares its `value` (members eq, manager eq, emails co).
-  private leaf(attr: ResolvedAttribute, path: string): ResolvedAttribute {
+  private leaf(attr: ResolvedAttribute, _path: string): ResolvedAttribute {
     if (attr.attribute.type !== 'complex' || attr.sub) return attr;
     const value = attr.attribute.subAttributes?.find((s) => s.name === 'value');
     if (!value) return attr; // only `pr` makes sense; compare() rejects the rest

@@ -3,9 +3,7 @@ import { ScimLimits } from '../limits';
 import { textProblem } from '../resource/text';
 
 export type Token =
-  | { type: '(' | ')' | '[' | ']'; pos: number }
-  | { type: 'string'; value: string; pos: number }
-  | { type: 'word'; value: string; pos: number };
+  { type: '(' | ')' | '[' | ']'; pos: number } | { type: 'string'; value: string; pos: number } | { type: 'word'; value: string; pos: number };
 
 export function tokenize(input: string): Token[] {
   if (input.length > ScimLimits.maxFilterLength) throw ScimError.invalidFilter(`Filter is longer than ${ScimLimits.maxFilterLength} characters`);

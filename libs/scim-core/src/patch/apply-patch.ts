@@ -177,14 +177,16 @@ class OperationApplier {
     if (op === 'remove') {
       // Removing what is not there is a no-op (Okta removes absent members; Entra re-sends removals).
       if (!sub) {
-        const remaining = value !== undefined && value !== null ? items.filter((i) => !isMatched.has(i) || !deepEqualLoose(i, value)) : items.filter((i) => !isMatched.has(i));
+        const remaining =
+          value !== undefined && value !== null ? items.filter((i) => !isMatched.has(i) || !deepEqualLoose(i, value)) : items.filter((i) => !isMatched.has(i));
         container[def.name] = def.multiValued ? remaining : remaining[0];
       } else {
         for (const item of matched) {
           // Entra: {"op":"Remove","path":"emails[type eq \"work\"].value","value":"old@x"} removes only if equal.
           if (value === undefined || value === null || deepEqualLoose(item[sub.name], value)) delete item[sub.name];
         }
-        if (def.multiValued) container[def.name] = items.filter((i) => Object.keys(i).length && (i.value !== undefined || !findAttribute(def.subAttributes, 'value')));
+        if (def.multiValued)
+          container[def.name] = items.filter((i) => Object.keys(i).length && (i.value !== undefined || !findAttribute(def.subAttributes, 'value')));
       }
       this.cleanup(container, def.name);
       return;

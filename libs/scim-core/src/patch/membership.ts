@@ -75,7 +75,9 @@ function assertWithinLimits(changes: MembershipChange[]): void {
     throw ScimError.payloadTooLarge(`A request may name at most ${ScimLimits.maxMemberValues} members (got ${values}); send the change in several requests`);
   }
   if (filters > ScimLimits.maxMemberFilters) {
-    throw ScimError.payloadTooLarge(`A request may carry at most ${ScimLimits.maxMemberFilters} filtered member removals other than members[value eq "…"] (got ${filters})`);
+    throw ScimError.payloadTooLarge(
+      `A request may carry at most ${ScimLimits.maxMemberFilters} filtered member removals other than members[value eq "…"] (got ${filters})`,
+    );
   }
 }
 

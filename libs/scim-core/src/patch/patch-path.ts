@@ -6,8 +6,7 @@ import { findExtension, resolveAttribute, splitAttributePath, type ResolvedAttri
 
 /** Where a PATCH operation points (RFC 7644 §3.5.2: attrPath / valuePath [ "." subAttr ]). */
 export type PatchTarget =
-  | { kind: 'extension'; schema: SchemaDefinition }
-  | { kind: 'attribute'; attr: ResolvedAttribute; filter?: BoundFilter; sub?: AttributeDefinition };
+  { kind: 'extension'; schema: SchemaDefinition } | { kind: 'attribute'; attr: ResolvedAttribute; filter?: BoundFilter; sub?: AttributeDefinition };
 
 export function parsePatchPath(type: ResourceType, path: string): PatchTarget {
   const open = path.indexOf('[');

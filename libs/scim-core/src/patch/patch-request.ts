@@ -32,7 +32,9 @@ export function parsePatchRequest(body: unknown): RawPatchOperation[] {
     throw ScimError.invalidSyntax('The PATCH body must carry a non-empty "Operations" array');
   }
   if (operations.length > ScimLimits.maxPatchOperations) {
-    throw ScimError.payloadTooLarge(`A PATCH request takes at most ${ScimLimits.maxPatchOperations} operations (got ${operations.length}); split it into several requests`);
+    throw ScimError.payloadTooLarge(
+      `A PATCH request takes at most ${ScimLimits.maxPatchOperations} operations (got ${operations.length}); split it into several requests`,
+    );
   }
   return operations.map((raw, i) => {
     if (!isObject(raw)) throw ScimError.invalidSyntax(`Operations[${i}] must be an object`);

@@ -61,7 +61,7 @@ export function parseListQuery(type: ResourceType, raw: RawQuery, limits: ListQu
 
   // RFC 9865: `cursor` (empty for the first page) selects cursor paging, in the default order only.
   const cursorKey = Object.keys(raw).find((k) => k.toLowerCase() === 'cursor');
-  const cursor = cursorKey === undefined ? undefined : get('cursor') ?? '';
+  const cursor = cursorKey === undefined ? undefined : (get('cursor') ?? '');
   if (cursor !== undefined) {
     if (get('startIndex') !== undefined) throw ScimError.invalidValue('Use either cursor or startIndex, not both (RFC 9865)');
     if (sortBy) throw ScimError.invalidValue('sortBy is not supported with cursor paging; page by startIndex to sort');

@@ -10,7 +10,10 @@ export interface Projection {
 /** Parses the comma-separated `attributes` / `excludedAttributes` query values (RFC 7644 §3.4.2.5). */
 export function parseAttributeList(raw: unknown): string[] | undefined {
   if (typeof raw !== 'string' || !raw.trim()) return undefined;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 interface Selection {
@@ -66,7 +69,7 @@ function projectExtension(
     const projected = projectAttribute(
       def,
       value[key],
-      whole ? undefined : include ? include.extensions.get(lower) ?? new Map() : undefined,
+      whole ? undefined : include ? (include.extensions.get(lower) ?? new Map()) : undefined,
       exclude?.extensions.get(lower),
     );
     if (projected !== undefined) out[key] = projected;
@@ -146,4 +149,3 @@ function select(type: ResourceType, paths: string[]): Selection {
   }
   return selection;
 }
-

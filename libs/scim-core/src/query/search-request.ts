@@ -10,7 +10,10 @@ import { isObject } from '../resource/json';
 export function searchRequestToQuery(body: unknown): Record<string, string> {
   if (!isObject(body)) throw ScimError.invalidSyntax('The request body must be a SearchRequest object');
   const schemas = body.schemas;
-  if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === Urn.SearchRequest.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === Urn.SearchRequest.toLowerCase()))
+  ) {
     throw ScimError.invalidSyntax(`A SearchRequest lists "${Urn.SearchRequest}" in schemas`);
   }
   const query: Record<string, string> = {};

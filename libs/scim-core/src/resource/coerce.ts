@@ -27,9 +27,7 @@ export function coerceAttributeValue(def: AttributeDefinition, value: unknown, o
     const items = Array.isArray(value) ? value : [value];
     const maxItems = def.maxItems ?? ScimLimits.maxMultiValuedItems;
     if (items.length > maxItems) throw ScimError.invalidValue(`Attribute "${options.path}" takes at most ${maxItems} values`);
-    const out = items
-      .map((item, i) => coerceSingle(def, item, { ...options, path: `${options.path}[${i}]` }))
-      .filter((item) => item !== undefined);
+    const out = items.map((item, i) => coerceSingle(def, item, { ...options, path: `${options.path}[${i}]` })).filter((item) => item !== undefined);
     const distinct = def.distinctValues ? mergeSameValues(out as JsonObject[], def) : out;
     if (def.type === 'complex') normalizePrimary(distinct as JsonObject[]);
     return distinct.length ? dedupe(distinct) : undefined;
@@ -44,8 +42,7 @@ export function coerceAttributeValue(def: AttributeDefinition, value: unknown, o
 
 function coerceSingle(def: AttributeDefinition, value: unknown, options: CoerceOptions): unknown {
   if (value === null || value === undefined) return undefined;
-  const fail = (expected: string) =>
-    ScimError.invalidValue(`Attribute "${options.path}" must be ${expected}, got ${describe(value)}`);
+  const fail = (expected: string) => ScimError.invalidValue(`Attribute "${options.path}" must be ${expected}, got ${describe(value)}`);
   switch (def.type) {
     case 'string':
     case 'reference':
@@ -141,4 +138,3 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }
-

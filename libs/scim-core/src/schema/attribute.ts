@@ -57,8 +57,7 @@ export const attr = {
   integer: (name: string, options: Options = {}) => defaults(name, 'integer', options),
   decimal: (name: string, options: Options = {}) => defaults(name, 'decimal', options),
   dateTime: (name: string, options: Options = {}) => defaults(name, 'dateTime', options),
-  reference: (name: string, referenceTypes: string[], options: Options = {}) =>
-    defaults(name, 'reference', { referenceTypes, ...options }),
+  reference: (name: string, referenceTypes: string[], options: Options = {}) => defaults(name, 'reference', { referenceTypes, ...options }),
   complex: (name: string, subAttributes: AttributeDefinition[], options: Options = {}) => ({
     ...defaults(name, 'complex', options),
     subAttributes,
@@ -66,11 +65,7 @@ export const attr = {
 };
 
 /** Sub-attributes shared by multi-valued attributes (RFC 7643 §2.4). */
-export function multiValuedSubAttributes(
-  valueType: AttributeDefinition,
-  typeValues: string[],
-  extra: AttributeDefinition[] = [],
-): AttributeDefinition[] {
+export function multiValuedSubAttributes(valueType: AttributeDefinition, typeValues: string[], extra: AttributeDefinition[] = []): AttributeDefinition[] {
   return [
     valueType,
     attr.string('display', { maxLength: 512 }),

@@ -9,11 +9,15 @@ export const groupSchema: SchemaDefinition = {
   description: 'Group',
   attributes: [
     attr.string('displayName', { required: true, uniqueness: 'server', maxLength: 512 }),
-    attr.complex('members', [
-      attr.string('value', { mutability: 'immutable', caseExact: true }),
-      attr.reference('$ref', ['User', 'Group'], { mutability: 'immutable' }),
-      attr.string('display', { mutability: 'readOnly' }),
-      attr.string('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
-    ], { multiValued: true, maxItems: ScimLimits.maxMemberValues }),
+    attr.complex(
+      'members',
+      [
+        attr.string('value', { mutability: 'immutable', caseExact: true }),
+        attr.reference('$ref', ['User', 'Group'], { mutability: 'immutable' }),
+        attr.string('display', { mutability: 'readOnly' }),
+        attr.string('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
+      ],
+      { multiValued: true, maxItems: ScimLimits.maxMemberValues },
+    ),
   ],
 };

@@ -1,4 +1,3 @@
-import { Urn } from '../messages/urns';
 import { attr, findAttribute, type AttributeDefinition, type SchemaDefinition } from './attribute';
 import { ScimError } from '../errors';
 
@@ -20,13 +19,17 @@ export interface ResourceType {
 export const commonAttributes: AttributeDefinition[] = [
   attr.string('id', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' }),
   attr.string('externalId', { caseExact: true, maxLength: 512 }),
-  attr.complex('meta', [
-    attr.string('resourceType', { caseExact: true, mutability: 'readOnly' }),
-    attr.dateTime('created', { mutability: 'readOnly' }),
-    attr.dateTime('lastModified', { mutability: 'readOnly' }),
-    attr.reference('location', ['uri'], { mutability: 'readOnly' }),
-    attr.string('version', { caseExact: true, mutability: 'readOnly' }),
-  ], { mutability: 'readOnly' }),
+  attr.complex(
+    'meta',
+    [
+      attr.string('resourceType', { caseExact: true, mutability: 'readOnly' }),
+      attr.dateTime('created', { mutability: 'readOnly' }),
+      attr.dateTime('lastModified', { mutability: 'readOnly' }),
+      attr.reference('location', ['uri'], { mutability: 'readOnly' }),
+      attr.string('version', { caseExact: true, mutability: 'readOnly' }),
+    ],
+    { mutability: 'readOnly' },
+  ),
 ];
 
 /** An attribute path resolved against a resource type: which schema, which attribute, which sub-attribute. */

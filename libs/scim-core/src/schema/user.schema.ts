@@ -9,14 +9,18 @@ export const userSchema: SchemaDefinition = {
   description: 'User Account',
   attributes: [
     attr.string('userName', { required: true, uniqueness: 'server', maxLength: 512, description: 'Unique identifier for the User, as sent by the client.' }),
-    attr.complex('name', [
-      attr.string('formatted'),
-      attr.string('familyName'),
-      attr.string('givenName'),
-      attr.string('middleName'),
-      attr.string('honorificPrefix'),
-      attr.string('honorificSuffix'),
-    ], { description: "The components of the user's real name." }),
+    attr.complex(
+      'name',
+      [
+        attr.string('formatted'),
+        attr.string('familyName'),
+        attr.string('givenName'),
+        attr.string('middleName'),
+        attr.string('honorificPrefix'),
+        attr.string('honorificSuffix'),
+      ],
+      { description: "The components of the user's real name." },
+    ),
     attr.string('displayName', { maxLength: 512 }),
     attr.string('nickName'),
     attr.reference('profileUrl', ['external']),
@@ -35,23 +39,31 @@ export const userSchema: SchemaDefinition = {
         "Every learner is identified by an email address (the primary, else the first work, else the first), unique in the tenant. May be omitted when userName is an email address: that address is then recorded as the user's primary work email.",
     }),
     attr.complex('phoneNumbers', multiValuedSubAttributes(attr.string('value'), ['work', 'home', 'mobile', 'fax', 'pager', 'other']), { multiValued: true }),
-    attr.complex('addresses', [
-      attr.string('formatted'),
-      attr.string('streetAddress'),
-      attr.string('locality'),
-      attr.string('region'),
-      attr.string('postalCode'),
-      attr.string('country'),
-      attr.string('type', { canonicalValues: ['work', 'home', 'other'] }),
-      attr.boolean('primary'),
-    ], { multiValued: true }),
+    attr.complex(
+      'addresses',
+      [
+        attr.string('formatted'),
+        attr.string('streetAddress'),
+        attr.string('locality'),
+        attr.string('region'),
+        attr.string('postalCode'),
+        attr.string('country'),
+        attr.string('type', { canonicalValues: ['work', 'home', 'other'] }),
+        attr.boolean('primary'),
+      ],
+      { multiValued: true },
+    ),
     attr.complex('photos', multiValuedSubAttributes(attr.reference('value', ['external']), ['photo', 'thumbnail']), { multiValued: true }),
-    attr.complex('groups', [
-      attr.string('value', { mutability: 'readOnly' }),
-      attr.reference('$ref', ['User', 'Group'], { mutability: 'readOnly' }),
-      attr.string('display', { mutability: 'readOnly' }),
-      attr.string('type', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
-    ], { multiValued: true, mutability: 'readOnly', description: 'Direct group memberships; change them through /Groups.' }),
+    attr.complex(
+      'groups',
+      [
+        attr.string('value', { mutability: 'readOnly' }),
+        attr.reference('$ref', ['User', 'Group'], { mutability: 'readOnly' }),
+        attr.string('display', { mutability: 'readOnly' }),
+        attr.string('type', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
+      ],
+      { multiValued: true, mutability: 'readOnly', description: 'Direct group memberships; change them through /Groups.' },
+    ),
   ],
 };
 
@@ -69,9 +81,13 @@ export const enterpriseUserSchema: SchemaDefinition = {
     attr.complex('manager', [
       attr.string('value', {
         caseExact: true,
-        description: "The manager's id. Stored as sent, whether or not it names a user of this tenant yet (IdPs may send their own ids, or a manager before the manager is provisioned).",
+        description:
+          "The manager's id. Stored as sent, whether or not it names a user of this tenant yet (IdPs may send their own ids, or a manager before the manager is provisioned).",
       }),
-      attr.reference('$ref', ['User'], { mutability: 'readOnly', description: 'The URI of the manager, computed by Roster when value names a user of this tenant.' }),
+      attr.reference('$ref', ['User'], {
+        mutability: 'readOnly',
+        description: 'The URI of the manager, computed by Roster when value names a user of this tenant.',
+      }),
       attr.string('displayName', { mutability: 'readOnly' }),
     ]),
   ],
@@ -83,13 +99,7 @@ export const rosterUserSchema: SchemaDefinition = {
   id: Urn.RosterUser,
   name: 'RosterUser',
   description: 'Learner attributes',
-  attributes: [
-    attr.string('job_role'),
-    attr.string('company'),
-    attr.string('business_unit'),
-    attr.string('team_name'),
-    attr.boolean('security_champion'),
-  ],
+  attributes: [attr.string('job_role'), attr.string('company'), attr.string('business_unit'), attr.string('team_name'), attr.boolean('security_champion')],
 };
 
 const EMAIL_SHAPED = /^[^\s@]+@[^\s@]+$/;
