@@ -58,7 +58,10 @@ export interface NightlyReport {
   options: { repair: boolean; dryRun: boolean; tenant: string | null };
   summary: ReconcileSummary;
   tenants: TenantResult[];
-  /** Peak resident memory of the run, from the kernel (bytes). */
+  /**
+   * The largest resident memory seen during the run, sampled after every page of users (bytes). Not the
+   * kernel's ru_maxrss: for a process started by fork and exec that counts the parent's memory at the fork.
+   */
   maxRssBytes: number;
 }
 
@@ -91,10 +94,13 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
   };
   const results: TenantResult[] = [];
   const walker = app.get(ReconciliationService);
+  let maxRss = process.memoryUsage.rss();
   for (const [index, tenant] of tenants.entries()) {
     const health = await app.get(TenantHealthService).of(tenant);
-    const progress = (usersChecked: number) =>
+    const progress = (usersChecked: number) => {
+      maxRss = Math.max(maxRss, process.memoryUsage.rss());
       options.onProgress?.({ tenant: tenant.slug, index, tenants: tenants.length, usersChecked, users: health.counts.users });
+    };
     progress(0);
     const walk = await walker.reconcileTenant(tenant, { repair, onProgress: progress });
     for (const drift of walk.drift.slice(0, MAX_DRIFT_LINES_PER_TENANT)) logger.warn({ ...drift }, 'drift');
@@ -125,7 +131,7 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     options: { repair: options.repair, dryRun: options.dryRun === true, tenant: options.tenant ?? null },
     summary,
     tenants: results,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: Math.max(maxRss, process.memoryUsage.rss()),
   };
 }
 

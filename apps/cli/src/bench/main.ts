@@ -334,7 +334,7 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
 }
 
 // As `npm run reconcile` starts it (package.json).
-const NIGHTLY_NODE_FLAGS = (process.env.BENCH_NIGHTLY_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+const NIGHTLY_NODE_FLAGS = (process.env.BENCH_NIGHTLY_FLAGS ?? '--max-semi-space-size=4 --max-old-space-size=128').split(' ').filter(Boolean);
 
 // 7. The nightly job over the whole database (the seeded tenant and the rest), as the scheduler runs it:
 // its own process, its peak resident memory from the kernel, and its run time.
