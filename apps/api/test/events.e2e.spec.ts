@@ -336,6 +336,29 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     expect(JSON.stringify(listed.body)).not.toContain('push-secret');
   });
 
+  it('a receiver that never answers holds up no SCIM request: writes commit while its SET waits out the timeout', async () => {
+    const tenant = await createTenant(t);
+    const hanging = await new EventReceiver().start();
+    hanging.respond = () => undefined; // accepts the connection, reads the SET, never answers
+    try {
+      await t.http.post(`/admin/v1/tenants/${tenant.id}/event-streams`).set(admin).send({ delivery: 'push', endpointUrl: hanging.url }).expect(201);
+      await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'first@example.com' }).expect(201);
+      await hanging.waitFor(1); // the first SET is in flight, unanswered
+      // Were delivery part of the write path, each of these would wait for the 10 s push timeout.
+      const started = Date.now();
+      for (let i = 0; i < 20; i++)
+        await t.http
+          .post(`${tenant.base}/Users`)
+          .set(scim(tenant))
+          .send({ userName: `busy${i}@example.com` })
+          .expect(201);
+      expect(Date.now() - started).toBeLessThan(9_000);
+      expect(hanging.received).toHaveLength(1); // in order: nothing after the unanswered SET
+    } finally {
+      await hanging.stop();
+    }
+  });
+
   it('signing keys rotate with an overlap: new SETs carry the new kid, the old key stays published', async () => {
     const tenant = await createTenant(t);
     const stream = await pollStream(tenant);
