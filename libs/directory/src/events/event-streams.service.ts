@@ -120,6 +120,9 @@ export class EventStreamsService {
 
   async update(tenantId: string, streamId: string, input: UpdateStreamInput, origin: string, context: AuditContext): Promise<StreamView> {
     const tenant = await this.tenants.require(tenantId);
+    // Checked before the transaction: resolving the endpoint's host must not hold the database's write lock.
+    const endpointUrl = input.endpointUrl === undefined ? undefined : await assertPushEndpoint(input.endpointUrl, this.config.events.allowInsecureEndpoints);
+    const header = input.authorizationHeader === undefined ? undefined : authorizationHeader(input.authorizationHeader ?? undefined);
     const stream = await this.em.fork().transactional(async (em) => {
       const stream = await this.require(em, tenant.id, streamId);
       const before = describe(stream);
@@ -130,8 +133,8 @@ export class EventStreamsService {
       if (input.events !== undefined) stream.events = subscribedEvents(stream.format, input.events);
       if (input.endpointUrl !== undefined || input.authorizationHeader !== undefined) {
         if (stream.delivery !== 'push') throw ScimError.invalidValue('endpointUrl and authorizationHeader belong to push streams');
-        if (input.endpointUrl !== undefined) stream.endpointUrl = await assertPushEndpoint(input.endpointUrl, this.config.events.allowInsecureEndpoints);
-        if (input.authorizationHeader !== undefined) stream.authorizationHeader = authorizationHeader(input.authorizationHeader ?? undefined);
+        if (endpointUrl !== undefined) stream.endpointUrl = endpointUrl;
+        if (header !== undefined) stream.authorizationHeader = header;
       }
       // Any change is a reason to try again now rather than at the end of a backoff.
       stream.nextAttemptAt = null;
