@@ -26,13 +26,18 @@ function serverEnv(url: string): Record<string, string> {
   };
 }
 
-async function provision(server: RunningServer, receiver: EventReceiver): Promise<{ scim: string; token: string }> {
+async function provision(
+  server: RunningServer,
+  receiver: EventReceiver,
+  beforeStream?: (scim: string, token: string) => Promise<void>,
+): Promise<{ scim: string; token: string }> {
   const tenant = (await (
     await fetch(`${server.base}/admin/v1/tenants`, { method: 'POST', headers: json, body: JSON.stringify({ name: `Crash ${Date.now()}` }) })
   ).json()) as { id: string; slug: string };
   const token = (
     (await (await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string }
   ).token;
+  await beforeStream?.(`/scim/v2/${tenant.slug}`, token);
   const stream = await fetch(`${server.base}/admin/v1/tenants/${tenant.id}/event-streams`, {
     method: 'POST',
     headers: json,
@@ -118,8 +123,12 @@ postgresOnly('two API processes on one PostgreSQL database', () => {
     try {
       servers.push(await startBuiltServer(serverEnv(databaseUrl(db.config))));
       servers.push(await startBuiltServer(serverEnv(databaseUrl(db.config))));
-      const { scim, token } = await provision(servers[0], receiver);
-      await createUsers(servers, scim, token, 120);
+      // The second process authenticates the tenant's token before the stream exists, and so remembers "no
+      // streams" for a second; the stream is created through the first. Its writes right after must be recorded.
+      const { scim, token } = await provision(servers[0], receiver, async (path, secret) => {
+        expect((await fetch(`${servers[1].base}${path}/Users`, { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(200);
+      });
+      await createUsers([servers[1], servers[0]], scim, token, 120);
       await receiver.waitFor(120, 30_000);
       await new Promise((resolve) => setTimeout(resolve, 1000)); // anything sent twice would have arrived by now
       expect(receiver.received).toHaveLength(120);

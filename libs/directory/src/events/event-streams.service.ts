@@ -8,6 +8,7 @@ import { isUuid } from '../shared/ids';
 import { runSql, runSqlWrite } from '../shared/sql';
 import { TenantsService } from '../tenants/tenants.service';
 import { generateToken } from '../tokens/token-secret';
+import { AUTH_CACHE_MS, TokensService } from '../tokens/tokens.service';
 import { assertPushEndpoint } from './endpoint-policy';
 import { EventStreamEntity, type StreamDelivery, type StreamStatus } from './event-stream.entity';
 import { PushDispatcher } from './push-dispatcher';
@@ -59,6 +60,7 @@ export class EventStreamsService {
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
     private readonly dispatcher: PushDispatcher,
+    private readonly tokens: TokensService,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -104,6 +106,11 @@ export class EventStreamsService {
         httpStatus: 201,
       });
     });
+    // Every process remembers "this tenant has no streams" for up to AUTH_CACHE_MS, and its writes skip the
+    // outbox meanwhile. This process forgets at once; the others' memories have expired when this answers,
+    // so every write that starts after the answer records its events.
+    this.tokens.forgetTenant(tenant.id);
+    await new Promise((resolve) => setTimeout(resolve, AUTH_CACHE_MS));
     return { ...(await this.view(stream, origin)), pollToken };
   }
 

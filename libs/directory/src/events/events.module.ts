@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { TenantsModule } from '../tenants/tenants.module';
+import { TokensModule } from '../tokens/tokens.module';
 import { EventPollController } from './event-poll.controller';
 import { EventPollService } from './event-poll.service';
 import { EventSignals } from './event-signals';
@@ -18,7 +19,7 @@ import { SigningKeysController } from './signing-keys.controller';
  * streams and their admin API, signing keys and JWKS, push delivery (RFC 8935) and polling (RFC 8936).
  */
 @Module({
-  imports: [TenantsModule, AuditModule],
+  imports: [TenantsModule, AuditModule, TokensModule],
   controllers: [EventStreamsController, SigningKeysController, JwksController, EventPollController],
   providers: [EventSignals, ProvisioningOutbox, ResourceRenderers, SigningKeys, PushDispatcher, EventStreamsService, EventPollService],
   exports: [ProvisioningOutbox, ResourceRenderers, PushDispatcher, SigningKeys, EventSignals],

@@ -6,6 +6,12 @@ import { runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
 import { versionOf } from './change-records';
 import { EventSignals } from './event-signals';
 
+/** Whose changes these are, and whether the tenant had event streams when the request authenticated. */
+export interface EventScope {
+  tenantId: string;
+  eventStreams?: boolean;
+}
+
 /** A change as the write path describes it; `data` is only computed when some stream will carry it. */
 export interface ChangeToRecord {
   resourceType: 'User' | 'Group';
@@ -39,8 +45,14 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
     this.em.getEventManager().registerSubscriber(this);
   }
 
-  async record(em: EntityManager, tenantId: string, changes: ChangeToRecord[], now = new Date()): Promise<void> {
-    if (!changes.length) return;
+  /**
+   * `scope.eventStreams` is what the caller's authentication found (at most AUTH_CACHE_MS old): false means
+   * the tenant had no stream then, and the write skips the outbox without a statement. Creating a stream
+   * waits that long before answering, so writes that start after it see it; undefined means "look".
+   */
+  async record(em: EntityManager, scope: EventScope, changes: ChangeToRecord[], now = new Date()): Promise<void> {
+    if (!changes.length || scope.eventStreams === false) return;
+    const { tenantId } = scope;
     const rows = await runSql<{ last_seq: number | string }>(
       em,
       'UPDATE event_sequences SET last_seq = last_seq + ? WHERE tenant_id = ? AND streams > 0 RETURNING last_seq',

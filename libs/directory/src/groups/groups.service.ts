@@ -183,7 +183,7 @@ export class GroupsService implements OnModuleInit {
           httpStatus: 204,
         });
         await this.flush(em);
-        await this.outbox.record(em, caller.tenantId, [
+        await this.outbox.record(em, caller, [
           { resourceType: 'Group', resourceId: group.id, externalId: group.externalId ?? null, kinds: changeKinds('delete'), attributes: [], data: () => null },
         ]);
       }),
@@ -302,7 +302,7 @@ export class GroupsService implements OnModuleInit {
 
   /** The event of a change, with the group as a GET returns it (members included) when a stream wants it. */
   private recordEvent(em: EntityManager, caller: ScimCaller, group: GroupEntity, kind: 'create' | 'put' | 'patch', attributes: string[]): Promise<void> {
-    return this.outbox.record(em, caller.tenantId, [
+    return this.outbox.record(em, caller, [
       {
         resourceType: 'Group',
         resourceId: group.id,

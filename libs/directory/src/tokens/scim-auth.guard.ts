@@ -47,6 +47,7 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
       tenantId: token.tenantId,
       tokenId: token.tokenId,
       scope: token.scope,
+      eventStreams: token.eventStreams,
       baseUrl: `${publicOrigin(this.config.publicUrl, req)}/scim/v2/${encodeURIComponent(tenantKey)}`,
     };
     return true;

@@ -12,6 +12,7 @@ export interface AuthenticatedToken {
   tokenId: string;
   scope: TokenScope;
   rateLimitPerSecond: number | null;
+  eventStreams: boolean;
 }
 
 @Injectable()
@@ -36,7 +37,14 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
   async validate(req: Request, token: string): Promise<AuthenticatedToken> {
     const tenantKey = String(req.params.tenant ?? '');
     const result = await this.tokens.authenticate(tenantKey, token);
-    if (result.ok) return { tenantId: result.tenantId, tokenId: result.tokenId, scope: result.scope, rateLimitPerSecond: result.rateLimitPerSecond };
+    if (result.ok)
+      return {
+        tenantId: result.tenantId,
+        tokenId: result.tokenId,
+        scope: result.scope,
+        rateLimitPerSecond: result.rateLimitPerSecond,
+        eventStreams: result.eventStreams,
+      };
     if (result.tenantId) await this.failures.count(result.tenantId, result.reason);
     // The detail is shown verbatim to the customer's admin by Okta: say what to do, not which check failed.
     if (result.status === 403)

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
 import { TenantsService } from '../tenants/tenants.service';
 import { isUuid } from '../shared/ids';
+import { runSql } from '../shared/sql';
 import { ScimTokenEntity, type TokenScope } from './scim-token.entity';
 import { generateToken, hashesEqual, hashToken } from './token-secret';
 
@@ -28,7 +29,7 @@ export interface TokenView {
 }
 
 export type AuthenticationResult =
-  | { ok: true; tenantId: string; tokenId: string; scope: TokenScope; slug: string; rateLimitPerSecond: number | null }
+  | { ok: true; tenantId: string; tokenId: string; scope: TokenScope; slug: string; rateLimitPerSecond: number | null; eventStreams: boolean }
   | { ok: false; status: 401 | 403; reason: string; tenantId?: string };
 
 const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
@@ -165,6 +166,11 @@ export class TokensService {
     this.recent.set(key, { result, until: now + AUTH_CACHE_MS });
   }
 
+  /** Forgets this process's remembered authentications of a tenant (its event streams changed). */
+  forgetTenant(tenantId: string): void {
+    for (const [key, entry] of this.recent) if (entry.result.ok && entry.result.tenantId === tenantId) this.recent.delete(key);
+  }
+
   private async authenticateInDatabase(tenantKey: string, hash: string, now: Date): Promise<AuthenticationResult> {
     const tenant = await this.tenants.findByKey(tenantKey);
     if (!tenant) return { ok: false, status: 401, reason: 'unknown tenant' };
@@ -180,7 +186,18 @@ export class TokensService {
       // behind another request's write transaction) nor fails when the database is busy.
       void em.nativeUpdate(ScimTokenEntity, { id: token.id }, { lastUsedAt: now }).catch(() => undefined);
     }
-    return { ok: true, tenantId: tenant.id, tokenId: token.id, scope: token.scope, slug: tenant.slug, rateLimitPerSecond: tenant.rateLimitPerSecond };
+    // Remembered with the rest: a write of a tenant without streams then skips the outbox without a statement.
+    const streams = await runSql<{ streams: number | string }>(em, 'SELECT streams FROM event_sequences WHERE tenant_id = ?', [tenant.id]);
+    const eventStreams = Number(streams[0]?.streams ?? 0) > 0;
+    return {
+      ok: true,
+      tenantId: tenant.id,
+      tokenId: token.id,
+      scope: token.scope,
+      slug: tenant.slug,
+      rateLimitPerSecond: tenant.rateLimitPerSecond,
+      eventStreams,
+    };
   }
 }
 

@@ -100,7 +100,7 @@ export class DeletedUsersService {
       });
       // For a receiver, a restored user is a user that exists again: a create.
       const resource = toScimUser(user, baseUrl);
-      await this.outbox.record(em, tenantId, [
+      await this.outbox.record(em, { tenantId }, [
         {
           resourceType: 'User',
           resourceId: user.id,

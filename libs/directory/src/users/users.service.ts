@@ -86,7 +86,7 @@ export class UsersService {
         const changes = diffDocuments({}, document);
         await this.audit.record(em, caller.tenantId, context, { action: 'user.created', resource: identityOf(user), changes, httpStatus: 201 });
         const result = await this.result(em, caller, user, []); // a new user belongs to no group yet
-        await this.recordEvent(em, caller.tenantId, user, changeKinds('create'), changedPaths(changes, 'id'), result.resource);
+        await this.recordEvent(em, caller, user, changeKinds('create'), changedPaths(changes, 'id'), result.resource);
         return result;
       }),
     );
@@ -139,7 +139,7 @@ export class UsersService {
           httpStatus: 204,
         });
         // The user's groups lost a member: each is a patch of that group (RFC 9967), after the user's delete.
-        await this.outbox.record(em, caller.tenantId, [
+        await this.outbox.record(em, caller, [
           { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds: changeKinds('delete'), attributes: [], data: () => null },
           ...formerGroups.map((group) => ({
             resourceType: 'Group' as const,
@@ -183,12 +183,12 @@ export class UsersService {
     const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
     await this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
     const result = await this.result(em, caller, user);
-    await this.recordEvent(em, caller.tenantId, user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource);
+    await this.recordEvent(em, caller, user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource);
     return result;
   }
 
-  private recordEvent(em: EntityManager, tenantId: string, user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: JsonObject): Promise<void> {
-    return this.outbox.record(em, tenantId, [
+  private recordEvent(em: EntityManager, caller: ScimCaller, user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: JsonObject): Promise<void> {
+    return this.outbox.record(em, caller, [
       { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds, attributes, data: () => resource },
     ]);
   }

@@ -7,6 +7,8 @@ export interface ScimCaller {
   tokenId: string;
   /** `read` tokens (the host application's) may only read: GET and POST …/.search. */
   scope: 'provision' | 'read';
+  /** Whether the tenant had event streams when the token was checked (at most a second ago). */
+  eventStreams: boolean;
   /** Absolute SCIM base URL of this tenant, without trailing slash. */
   baseUrl: string;
 }
