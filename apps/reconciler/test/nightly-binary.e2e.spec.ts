@@ -99,6 +99,29 @@ describe.each(dialects())('the nightly job binary on %s', (dialect) => {
     expect(rows[0].user_name_ci).toBe('linked@example.com');
   });
 
+  const onTerminal = existsSync('/usr/bin/script') ? it : it.skip;
+  onTerminal('on a terminal: a progress bar per tenant and a summary table instead of JSON lines', async () => {
+    const tenant = await createTenant(t, 'Terminal');
+    await t.http
+      .post(`${tenant.base}/Users`)
+      .set('Authorization', `Bearer ${tenant.token}`)
+      .send({ userName: 'tty@example.com', externalId: 'x-1' })
+      .expect(201);
+    // util-linux `script` runs the job on a pseudo-terminal, as a person at a shell would.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(main)} --tenant ${tenant.slug}`;
+    const result = spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, DATABASE_URL: url },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\[#{30}\] 100% {2}tenant 1\/1 terminal/);
+    expect(result.stdout).toMatch(/tenant\s+users\s+active\s+groups\s+last IdP request\s+findings/);
+    // The token's last use is written beside the request, not awaited by it: a date, or "never" if not yet.
+    expect(result.stdout).toMatch(new RegExp(`${tenant.slug}\\s+1\\s+1\\s+0\\s+(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}|never)\\s+0`));
+    expect(result.stdout).not.toContain('"msg"'); // no JSON lines on a terminal
+  });
+
   it('exit 2 for an unknown tenant, an unmigrated database, and while another run holds the lock', async () => {
     expect(run(['--tenant', 'no-such-tenant'], url)).toMatchObject({ code: 2 });
     const fresh = await createTestDatabase(dialect);
