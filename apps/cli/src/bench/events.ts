@@ -33,6 +33,9 @@ async function startReceiver(): Promise<{ url: string; count: () => Promise<numb
 
 export async function benchEvents(target: EventsBenchTarget): Promise<void> {
   const admin = { Authorization: `Bearer ${target.adminToken}`, 'Content-Type': 'application/json' };
+  const streamsUrl = (tenantId: string) => `${target.origin}/admin/v1/tenants/${tenantId}/event-streams`;
+  const createStream = async (tenantId: string, body: object) =>
+    (await (await fetch(streamsUrl(tenantId), { method: 'POST', headers: admin, body: JSON.stringify(body) })).json()) as { id: string };
   const receiver = await startReceiver();
   try {
     // 1. Write latency: creates and Okta-style deactivations, without streams and with two (poll: the
@@ -40,39 +43,11 @@ export async function benchEvents(target: EventsBenchTarget): Promise<void> {
     const tenant = await target.newTenant('Events bench');
     const headers = { Authorization: `Bearer ${tenant.token}`, 'Content-Type': 'application/scim+json' };
     const send = (method: string, path: string, body: unknown) => fetch(`${tenant.base}${path}`, { method, headers, body: JSON.stringify(body) });
-    const streams = await Promise.all(
-      [0, 1].map(
-        async () =>
-          (
-            (await (
-              await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams`, {
-                method: 'POST',
-                headers: admin,
-                body: JSON.stringify({ delivery: 'poll' }),
-              })
-            ).json()) as { id: string }
-          ).id,
-      ),
-    );
+    // Poll streams count for the outbox whether paused or not: rounds without streams delete them.
+    const streams: string[] = [];
     const setStreams = async (active: boolean) => {
-      // Poll streams are counted by the outbox whether paused or not: delete and recreate instead.
-      if (!active) {
-        for (const id of streams.splice(0))
-          await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams/${id}`, { method: 'DELETE', headers: admin });
-      } else if (!streams.length) {
-        for (let i = 0; i < 2; i++)
-          streams.push(
-            (
-              (await (
-                await fetch(`${target.origin}/admin/v1/tenants/${tenant.id}/event-streams`, {
-                  method: 'POST',
-                  headers: admin,
-                  body: JSON.stringify({ delivery: 'poll' }),
-                })
-              ).json()) as { id: string }
-            ).id,
-          );
-      }
+      if (!active) for (const id of streams.splice(0)) await fetch(`${streamsUrl(tenant.id)}/${id}`, { method: 'DELETE', headers: admin });
+      else while (streams.length < 2) streams.push((await createStream(tenant.id, { delivery: 'poll' })).id);
     };
     const samples = { none: { create: [] as number[], patch: [] as number[] }, two: { create: [] as number[], patch: [] as number[] } };
     for (let round = 0; round < 12; round++) {
@@ -111,18 +86,10 @@ export async function benchEvents(target: EventsBenchTarget): Promise<void> {
 
     // 2. Push throughput: a backlog built while the stream is paused, then delivered to the receiver.
     const pushTenant = await target.newTenant('Push bench');
-    const push = (await (
-      await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams`, {
-        method: 'POST',
-        headers: admin,
-        body: JSON.stringify({ delivery: 'push', endpointUrl: receiver.url }),
-      })
-    ).json()) as { id: string };
-    await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams/${push.id}`, {
-      method: 'PATCH',
-      headers: admin,
-      body: JSON.stringify({ status: 'paused' }),
-    });
+    const push = await createStream(pushTenant.id, { delivery: 'push', endpointUrl: receiver.url });
+    const setStatus = (status: 'active' | 'paused') =>
+      fetch(`${streamsUrl(pushTenant.id)}/${push.id}`, { method: 'PATCH', headers: admin, body: JSON.stringify({ status }) });
+    await setStatus('paused');
     const total = 2000;
     for (let round = 0; round < total / 1000; round++) {
       const Operations = Array.from({ length: 1000 }, (_, i) => ({
@@ -138,11 +105,7 @@ export async function benchEvents(target: EventsBenchTarget): Promise<void> {
       });
     }
     const started = process.hrtime.bigint();
-    await fetch(`${target.origin}/admin/v1/tenants/${pushTenant.id}/event-streams/${push.id}`, {
-      method: 'PATCH',
-      headers: admin,
-      body: JSON.stringify({ status: 'active' }),
-    });
+    await setStatus('active');
     while ((await receiver.count()) < total) await new Promise((resolve) => setTimeout(resolve, 20));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.log(

@@ -1,27 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { parsePollRequest, ScimError, type PollRequest, type StreamProfile } from '@roster/scim-core';
+import { parsePollRequest, ScimError, type PollRequest } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { dialectOf, fromSql, placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { dialectOf, placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { hashesEqual, hashToken } from '../tokens/token-secret';
 import { EventSignals } from './event-signals';
 import { eventIssuer } from './issuer';
 import { SigningKeys } from './signing-keys';
-import { changesAfter, claimsFor, jtiOf, seqOfJti } from './stream-feed';
+import { changesAfter, claimsFor, jtiOf, readStream, seqOfJti, type StreamState } from './stream-feed';
 
 /** RFC 8936 §2.4: how long a poll with returnImmediately=false waits for an event. */
 export const LONG_POLL_MS = 30_000;
 // Other processes' commits are noticed by looking again this often while waiting.
 const RECHECK_MS = 500;
 const SCAN = 500;
-
-interface PollStream extends StreamProfile {
-  id: string;
-  tenantId: string;
-  status: string;
-  position: number;
-}
 
 export interface PollResponse {
   sets: Record<string, string>;
@@ -55,28 +48,17 @@ export class EventPollService {
     }
   }
 
-  private async authenticate(streamId: string, authorization: string | undefined): Promise<PollStream> {
+  private async authenticate(streamId: string, authorization: string | undefined): Promise<StreamState> {
     const token = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!token) throw ScimError.unauthorized('Send the stream\'s poll token as "Authorization: Bearer <token>"');
-    const rows = isUuid(streamId)
-      ? await runSql(this.em.fork(), "SELECT * FROM event_streams WHERE id = ? AND delivery = 'poll'", [streamId.toLowerCase()])
-      : [];
-    const row = rows[0];
-    const stored = row?.poll_token_hash as string | undefined;
-    if (!row || !stored || !hashesEqual(stored, hashToken(token))) throw ScimError.unauthorized('The poll token is not valid for this stream');
-    return {
-      id: String(row.id),
-      tenantId: String(row.tenant_id),
-      status: String(row.status),
-      position: Number(row.position),
-      format: row.format as PollStream['format'],
-      events: fromSql.json<string[]>(row.events),
-      audience: String(row.audience),
-    };
+    const stream = isUuid(streamId) ? await readStream(this.em.fork(), streamId.toLowerCase(), "delivery = 'poll'") : undefined;
+    if (!stream?.pollTokenHash || !hashesEqual(stream.pollTokenHash, hashToken(token)))
+      throw ScimError.unauthorized('The poll token is not valid for this stream');
+    return stream;
   }
 
   /** Records acks and setErrs (an error is final: recorded and not sent again), then closes the gap. */
-  private async acknowledge(stream: PollStream, request: PollRequest): Promise<void> {
+  private async acknowledge(stream: StreamState, request: PollRequest): Promise<void> {
     const acked = new Set<number>();
     for (const jti of request.ack) {
       const seq = seqOfJti(stream.id, jti);
@@ -125,7 +107,7 @@ export class EventPollService {
   }
 
   /** Moves the position over every change that is acknowledged or that the stream does not carry. */
-  private async closeGap(em: EntityManager, stream: PollStream, position: number): Promise<number> {
+  private async closeGap(em: EntityManager, stream: StreamState, position: number): Promise<number> {
     const issuer = eventIssuer(this.config);
     for (;;) {
       const changes = await changesAfter(em, stream.tenantId, position, SCAN);
@@ -143,7 +125,7 @@ export class EventPollService {
   }
 
   /** The oldest SETs not yet acknowledged, signed, and whether more are waiting. */
-  private async pending(stream: PollStream, max: number): Promise<PollResponse> {
+  private async pending(stream: StreamState, max: number): Promise<PollResponse> {
     const em = this.em.fork();
     const issuer = eventIssuer(this.config);
     const sets: Record<string, string> = {};

@@ -9,7 +9,7 @@ import { EventSignals } from './event-signals';
 import { eventIssuer } from './issuer';
 import { PushClient, type PushOutcome } from './push-client';
 import { SigningKeys } from './signing-keys';
-import { changesAfter, claimsFor, jtiOf, type SequencedChange } from './stream-feed';
+import { changesAfter, claimsFor, jtiOf, readStream, type SequencedChange, type StreamState } from './stream-feed';
 
 /**
  * A stream is leased to one process at a time; the lease is renewed with every saved step (at most
@@ -25,17 +25,8 @@ const IDLE_LOOK_MS = 500;
 const MAX_PARALLEL_STREAMS = 8;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-interface LeasedStream {
-  id: string;
-  tenantId: string;
-  format: 'full' | 'notice';
-  events: string[];
-  audience: string;
-  endpointUrl: string;
-  authorizationHeader: string | null;
-  position: number;
-  consecutiveFailures: number;
-}
+/** A push stream this process holds the lease of. */
+type LeasedStream = StreamState & { endpointUrl: string };
 
 /** host:pid:random — a lease owner held by a process of this host that is gone (or an earlier life of this pid). */
 export function isDeadLocalOwner(owner: string, self: string): boolean {
@@ -215,19 +206,8 @@ export class PushDispatcher implements OnApplicationShutdown {
       [this.owner, sqlTime(em, new Date(now.getTime() + LEASE_MS)), streamId, sqlTime(em, now), this.owner],
     );
     if (!taken) return undefined;
-    const [row] = await runSql(em, 'SELECT * FROM event_streams WHERE id = ?', [streamId]);
-    if (!row) return undefined;
-    return {
-      id: String(row.id),
-      tenantId: String(row.tenant_id),
-      format: row.format as LeasedStream['format'],
-      events: fromSql.json<string[]>(row.events),
-      audience: String(row.audience),
-      endpointUrl: String(row.endpoint_url),
-      authorizationHeader: (row.authorization_header as string | null) ?? null,
-      position: Number(row.position),
-      consecutiveFailures: Number(row.consecutive_failures),
-    };
+    const stream = await readStream(em, streamId);
+    return stream?.endpointUrl ? { ...stream, endpointUrl: stream.endpointUrl } : undefined;
   }
 
   /** Saves the position and renews the lease; false when the lease was lost or the stream paused or deleted. */

@@ -21,7 +21,6 @@ export interface SigningKeyView {
 }
 
 interface KeyRing {
-  loadedAt: number;
   signer: { kid: string; key: Awaited<ReturnType<typeof importJWK>> };
   published: JWK[];
 }
@@ -32,7 +31,7 @@ interface KeyRing {
  */
 @Injectable()
 export class SigningKeys {
-  private ring?: Promise<KeyRing>;
+  private ring?: { since: number; keys: Promise<KeyRing> };
 
   constructor(private readonly em: EntityManager) {}
 
@@ -49,11 +48,13 @@ export class SigningKeys {
   }
 
   async list(): Promise<SigningKeyView[]> {
-    const keys = await this.em.fork().find(SigningKeyEntity, {}, { orderBy: { createdAt: 'desc', kid: 'desc' } });
-    const now = Date.now();
-    return keys
-      .filter((key) => !key.retiresAt || key.retiresAt.getTime() > now)
-      .map((key, i) => ({ kid: key.kid, algorithm: key.algorithm, createdAt: key.createdAt, retiresAt: key.retiresAt ?? null, active: i === 0 }));
+    return (await publishedKeys(this.em.fork())).map((key, i) => ({
+      kid: key.kid,
+      algorithm: key.algorithm,
+      createdAt: key.createdAt,
+      retiresAt: key.retiresAt ?? null,
+      active: i === 0,
+    }));
   }
 
   /** A new signing key; the current ones stay published for `overlapSeconds`, then retire. */
@@ -72,37 +73,36 @@ export class SigningKeys {
     return { kid: key.kid, algorithm: key.algorithm, createdAt: key.createdAt, retiresAt: null, active: true };
   }
 
-  private async keyRing(): Promise<KeyRing> {
-    const current = this.ring;
-    if (current) {
-      const ring = await current.catch(() => undefined);
-      if (ring && Date.now() - ring.loadedAt < CACHE_MS) return ring;
-      if (this.ring !== current) return this.keyRing();
-    }
-    const loading = this.load();
-    this.ring = loading;
-    loading.catch(() => (this.ring === loading ? (this.ring = undefined) : undefined));
-    return loading;
+  private keyRing(): Promise<KeyRing> {
+    if (this.ring && Date.now() - this.ring.since < CACHE_MS) return this.ring.keys;
+    const ring = { since: Date.now(), keys: this.load() };
+    this.ring = ring;
+    // A failed load is not remembered: the next SET tries again.
+    ring.keys.catch(() => this.ring === ring && (this.ring = undefined));
+    return ring.keys;
   }
 
   private async load(): Promise<KeyRing> {
     const em = this.em.fork();
-    const now = Date.now();
-    let keys = (await em.find(SigningKeyEntity, {}, { orderBy: { createdAt: 'desc', kid: 'desc' } })).filter(
-      (key) => !key.retiresAt || key.retiresAt.getTime() > now,
-    );
+    let keys = await publishedKeys(em);
     if (!keys.length) {
       // The first SET ever: make a key. Two processes racing both insert one; the newest signs for both.
       await em.persist(await newKey(new Date())).flush();
-      keys = await em.find(SigningKeyEntity, {}, { orderBy: { createdAt: 'desc', kid: 'desc' } });
+      keys = await publishedKeys(em);
     }
     const [newest] = keys;
     return {
-      loadedAt: now,
       signer: { kid: newest.kid, key: await importJWK(JSON.parse(newest.privateJwk) as JWK, newest.algorithm) },
       published: keys.map((key) => JSON.parse(key.publicJwk) as JWK),
     };
   }
+}
+
+/** The keys not yet retired, newest (the signing key) first. */
+async function publishedKeys(em: EntityManager): Promise<SigningKeyEntity[]> {
+  const now = Date.now();
+  const keys = await em.find(SigningKeyEntity, {}, { orderBy: { createdAt: 'desc', kid: 'desc' } });
+  return keys.filter((key) => !key.retiresAt || key.retiresAt.getTime() > now);
 }
 
 async function newKey(createdAt: Date): Promise<SigningKeyEntity> {

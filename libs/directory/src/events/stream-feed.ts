@@ -6,6 +6,37 @@ export interface SequencedChange extends ProvisioningChange {
   seq: number;
 }
 
+/** A stream as delivery reads it (event_streams, by hand-written SQL): what the push and poll paths both need. */
+export interface StreamState extends StreamProfile {
+  id: string;
+  tenantId: string;
+  status: string;
+  position: number;
+  endpointUrl: string | null;
+  authorizationHeader: string | null;
+  pollTokenHash: string | null;
+  consecutiveFailures: number;
+}
+
+/** One stream's row, or undefined; `where` narrows it further (for example to one delivery method). */
+export async function readStream(em: EntityManager, streamId: string, where = ''): Promise<StreamState | undefined> {
+  const [row] = await runSql(em, `SELECT * FROM event_streams WHERE id = ?${where ? ` AND ${where}` : ''}`, [streamId]);
+  if (!row) return undefined;
+  return {
+    id: String(row.id),
+    tenantId: String(row.tenant_id),
+    status: String(row.status),
+    position: Number(row.position),
+    format: row.format as StreamProfile['format'],
+    events: fromSql.json<string[]>(row.events),
+    audience: String(row.audience),
+    endpointUrl: (row.endpoint_url as string | null) ?? null,
+    authorizationHeader: (row.authorization_header as string | null) ?? null,
+    pollTokenHash: (row.poll_token_hash as string | null) ?? null,
+    consecutiveFailures: Number(row.consecutive_failures),
+  };
+}
+
 /** A SET's jti names its stream and the tenant sequence number, so a redelivery repeats it exactly. */
 export function jtiOf(streamId: string, seq: number): string {
   return `${streamId}.${seq}`;

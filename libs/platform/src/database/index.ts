@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './unique-violation';
 export * from './lock-file';
 export * from './sqlite-immediate';
+export * from './database-lock';

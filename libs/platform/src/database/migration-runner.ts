@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { Client } from 'pg';
-import { acquireLockFile } from './lock-file';
+import { acquireDatabaseLock, type DatabaseLock } from './database-lock';
 import { applySqlitePragmas } from './sqlite-pragmas';
 
 // Arbitrary but fixed: the same key in every Roster process.
-const MIGRATION_LOCK_KEY = 7_461_027_331;
+const MIGRATION_LOCK: DatabaseLock = { pgKey: 7_461_027_331, fileSuffix: '.migrate-lock' };
 
 /** Brings the database to the current schema at startup (/health reports ready only afterwards). */
 @Injectable()
@@ -50,24 +49,11 @@ export class MigrationRunner implements OnModuleInit {
   // migrates while the others wait — a session-level advisory lock on PostgreSQL, a lock file beside a
   // SQLite database (SQLite has no advisory locks, and the migrator's own writes must not be blocked).
   private async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
-    const database = this.config.database;
-    if (database.dialect === 'sqlite') {
-      if (database.path === ':memory:') return work();
-      const release = await acquireLockFile(`${database.path}.migrate-lock`);
-      try {
-        return await work();
-      } finally {
-        release();
-      }
-    }
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
+    const release = await acquireDatabaseLock(this.config.database, MIGRATION_LOCK, true);
     try {
-      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       return await work();
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-      await client.end();
+      await release();
     }
   }
 
