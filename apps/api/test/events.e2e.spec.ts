@@ -3,7 +3,7 @@ import { assertPushEndpoint } from '../../../libs/directory/src/events/endpoint-
 import { outcomeOf, retryAfterMs } from '../../../libs/directory/src/events/push-client';
 import { MikroORM } from '@mikro-orm/core';
 import { pruneDelivered } from '@roster/directory';
-import { expectContract } from '../../../test/support/contract-assert';
+import { expectContract, expectScimError } from '../../../test/support/contract-assert';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { EventReceiver, seqOf, verifySet } from '../../../test/support/event-receiver';
 import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
@@ -447,6 +447,61 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     await pruneDelivered(em, new Date(Date.now() + 3600_000)); // everything is old: only what both streams are past goes
     expect(await count()).toBe(2);
     expect(Object.keys((await poll(behind).expect(200)).body.sets)).toHaveLength(2);
+  });
+
+  it('answers every ugly input on the event endpoints with a SCIM error, never a 500', async () => {
+    const tenant = await createTenant(t);
+    const other = await createTenant(t);
+    const streams = `/admin/v1/tenants/${tenant.id}/event-streams`;
+    const stream = await pollStream(tenant);
+    const json = (req: ReturnType<typeof t.http.post>) => req.set(admin).set('Content-Type', 'application/json');
+    // Malformed JSON, wrong types, oversized values, on create and on change.
+    expectScimError(await json(t.http.post(streams)).send('{"delivery": "poll"'), 400, 'invalidSyntax');
+    expectScimError(await t.http.post(streams).set(admin).send({ delivery: 5 }), 400);
+    expectScimError(
+      await t.http
+        .post(streams)
+        .set(admin)
+        .send({ delivery: 'push', endpointUrl: 'https://example.com/x', authorizationHeader: 'x'.repeat(5000) }),
+      400,
+    );
+    expectScimError(await t.http.post(streams).set(admin).send({ delivery: 'poll', audience: 'not a uri' }), 400, 'invalidValue');
+    const one = `${streams}/${stream.id}`;
+    expectScimError(await json(t.http.patch(one)).send('{"status":'), 400, 'invalidSyntax');
+    for (const body of [
+      {},
+      { status: 'bogus' },
+      { status: true },
+      { events: ['urn:ietf:params:scim:event:prov:create:notice'] },
+      { endpointUrl: 'https://example.com/x' },
+      { colour: 'red' },
+    ]) {
+      expectScimError(await t.http.patch(one).set(admin).send(body), 400);
+    }
+    // Another tenant's stream, an id that is no id.
+    expectScimError(await t.http.get(`/admin/v1/tenants/${other.id}/event-streams/${stream.id}`).set(admin), 404);
+    expectScimError(await t.http.patch(`/admin/v1/tenants/${other.id}/event-streams/${stream.id}`).set(admin).send({ status: 'paused' }), 404);
+    expectScimError(await t.http.delete(`/admin/v1/tenants/${other.id}/event-streams/${stream.id}`).set(admin), 404);
+    expectScimError(await t.http.get(`${streams}/not-a-uuid`).set(admin), 404);
+    expect((await t.http.get(one).set(admin).expect(200)).body.status).toBe('active'); // nothing above changed it
+    // Polling: malformed JSON, no token, an id that is no id, a push stream's id.
+    const pollPath = new URL(stream.pollUrl).pathname;
+    expectScimError(
+      await t.http.post(pollPath).set('Authorization', `Bearer ${stream.pollToken}`).set('Content-Type', 'application/json').send('{"ack": ['),
+      400,
+      'invalidSyntax',
+    );
+    expectScimError(await t.http.post(pollPath).send({ returnImmediately: true }), 401);
+    expectScimError(await t.http.post('/events/v1/streams/not-a-uuid/poll').set('Authorization', `Bearer ${stream.pollToken}`).send({}), 401);
+    const push = await t.http.post(streams).set(admin).send({ delivery: 'push', endpointUrl: 'http://127.0.0.1:9/x' }).expect(201);
+    expectScimError(await t.http.post(`/events/v1/streams/${push.body.id}/poll`).set('Authorization', `Bearer ${stream.pollToken}`).send({}), 401);
+    // Key rotation and token scope take only what the contract allows.
+    for (const body of [{ overlapSeconds: -1 }, { overlapSeconds: 'abc' }, { overlapSeconds: 99_999_999 }, { overlap: 5 }]) {
+      expectScimError(await t.http.post('/admin/v1/signing-keys/rotate').set(admin).send(body), 400);
+    }
+    expectScimError(await json(t.http.post('/admin/v1/signing-keys/rotate')).send('{"overlapSeconds"'), 400, 'invalidSyntax');
+    for (const scope of ['write', 7, null]) expectScimError(await t.http.post(`/admin/v1/tenants/${tenant.id}/tokens`).set(admin).send({ scope }), 400);
+    expectScimError(await t.http.get('/admin/v1/tenants/not-a-uuid/health').set(admin), 404);
   });
 
   it('refuses bad stream definitions', async () => {
