@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -48,7 +48,7 @@ export function isDeadLocalOwner(owner: string, self: string): boolean {
  * for that SET. Delivery is at-least-once: after a crash the unsaved tail is sent again, same jti.
  */
 @Injectable()
-export class PushDispatcher implements OnApplicationShutdown {
+export class PushDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger('PushDispatcher');
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly client: PushClient;
@@ -79,7 +79,8 @@ export class PushDispatcher implements OnApplicationShutdown {
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the ORM closes its connections (on application shutdown): in-flight work still has a database.
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
     this.stopSignals?.();
@@ -118,7 +119,7 @@ export class PushDispatcher implements OnApplicationShutdown {
   }
 
   private async findAndStart(): Promise<void> {
-    if (!this.migrations.ready || this.delivering.size >= MAX_PARALLEL_STREAMS) return;
+    if (!this.running || !this.migrations.ready || this.delivering.size >= MAX_PARALLEL_STREAMS) return;
     const em = this.em.fork();
     const now = sqlTime(em, new Date());
     const tenants = await runSql<{ tenant_id: string }>(em, "SELECT DISTINCT tenant_id FROM event_streams WHERE delivery = 'push' AND status = 'active'");
