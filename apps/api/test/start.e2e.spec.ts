@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureApiBuilt, freePort } from '../../../test/support/built-server';
+import { ensureApiBuilt, freePort, startBuiltServer } from '../../../test/support/built-server';
 
 // The operational contract outside tools rely on: the built server starts, migrates its database,
 // answers /health, logs JSON lines without secrets, and stops cleanly on SIGTERM.
@@ -65,5 +65,25 @@ describe('npm start', () => {
     expect(output).toContain('"requestId"');
     expect(output).not.toContain(token);
     expect(output).not.toContain(adminToken);
+  }, 60_000);
+
+  // V8 would size the heap from the machine's memory; the server sets its own limits (heap-limits.ts).
+  const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+
+  it('runs with bounded heap limits, in the process that was started, unless given its own', async () => {
+    const started = await startBuiltServer({ DATABASE_URL: `sqlite:${join(dir, 'limits.db')}`, NODE_OPTIONS: '' });
+    try {
+      expect(commandLine(started.child.pid!)).toEqual(expect.arrayContaining(['--max-semi-space-size=16', '--max-old-space-size=256']));
+    } finally {
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+    }
+    const own = await startBuiltServer({ DATABASE_URL: `sqlite:${join(dir, 'limits.db')}`, NODE_OPTIONS: '--max-old-space-size=300' });
+    try {
+      expect(commandLine(own.child.pid!).filter((arg) => arg.startsWith('--max'))).toEqual([]);
+    } finally {
+      own.child.kill('SIGTERM');
+      expect(await own.exited).toBe(0);
+    }
   }, 60_000);
 });
