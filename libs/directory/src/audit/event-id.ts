@@ -1,7 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let sequence = 0;
+
+// Random bytes drawn 4 KiB at a time: one call into the system's generator per 256 ids, not one per id.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
 
 /**
  * UUIDv7 (RFC 9562) with a monotonic 12-bit sequence: events written in one transaction, in the same
@@ -16,7 +20,11 @@ export function eventId(now = Date.now()): string {
     sequence = 0;
     lastMs = now;
   }
-  const bytes = randomBytes(16);
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, (poolOffset += 16)));
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

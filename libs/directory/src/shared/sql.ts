@@ -46,8 +46,14 @@ async function execute(
   } catch (error) {
     // Raw statements bypass the ORM's error translation: translate here, so a foreign-key race or a unique
     // violation in set-based SQL is the same typed exception (and the same SCIM answer) as from the ORM.
-    throw error instanceof DriverException || !(error instanceof Error) ? error : em.getDriver().convertException(error);
+    // Errors of the native SQLite module may come from another realm (`instanceof Error` fails under jest's
+    // module sandbox), so anything error-shaped is translated.
+    throw error instanceof DriverException || !isErrorLike(error) ? error : em.getDriver().convertException(error);
   }
+}
+
+function isErrorLike(error: unknown): error is Error {
+  return error instanceof Error || (typeof error === 'object' && error !== null && typeof (error as Error).message === 'string');
 }
 
 /** Which database `em` talks to. */

@@ -74,52 +74,57 @@ export class UsersService {
 
   async create(caller: ScimCaller, body: unknown, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.created', resource: attempted(body) }, () =>
-      this.em.transactional(async (em) => {
-        const document = toResourceDocument(UserResourceType, body);
-        document.active = document.active ?? true;
-        const columns = deriveUserColumns(document);
-        await this.assertUnique(em, caller.tenantId, columns, undefined);
-        const now = new Date();
-        const user = Object.assign(new UserEntity(), { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
-        await this.orConflict(this.users.insert(em, user));
-        await this.users.replaceEmails(em, user, columns, true);
-        const changes = diffDocuments({}, document);
-        await this.audit.record(em, caller.tenantId, context, { action: 'user.created', resource: identityOf(user), changes, httpStatus: 201 });
-        const result = await this.result(em, caller, user, []); // a new user belongs to no group yet
-        await this.recordEvent(em, caller, user, changeKinds('create'), changedPaths(changes, 'id'), result.resource);
-        return result;
-      }),
+      this.explainingConflicts(caller.tenantId, () =>
+        this.em.transactional(async (em) => {
+          const document = toResourceDocument(UserResourceType, body);
+          document.active = document.active ?? true;
+          const columns = deriveUserColumns(document);
+          const now = new Date();
+          const user = Object.assign(new UserEntity(), { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
+          await this.orConflict(this.users.insert(em, user), columns);
+          await this.users.replaceEmails(em, user, columns, true);
+          const changes = diffDocuments({}, document);
+          await this.audit.record(em, caller.tenantId, context, { action: 'user.created', resource: identityOf(user), changes, httpStatus: 201 });
+          const result = await this.result(em, caller, user, []); // a new user belongs to no group yet
+          await this.recordEvent(em, caller, user, changeKinds('create'), changedPaths(changes, 'id'), result.resource);
+          return result;
+        }),
+      ),
     );
   }
 
   async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { ...attempted(body), id } }, () =>
-      this.em.transactional(async (em) => {
-        const user = await this.require(em, caller.tenantId, id, true);
-        assertIfMatch(ifMatch, user.version);
-        assertBodyIdMatches(body, user.id);
-        const document = toResourceDocument(UserResourceType, body);
-        // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) keeps its value
-        // when a PUT leaves it out, so a partial PUT never re-links a user (active: see write()).
-        if (document.externalId === undefined && user.document.externalId !== undefined) document.externalId = user.document.externalId;
-        return this.write(em, caller, user, document, context, 'put');
-      }),
+      this.explainingConflicts(caller.tenantId, () =>
+        this.em.transactional(async (em) => {
+          const user = await this.require(em, caller.tenantId, id, true);
+          assertIfMatch(ifMatch, user.version);
+          assertBodyIdMatches(body, user.id);
+          const document = toResourceDocument(UserResourceType, body);
+          // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) keeps its value
+          // when a PUT leaves it out, so a partial PUT never re-links a user (active: see write()).
+          if (document.externalId === undefined && user.document.externalId !== undefined) document.externalId = user.document.externalId;
+          return this.write(em, caller, user, document, context, 'put');
+        }),
+      ),
     );
   }
 
   async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { type: 'User', id } }, () =>
       // Concurrent PATCHes of one user: the version column detects the race and the PATCH re-applies.
-      retryOnConcurrentChange(
-        () =>
-          this.em.transactional(async (em) => {
-            const user = await this.require(em, caller.tenantId, id, true);
-            assertIfMatch(ifMatch, user.version);
-            const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
-            if (!changed) return this.result(em, caller, user);
-            return this.write(em, caller, user, document, context, 'patch');
-          }),
-        { ifMatch },
+      this.explainingConflicts(caller.tenantId, () =>
+        retryOnConcurrentChange(
+          () =>
+            this.em.transactional(async (em) => {
+              const user = await this.require(em, caller.tenantId, id, true);
+              assertIfMatch(ifMatch, user.version);
+              const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
+              if (!changed) return this.result(em, caller, user);
+              return this.write(em, caller, user, document, context, 'patch');
+            }),
+          { ifMatch },
+        ),
       ),
     );
   }
@@ -171,14 +176,11 @@ export class UsersService {
     const before = user.document;
     const changes = diffDocuments(before, document);
     if (!changes.length) return this.result(em, caller, user);
-    // Only what can have changed is checked and rewritten (Okta's deactivation touches neither).
-    if (columns.userNameCi !== user.userNameCi || columns.identityEmailCi !== user.identityEmailCi) {
-      await this.assertUnique(em, caller.tenantId, columns, user.id);
-    }
+    // Only what changed is rewritten (Okta's deactivation touches no email row).
     const emailsChanged = !deepEqual(columns.emails, emailRowsOf(before));
     const wasActive = user.active;
     Object.assign(user, pickColumns(columns), { document, updatedAt: new Date() });
-    await this.orConflict(this.users.update(em, user));
+    await this.orConflict(this.users.update(em, user), columns, user.id);
     if (emailsChanged) await this.users.replaceEmails(em, user, columns, false);
     const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
     await this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
@@ -211,21 +213,44 @@ export class UsersService {
     return user;
   }
 
-  // Checked first for a precise message; the unique indexes still decide races between concurrent writers.
-  private async assertUnique(em: EntityManager, tenantId: string, columns: DerivedUserColumns, selfId: string | undefined) {
-    const conflict = await this.users.conflictOf(em, tenantId, columns, selfId);
-    if (conflict) throw uniquenessError(conflict);
-  }
-
-  /** The unique indexes decide races between concurrent writers: their violation is this resource's 409. */
-  private async orConflict(write: Promise<void>): Promise<void> {
+  /**
+   * Uniqueness of userName and of the identity email is the unique indexes' to decide, also between
+   * concurrent writers: no read before the write, so a create is one statement shorter. A violation
+   * ends the transaction (PostgreSQL accepts no further statement in it) and is explained after it.
+   */
+  private async orConflict(write: Promise<void>, columns: DerivedUserColumns, selfId?: string): Promise<void> {
     try {
       await write;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const message = String((error as Error).message).toLowerCase();
-      throw uniquenessError(message.includes('user_name') || message.includes('username') ? 'userName' : 'email');
+      throw new UniquenessConflict(columns, selfId, message.includes('user_name') || message.includes('username') ? 'userName' : 'email');
     }
+  }
+
+  /**
+   * Runs a write; a uniqueness conflict becomes the 409 that names the attribute. Which index a database
+   * checks first differs (a user whose userName and email are both taken), so once the transaction has
+   * rolled back the stored users decide, userName first: SQLite and PostgreSQL give the same answer.
+   */
+  private async explainingConflicts<T>(tenantId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof UniquenessConflict)) throw error;
+      throw uniquenessError((await this.users.conflictOf(this.em, tenantId, error.columns, error.selfId)) ?? error.violated);
+    }
+  }
+}
+
+/** A write broke a unique index of users; the attribute is named once its transaction has ended. */
+class UniquenessConflict extends Error {
+  constructor(
+    readonly columns: DerivedUserColumns,
+    readonly selfId: string | undefined,
+    readonly violated: 'userName' | 'email',
+  ) {
+    super(`uniqueness of ${violated}`);
   }
 }
 
