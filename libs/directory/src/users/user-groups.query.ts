@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import { runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { dialectOf, fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import type { GroupRef } from './user.mapper';
 
 /**
@@ -10,6 +10,24 @@ import type { GroupRef } from './user.mapper';
  */
 @Injectable()
 export class UserGroupsQuery {
+  /**
+   * The groups of the row `users` as one JSON value, `[{ value, display }]` in the order of groupsOf, for
+   * the statement that reads the user itself (read back with groupsFrom).
+   */
+  groupsColumn(em: EntityManager): string {
+    const memberships = 'FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = users.tenant_id AND m.user_id = users.id';
+    const order = 'ORDER BY g.display_name_ci, g.id';
+    return dialectOf(em) === 'postgresql'
+      ? `(SELECT coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) ${order}), '[]') ${memberships})`
+      : `(SELECT json_group_array(json_object('value', g.id, 'display', g.display_name) ${order}) ${memberships})`;
+  }
+
+  /** The groups groupsColumn read; undefined when the user belongs to none (as groupsOf leaves it). */
+  groupsFrom(value: unknown): GroupRef[] | undefined {
+    const groups = fromSql.json<GroupRef[] | null>(value);
+    return groups?.length ? groups : undefined;
+  }
+
   async groupsOf(em: EntityManager, tenantId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
     const result = new Map<string, GroupRef[]>();
     if (!userIds.length) return result;

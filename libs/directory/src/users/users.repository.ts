@@ -21,12 +21,22 @@ const COLUMNS = 'id, tenant_id, user_name, user_name_ci, external_id, display_na
  */
 @Injectable()
 export class UsersRepository {
-  async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity | null> {
+  /**
+   * One user, with `related` (an SQL expression over the row `users`, such as its groups) read by the
+   * same statement: one round trip instead of two on every read and write of a user.
+   */
+  async findById(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+    options: { forUpdate?: boolean; related?: string } = {},
+  ): Promise<{ user: UserEntity; related: unknown } | null> {
     if (!isUuid(id)) return null;
     // PostgreSQL locks the row for the transaction; SQLite's BEGIN IMMEDIATE already serialises writers.
-    const lock = forUpdate && dialectOf(em) === 'postgresql' ? ' FOR UPDATE' : '';
-    const rows = await runSql(em, `SELECT ${COLUMNS} FROM users WHERE tenant_id = ? AND id = ?${lock}`, [tenantId, id.toLowerCase()]);
-    return rows.length ? toUser(rows[0]) : null;
+    const lock = options.forUpdate && dialectOf(em) === 'postgresql' ? ' FOR UPDATE' : '';
+    const related = options.related ? `, ${options.related} AS related` : '';
+    const rows = await runSql(em, `SELECT ${COLUMNS}${related} FROM users WHERE tenant_id = ? AND id = ?${lock}`, [tenantId, id.toLowerCase()]);
+    return rows.length ? { user: toUser(rows[0]), related: rows[0].related } : null;
   }
 
   /** A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one starts. */

@@ -68,8 +68,8 @@ export class UsersService {
   }
 
   async get(caller: ScimCaller, id: string): Promise<UserResult> {
-    const user = await this.require(this.em, caller.tenantId, id);
-    return this.result(this.em, caller, user);
+    const { user, groups } = await this.require(this.em, caller.tenantId, id);
+    return this.result(this.em, caller, user, groups);
   }
 
   async create(caller: ScimCaller, body: unknown, context: AuditContext): Promise<UserResult> {
@@ -97,14 +97,14 @@ export class UsersService {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { ...attempted(body), id } }, () =>
       this.explainingConflicts(caller.tenantId, () =>
         this.em.transactional(async (em) => {
-          const user = await this.require(em, caller.tenantId, id, true);
+          const { user, groups } = await this.require(em, caller.tenantId, id, true);
           assertIfMatch(ifMatch, user.version);
           assertBodyIdMatches(body, user.id);
           const document = toResourceDocument(UserResourceType, body);
           // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) keeps its value
           // when a PUT leaves it out, so a partial PUT never re-links a user (active: see write()).
           if (document.externalId === undefined && user.document.externalId !== undefined) document.externalId = user.document.externalId;
-          return this.write(em, caller, user, document, context, 'put');
+          return this.write(em, caller, user, groups, document, context, 'put');
         }),
       ),
     );
@@ -117,11 +117,11 @@ export class UsersService {
         retryOnConcurrentChange(
           () =>
             this.em.transactional(async (em) => {
-              const user = await this.require(em, caller.tenantId, id, true);
+              const { user, groups } = await this.require(em, caller.tenantId, id, true);
               assertIfMatch(ifMatch, user.version);
               const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
-              if (!changed) return this.result(em, caller, user);
-              return this.write(em, caller, user, document, context, 'patch');
+              if (!changed) return this.result(em, caller, user, groups);
+              return this.write(em, caller, user, groups, document, context, 'patch');
             }),
           { ifMatch },
         ),
@@ -132,7 +132,7 @@ export class UsersService {
   async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
     await withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.deleted', resource: { type: 'User', id } }, () =>
       this.em.transactional(async (em) => {
-        const user = await this.require(em, caller.tenantId, id, true);
+        const { user } = await this.require(em, caller.tenantId, id, true);
         assertIfMatch(ifMatch, user.version);
         const now = new Date();
         const formerGroups = await this.userGroups.removeMemberships(em, caller.tenantId, user.id, now);
@@ -163,6 +163,7 @@ export class UsersService {
     em: EntityManager,
     caller: ScimCaller,
     user: UserEntity,
+    groups: GroupRef[] | undefined,
     document: ResourceDocument,
     context: AuditContext,
     kind: 'put' | 'patch',
@@ -175,7 +176,7 @@ export class UsersService {
     const columns = deriveUserColumns(document);
     const before = user.document;
     const changes = diffDocuments(before, document);
-    if (!changes.length) return this.result(em, caller, user);
+    if (!changes.length) return this.result(em, caller, user, groups);
     // Only what changed is rewritten (Okta's deactivation touches no email row).
     const emailsChanged = !deepEqual(columns.emails, emailRowsOf(before));
     const wasActive = user.active;
@@ -184,7 +185,8 @@ export class UsersService {
     if (emailsChanged) await this.users.replaceEmails(em, user, columns, false);
     const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
     await this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
-    const result = await this.result(em, caller, user);
+    // A user's PATCH or PUT cannot change its groups (read-only): those read with the user still hold.
+    const result = await this.result(em, caller, user, groups);
     await this.recordEvent(em, caller, user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource);
     return result;
   }
@@ -195,8 +197,7 @@ export class UsersService {
     ]);
   }
 
-  private async result(em: EntityManager, caller: ScimCaller, user: UserEntity, knownGroups?: GroupRef[]): Promise<UserResult> {
-    const groups = knownGroups ?? (await this.userGroups.groupsOf(em, caller.tenantId, [user.id])).get(user.id);
+  private async result(em: EntityManager, caller: ScimCaller, user: UserEntity, groups: GroupRef[] | undefined): Promise<UserResult> {
     const managers = await this.resolvableManagers(em, caller.tenantId, [user]);
     return { resource: toScimUser(user, caller.baseUrl, groups, managers), version: user.version };
   }
@@ -207,10 +208,11 @@ export class UsersService {
     return ids.length ? this.users.existingIds(em, tenantId, ids) : new Set();
   }
 
-  private async require(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<UserEntity> {
-    const user = await this.users.findById(em, tenantId, id, forUpdate);
-    if (!user) throw ScimError.notFound(`User ${id} not found`);
-    return user;
+  /** The user and its groups (one statement), or 404. */
+  private async require(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<{ user: UserEntity; groups?: GroupRef[] }> {
+    const found = await this.users.findById(em, tenantId, id, { forUpdate, related: this.userGroups.groupsColumn(em) });
+    if (!found) throw ScimError.notFound(`User ${id} not found`);
+    return { user: found.user, groups: this.userGroups.groupsFrom(found.related) };
   }
 
   /**
