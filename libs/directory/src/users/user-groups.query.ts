@@ -11,11 +11,11 @@ import type { GroupRef } from './user.mapper';
 @Injectable()
 export class UserGroupsQuery {
   /**
-   * The groups of the row `users` as one JSON value, `[{ value, display }]` in the order of groupsOf, for
+   * The groups of the row `users` (or the alias given) as one JSON value, `[{ value, display }]` in the order of groupsOf, for
    * the statement that reads the user itself (read back with groupsFrom).
    */
-  groupsColumn(em: EntityManager): string {
-    const memberships = 'FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = users.tenant_id AND m.user_id = users.id';
+  groupsColumn(em: EntityManager, users = 'users'): string {
+    const memberships = `FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = ${users}.tenant_id AND m.user_id = ${users}.id`;
     const order = 'ORDER BY g.display_name_ci, g.id';
     return dialectOf(em) === 'postgresql'
       ? `(SELECT coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) ${order}), '[]') ${memberships})`

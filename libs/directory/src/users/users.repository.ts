@@ -39,19 +39,24 @@ export class UsersRepository {
     return rows.length ? { user: toUser(rows[0]), related: rows[0].related } : null;
   }
 
-  /** A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one starts. */
+  /**
+   * A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one
+   * starts; `related` as in findById (over the row `r`), one value per user, in the same order.
+   */
   async list(
     em: EntityManager,
     tenantId: string,
     query: ListQuery,
     cursor?: { after?: PagePosition },
-  ): Promise<{ total: number; users: UserEntity[]; next?: PagePosition }> {
-    const columns = COLUMNS.split(', ')
-      .map((column) => `r.${column}`)
-      .join(', ');
+    related?: string,
+  ): Promise<{ total: number; users: UserEntity[]; related: unknown[]; next?: PagePosition }> {
+    const columns =
+      COLUMNS.split(', ')
+        .map((column) => `r.${column}`)
+        .join(', ') + (related ? `, ${related} AS related` : '');
     const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', cursor ? { after: cursor.after, lookAhead: true } : {});
     const { rows, next } = cursor ? splitCursorPage(read.rows, query.count) : { rows: read.rows, next: undefined };
-    return { total: read.total, users: rows.map(toUser), next };
+    return { total: read.total, users: rows.map(toUser), related: rows.map((row) => row.related), next };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */
