@@ -11,8 +11,8 @@ import type { GroupRef } from './user.mapper';
 @Injectable()
 export class UserGroupsQuery {
   /**
-   * The groups of the row `users` (or the alias given) as one JSON value, `[{ value, display }]` in the order of groupsOf, for
-   * the statement that reads the user itself (read back with groupsFrom).
+   * The groups of the row `users` (or the alias given) as one JSON value, `[{ value, display }]` ordered by
+   * display name, for the statement that reads the user itself (read back with groupsFrom).
    */
   groupsColumn(em: EntityManager, users = 'users'): string {
     const memberships = `FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = ${users}.tenant_id AND m.user_id = ${users}.id`;
@@ -22,30 +22,10 @@ export class UserGroupsQuery {
       : `(SELECT json_group_array(json_object('value', g.id, 'display', g.display_name) ${order}) ${memberships})`;
   }
 
-  /** The groups groupsColumn read; undefined when the user belongs to none (as groupsOf leaves it). */
+  /** The groups groupsColumn read; undefined when the user belongs to none. */
   groupsFrom(value: unknown): GroupRef[] | undefined {
     const groups = fromSql.json<GroupRef[] | null>(value);
     return groups?.length ? groups : undefined;
-  }
-
-  async groupsOf(em: EntityManager, tenantId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
-    const result = new Map<string, GroupRef[]>();
-    if (!userIds.length) return result;
-    const placeholders = userIds.map(() => '?').join(', ');
-    const rows = await runSql<{ user_id: string; group_id: string; display_name: string }>(
-      em,
-      `SELECT m.user_id AS user_id, g.id AS group_id, g.display_name AS display_name
-         FROM group_members m JOIN groups g ON g.id = m.group_id
-        WHERE m.tenant_id = ? AND m.user_id IN (${placeholders})
-        ORDER BY g.display_name_ci, g.id`,
-      [tenantId, ...userIds],
-    );
-    for (const row of rows) {
-      const list = result.get(row.user_id) ?? [];
-      list.push({ value: row.group_id, display: row.display_name });
-      result.set(row.user_id, list);
-    }
-    return result;
   }
 
   /**

@@ -53,14 +53,13 @@ export class UsersService {
     const window = await cursorWindow(this.cursors, scope, query.cursor);
     // Each user's groups come with the page, in the same statement.
     const { total, users, related, next } = await this.users.list(this.em, caller.tenantId, query, window, this.userGroups.groupsColumn(this.em, 'r'));
-    const groups = new Map(users.map((user, i) => [user.id, this.userGroups.groupsFrom(related[i])]));
     const managers = await this.resolvableManagers(this.em, caller.tenantId, users);
     return {
       total,
       startIndex: window ? undefined : query.startIndex,
       nextCursor: next ? await this.cursors.encode(scope, next) : undefined,
       projection: query.projection,
-      resources: users.map((u) => toScimUser(u, caller.baseUrl, groups.get(u.id), managers)),
+      resources: users.map((u, i) => toScimUser(u, caller.baseUrl, this.userGroups.groupsFrom(related[i]), managers)),
     };
   }
 
