@@ -11,3 +11,4 @@ export * from './shared/resource-counts';
 export * from './shared/list-cursors';
 export * from './events';
 export { dialectOf } from './shared/sql';
+export { writeAll, type SqlStatement } from './shared/write-all';

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
+import type { SqlStatement } from '../shared/write-all';
 import type { AuditChange } from './audit-event.entity';
 
 export interface AuditEventRow {
@@ -24,12 +25,17 @@ export interface AuditEventRow {
 
 /** One audit event, written with bound parameters in `em`'s transaction (every write records one). */
 export async function insertAuditEvent(em: EntityManager, row: AuditEventRow): Promise<void> {
-  await runSqlWrite(
-    em,
-    `INSERT INTO audit_events (id, tenant_id, occurred_at, actor_type, actor_token_id, action, resource_type, resource_id, resource_name,
+  const { sql, params } = auditEventInsert(em, row);
+  await runSqlWrite(em, sql, params);
+}
+
+/** The statement that writes one audit event (`em` says which database it is for). */
+export function auditEventInsert(em: EntityManager, row: AuditEventRow): SqlStatement {
+  return {
+    sql: `INSERT INTO audit_events (id, tenant_id, occurred_at, actor_type, actor_token_id, action, resource_type, resource_id, resource_name,
        resource_external_id, changes, outcome, http_status, scim_type, detail, request_id, user_agent)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
+    params: [
       row.id,
       row.tenantId,
       sqlTime(em, row.occurredAt),
@@ -48,5 +54,5 @@ export async function insertAuditEvent(em: EntityManager, row: AuditEventRow): P
       row.requestId,
       row.userAgent,
     ],
-  );
+  };
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import type { ScimError } from '@roster/scim-core';
 import type { AuditChange, AuditOutcome } from './audit-event.entity';
-import { insertAuditEvent } from './audit-event.insert';
+import type { SqlStatement } from '../shared/write-all';
+import { auditEventInsert, insertAuditEvent } from './audit-event.insert';
 import type { AuditContext } from './audit-context';
 import { eventId, eventTime } from './event-id';
 
@@ -28,6 +29,11 @@ export class AuditService {
   /** Writes the event in `em`'s transaction — the same transaction as the change itself. */
   async record(em: EntityManager, tenantId: string, context: AuditContext, entry: AuditEntry, now = new Date()): Promise<void> {
     await insertAuditEvent(em, this.toEntity(tenantId, context, entry, 'success', now));
+  }
+
+  /** The same event as a statement, for callers that send a change's statements together (write-all.ts). */
+  recording(em: EntityManager, tenantId: string, context: AuditContext, entry: AuditEntry, now = new Date()): SqlStatement {
+    return auditEventInsert(em, this.toEntity(tenantId, context, entry, 'success', now));
   }
 
   /** A rejected write, recorded on its own after the failed transaction rolled back. */

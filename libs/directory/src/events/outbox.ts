@@ -3,6 +3,7 @@ import { EntityManager, type EventSubscriber, type TransactionEventArgs } from '
 import { randomUUID } from 'node:crypto';
 import type { ChangeKind, JsonObject } from '@roster/scim-core';
 import { runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
+import { writeAll, type SqlStatement } from '../shared/write-all';
 import { versionOf } from './change-records';
 import { EventSignals } from './event-signals';
 
@@ -87,6 +88,23 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
     if (!transaction) return this.signals.committed(tenantId);
     const tenants = this.pending.get(transaction) ?? new Set<string>();
     this.pending.set(transaction, tenants.add(tenantId));
+  }
+
+  /**
+   * Writes a change's statements and records its events with them, atomically; returns how many rows the
+   * first statement changed (write-all.ts). A tenant without streams (as the caller's authentication
+   * found) records nothing, so its writes need no transaction of their own: on PostgreSQL they are then a
+   * single statement. Events are recorded only when the first statement changed something: otherwise the
+   * caller rolls back (a lost version race).
+   */
+  async write(em: EntityManager, scope: EventScope, statements: SqlStatement[], changes: () => ChangeToRecord[]): Promise<number> {
+    if (scope.eventStreams === false) return writeAll(em, statements);
+    const writeAndRecord = async (transaction: EntityManager) => {
+      const changed = await writeAll(transaction, statements);
+      if (changed) await this.record(transaction, scope, changes());
+      return changed;
+    };
+    return em.getTransactionContext() ? writeAndRecord(em) : em.transactional(writeAndRecord);
   }
 
   afterTransactionCommit(args: TransactionEventArgs): void {

@@ -132,7 +132,7 @@ export class ReconciliationService {
     const { emails, ...columns } = deriveUserColumns(user.document);
     return this.em.fork().transactional(async (em) => {
       if (!(await this.users.rewriteDerivedColumns(em, user, columns, user.version))) return false;
-      await this.users.replaceEmails(em, user, { ...columns, emails }, false);
+      await this.users.replaceEmails(em, user, { ...columns, emails });
       return true;
     });
   }

@@ -1,16 +1,22 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { runSql, runSqlWrite } from './sql';
+import type { SqlStatement } from './write-all';
 
 export type CountedResource = 'User' | 'Group';
 
 /** In the caller's transaction: a create adds one, a delete takes one away. */
 export async function adjustResourceCount(em: EntityManager, tenantId: string, type: CountedResource, delta: number): Promise<void> {
-  await runSqlWrite(
-    em,
-    `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?)
+  const { sql, params } = resourceCountChange(tenantId, type, delta);
+  await runSqlWrite(em, sql, params);
+}
+
+/** The statement that adds `delta` to the tenant's count, to be written with the change it counts. */
+export function resourceCountChange(tenantId: string, type: CountedResource, delta: number): SqlStatement {
+  return {
+    sql: `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?)
      ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + excluded.count`,
-    [tenantId, type, delta],
-  );
+    params: [tenantId, type, delta],
+  };
 }
 
 /** The tenant's number of resources of a type, or undefined when it was never counted. */

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { diffDocuments } from '../audit/diff';
 import { decodeAdminCursor, encodeAdminCursor } from '../shared/admin-page-cursor';
 import { isUuid } from '../shared/ids';
+import { writeAll } from '../shared/write-all';
 import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { deriveUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
@@ -84,12 +85,11 @@ export class DeletedUsersService {
         updatedAt: new Date(),
       });
       try {
-        await this.users.insert(em, user);
+        await writeAll(em, this.users.insertion(em, user, columns));
       } catch (error) {
         if (isUniqueViolation(error)) throw ScimError.uniqueness('Cannot restore: another user of this tenant now has this userName or email address');
         throw error;
       }
-      await this.users.replaceEmails(em, user, columns, true);
       await runSqlWrite(em, 'DELETE FROM deleted_users WHERE tenant_id = ? AND id = ?', [tenantId, user.id]);
       const changes = diffDocuments({}, document);
       await this.audit.record(em, tenantId, context, {

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { OptimisticLockError, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { adjustResourceCount } from '../shared/resource-counts';
+import { adjustResourceCount, resourceCountChange } from '../shared/resource-counts';
 import type { PagePosition } from '../shared/page-positions';
 import { queryPageRows, splitCursorPage } from '../shared/resource-query';
 import { dialectOf, fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlJson, sqlTime } from '../shared/sql';
 import type { DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
 import { userStorage } from './user.storage';
+import { writeAll, type SqlStatement } from '../shared/write-all';
 
 const BATCH = 500;
 const COLUMNS = 'id, tenant_id, user_name, user_name_ci, external_id, display_name, active, identity_email_ci, document, version, created_at, updated_at';
@@ -82,33 +83,39 @@ export class UsersRepository {
     return found;
   }
 
-  async insert(em: EntityManager, user: UserEntity): Promise<void> {
-    await runSqlWrite(em, `INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      user.id,
-      user.tenantId,
-      user.userName,
-      user.userNameCi,
-      user.externalId ?? null,
-      user.displayName ?? null,
-      sqlBool(em, user.active),
-      user.identityEmailCi ?? null,
-      sqlJson(user.document),
-      user.version,
-      sqlTime(em, user.createdAt),
-      sqlTime(em, user.updatedAt),
-    ]);
-    await adjustResourceCount(em, user.tenantId, 'User', 1);
+  /** The statements that create the user: its row, the tenant's count, its email rows (write-all.ts). */
+  insertion(em: EntityManager, user: UserEntity, columns: DerivedUserColumns): SqlStatement[] {
+    const row = {
+      sql: `INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [
+        user.id,
+        user.tenantId,
+        user.userName,
+        user.userNameCi,
+        user.externalId ?? null,
+        user.displayName ?? null,
+        sqlBool(em, user.active),
+        user.identityEmailCi ?? null,
+        sqlJson(user.document),
+        user.version,
+        sqlTime(em, user.createdAt),
+        sqlTime(em, user.updatedAt),
+      ],
+    };
+    return [row, resourceCountChange(user.tenantId, 'User', 1), ...emailRows(em, user, columns)];
   }
 
-  /** Writes the user if it is still at `user.version` (else OptimisticLockError), and moves it to the next version. */
-  async update(em: EntityManager, user: UserEntity): Promise<void> {
-    const updated = await runSqlWrite(
-      em,
-      `UPDATE users SET ${DERIVED_ASSIGNMENTS}, document = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
-      [...derivedValues(em, user), sqlJson(user.document), sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
-    );
-    if (!updated) throw OptimisticLockError.lockFailed(user);
-    user.version += 1;
+  /**
+   * The statements that write the user as it now is, if it is still at `user.version`: the first changes
+   * no row when another writer got there first (the caller's OptimisticLockError). Email rows are
+   * rewritten only when `emailsChanged` (Okta's deactivation touches none).
+   */
+  update(em: EntityManager, user: UserEntity, columns: DerivedUserColumns, emailsChanged: boolean): SqlStatement[] {
+    const row = {
+      sql: `UPDATE users SET ${DERIVED_ASSIGNMENTS}, document = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
+      params: [...derivedValues(em, user), sqlJson(user.document), sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
+    };
+    return emailsChanged ? [row, emailRowsRemoval(user), ...emailRows(em, user, columns)] : [row];
   }
 
   /**
@@ -127,15 +134,9 @@ export class UsersRepository {
     );
   }
 
-  /** Rewrites the email index rows of a user, in the caller's transaction. */
-  async replaceEmails(em: EntityManager, user: UserEntity, columns: DerivedUserColumns, isNew: boolean): Promise<void> {
-    if (!isNew) await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);
-    if (!columns.emails.length) return;
-    await runSqlWrite(
-      em,
-      `INSERT INTO user_emails (user_id, tenant_id, value, value_ci, type, is_primary, display) VALUES ${columns.emails.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      columns.emails.flatMap((e) => [user.id, user.tenantId, e.value, e.valueCi, e.type, sqlBool(em, e.isPrimary), e.display]),
-    );
+  /** Rewrites the email index rows of a user, in the caller's transaction (the nightly repair). */
+  async replaceEmails(em: EntityManager, user: UserEntity, columns: DerivedUserColumns): Promise<void> {
+    await writeAll(em, [emailRowsRemoval(user), ...emailRows(em, user, columns)]);
   }
 
   /** Moves the user to deleted_users (restorable until purged) and removes it and its email rows. */
@@ -150,6 +151,20 @@ export class UsersRepository {
     if (await runSqlWrite(em, 'DELETE FROM users WHERE tenant_id = ? AND id = ?', [user.tenantId, user.id]))
       await adjustResourceCount(em, user.tenantId, 'User', -1);
   }
+}
+
+function emailRowsRemoval(user: UserEntity): SqlStatement {
+  return { sql: 'DELETE FROM user_emails WHERE user_id = ?', params: [user.id] };
+}
+
+function emailRows(em: EntityManager, user: UserEntity, columns: DerivedUserColumns): SqlStatement[] {
+  if (!columns.emails.length) return [];
+  return [
+    {
+      sql: `INSERT INTO user_emails (user_id, tenant_id, value, value_ci, type, is_primary, display) VALUES ${columns.emails.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params: columns.emails.flatMap((e) => [user.id, user.tenantId, e.value, e.valueCi, e.type, sqlBool(em, e.isPrimary), e.display]),
+    },
+  ];
 }
 
 // The columns derived from the document (user.columns.ts), in one order for every statement that writes them.

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, OptimisticLockError } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
 import {
@@ -26,7 +26,7 @@ import { managerOf, toScimUser, type GroupRef } from './user.mapper';
 import { UserGroupsQuery } from './user-groups.query';
 import { UsersRepository } from './users.repository';
 import { changedPaths, changeKinds } from '../events/change-records';
-import { ProvisioningOutbox } from '../events/outbox';
+import { ProvisioningOutbox, type ChangeToRecord } from '../events/outbox';
 import { ResourceRenderers } from '../events/resource-renderers';
 
 export interface UserResult {
@@ -70,22 +70,26 @@ export class UsersService {
 
   async create(caller: ScimCaller, body: unknown, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.created', resource: attempted(body) }, () =>
-      this.explainingConflicts(caller.tenantId, () =>
-        this.em.transactional(async (em) => {
-          const document = toResourceDocument(UserResourceType, body);
-          document.active = document.active ?? true;
-          const columns = deriveUserColumns(document);
-          const now = new Date();
-          const user = Object.assign(new UserEntity(), { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
-          await this.orConflict(this.users.insert(em, user), columns);
-          await this.users.replaceEmails(em, user, columns, true);
-          const changes = diffDocuments({}, document);
-          await this.audit.record(em, caller.tenantId, context, { action: 'user.created', resource: identityOf(user), changes, httpStatus: 201 });
-          const result = await this.result(em, caller, user, []); // a new user belongs to no group yet
-          await this.recordEvent(em, caller, user, changeKinds('create'), changedPaths(changes, 'id'), result.resource);
-          return result;
-        }),
-      ),
+      this.explainingConflicts(caller.tenantId, async () => {
+        const document = toResourceDocument(UserResourceType, body);
+        document.active = document.active ?? true;
+        const columns = deriveUserColumns(document);
+        const now = new Date();
+        const user = Object.assign(new UserEntity(), { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
+        const changes = diffDocuments({}, document);
+        const result = await this.result(this.em, caller, user, []); // a new user belongs to no group yet
+        // Nothing is read before the write, so a tenant without event streams needs no transaction: on
+        // PostgreSQL the user, its count, its email rows and its audit event are one statement.
+        const statements = [
+          ...this.users.insertion(this.em, user, columns),
+          this.audit.recording(this.em, caller.tenantId, context, { action: 'user.created', resource: identityOf(user), changes, httpStatus: 201 }),
+        ];
+        await this.orConflict(
+          this.outbox.write(this.em, caller, statements, () => [this.changeOf(user, changeKinds('create'), changedPaths(changes, 'id'), result.resource)]),
+          columns,
+        );
+        return result;
+      }),
     );
   }
 
@@ -177,20 +181,23 @@ export class UsersService {
     const emailsChanged = !deepEqual(columns.emails, emailRowsOf(before));
     const wasActive = user.active;
     Object.assign(user, pickColumns(columns), { document, updatedAt: new Date() });
-    await this.orConflict(this.users.update(em, user), columns, user.id);
-    if (emailsChanged) await this.users.replaceEmails(em, user, columns, false);
     const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
-    await this.audit.record(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 });
+    const statements = [
+      ...this.users.update(em, user, columns, emailsChanged),
+      this.audit.recording(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 }),
+    ];
+    user.version += 1; // what the update makes it; the response and the event carry the new version
     // A user's PATCH or PUT cannot change its groups (read-only): those read with the user still hold.
     const result = await this.result(em, caller, user, groups);
-    await this.recordEvent(em, caller, user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource);
+    const written = this.outbox.write(em, caller, statements, () => [
+      this.changeOf(user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource),
+    ]);
+    if (!(await this.orConflict(written, columns, user.id))) throw OptimisticLockError.lockFailed(user);
     return result;
   }
 
-  private recordEvent(em: EntityManager, caller: ScimCaller, user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: JsonObject): Promise<void> {
-    return this.outbox.record(em, caller, [
-      { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds, attributes, data: () => resource },
-    ]);
+  private changeOf(user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: JsonObject): ChangeToRecord {
+    return { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds, attributes, data: () => resource };
   }
 
   private async result(em: EntityManager, caller: ScimCaller, user: UserEntity, groups: GroupRef[] | undefined): Promise<UserResult> {
@@ -216,9 +223,9 @@ export class UsersService {
    * concurrent writers: no read before the write, so a create is one statement shorter. A violation
    * ends the transaction (PostgreSQL accepts no further statement in it) and is explained after it.
    */
-  private async orConflict(write: Promise<void>, columns: DerivedUserColumns, selfId?: string): Promise<void> {
+  private async orConflict<T>(write: Promise<T>, columns: DerivedUserColumns, selfId?: string): Promise<T> {
     try {
-      await write;
+      return await write;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const message = String((error as Error).message).toLowerCase();

@@ -1,0 +1,51 @@
+import { MikroORM, type EntityManager } from '@mikro-orm/core';
+import { isUniqueViolation } from '@roster/platform';
+import { writeAll, type SqlStatement } from '@roster/directory';
+import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
+import { startTestApp, type TestApp } from '../../../test/support/test-app';
+
+reportSkippedPostgres();
+
+// writeAll sends a change's statements together: one statement on PostgreSQL, one by one on SQLite.
+// Either way they are written all or not at all, and the first one's row count comes back.
+describe.each(dialects())('writeAll on %s', (dialect) => {
+  let t: TestApp;
+  let em: EntityManager;
+  const key = (name: string) => `write-all-test-${name}`;
+  const insert = (name: string, value = 'v'): SqlStatement => ({ sql: 'INSERT INTO server_secrets (name, value) VALUES (?, ?)', params: [key(name), value] });
+  const stored = async (name: string) =>
+    (await em.getConnection().execute<{ value: string }[]>('SELECT value FROM server_secrets WHERE name = ?', [key(name)])).map((row) => row.value);
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    em = t.app.get(MikroORM).em.fork();
+  });
+  afterAll(() => t.close());
+
+  it('writes independent statements together, outside a transaction', async () => {
+    await expect(writeAll(em, [insert('a'), insert('b'), insert('c')])).resolves.toBe(1);
+    expect([await stored('a'), await stored('b'), await stored('c')]).toEqual([['v'], ['v'], ['v']]);
+  });
+
+  it('writes nothing when one statement fails, outside a transaction', async () => {
+    const failure = await writeAll(em, [insert('d'), insert('e'), insert('a')]).catch((error: unknown) => error);
+    expect(isUniqueViolation(failure)).toBe(true);
+    expect([await stored('d'), await stored('e')]).toEqual([[], []]);
+  });
+
+  it("returns the first statement's row count, inside the caller's transaction", async () => {
+    const update = (name: string): SqlStatement => ({ sql: 'UPDATE server_secrets SET value = ? WHERE name = ?', params: ['w', key(name)] });
+    await expect(em.transactional((tx) => writeAll(tx, [update('missing'), insert('f')]))).resolves.toBe(0);
+    await expect(em.transactional((tx) => writeAll(tx, [update('b'), insert('g')]))).resolves.toBe(1);
+    expect([await stored('b'), await stored('f'), await stored('g')]).toEqual([['w'], ['v'], ['v']]);
+  });
+
+  it('rolls back with the caller’s transaction', async () => {
+    const rolledBack = em.transactional(async (tx) => {
+      await writeAll(tx, [insert('h'), insert('i')]);
+      throw new Error('the caller gives up');
+    });
+    await expect(rolledBack).rejects.toThrow('the caller gives up');
+    expect([await stored('h'), await stored('i')]).toEqual([[], []]);
+  });
+});
