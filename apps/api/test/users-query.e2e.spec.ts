@@ -1,6 +1,6 @@
 import { expectContract, expectScimError } from '../../../test/support/contract-assert';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
-import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
+import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
 reportSkippedPostgres();
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -233,6 +233,13 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     expect(results.map((r) => r.status)).toEqual(fields.map(() => 200));
     const final = (await t.http.get(`${a.base}/Users/${id}`).set(auth(a)).expect(200)).body;
     for (const f of fields) expect(final[f]).toBe(`v-${f}`);
+    expect(final.meta.version).toBe(`W/"${1 + fields.length}"`);
+    // A PATCH that lost the race left nothing behind: one audit event per change that was made.
+    const trail = await t.http
+      .get(`/admin/v1/tenants/${a.id}/audit-events?limit=100&resourceId=${id}`)
+      .set({ Authorization: `Bearer ${ADMIN_TOKEN}` })
+      .expect(200);
+    expect(trail.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['user.created', ...fields.map(() => 'user.updated')]);
   });
 
   it('POST /Users/.search gives what GET gives, for every filter form tested above (RFC 7644 §3.4.3)', async () => {

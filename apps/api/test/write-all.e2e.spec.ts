@@ -1,4 +1,4 @@
-import { MikroORM, type EntityManager } from '@mikro-orm/core';
+import { MikroORM, OptimisticLockError, type EntityManager } from '@mikro-orm/core';
 import { isUniqueViolation } from '@roster/platform';
 import { writeAll, type SqlStatement } from '@roster/directory';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
@@ -14,7 +14,9 @@ describe.each(dialects())('writeAll on %s', (dialect) => {
   const key = (name: string) => `write-all-test-${name}`;
   const insert = (name: string, value = 'v'): SqlStatement => ({ sql: 'INSERT INTO server_secrets (name, value) VALUES (?, ?)', params: [key(name), value] });
   const stored = async (name: string) =>
-    (await em.getConnection().execute<{ value: string }[]>('SELECT value FROM server_secrets WHERE name = ?', [key(name)])).map((row) => row.value);
+    (await em.getConnection().execute<{ value: string }[]>('SELECT value FROM server_secrets WHERE name = ?', [key(name)])).map(
+      (row: { value: string }) => row.value,
+    );
 
   beforeAll(async () => {
     t = await startTestApp(dialect);
@@ -38,6 +40,17 @@ describe.each(dialects())('writeAll on %s', (dialect) => {
     await expect(em.transactional((tx) => writeAll(tx, [update('missing'), insert('f')]))).resolves.toBe(0);
     await expect(em.transactional((tx) => writeAll(tx, [update('b'), insert('g')]))).resolves.toBe(1);
     expect([await stored('b'), await stored('f'), await stored('g')]).toEqual([['w'], ['v'], ['v']]);
+  });
+
+  it('writes nothing when a guarded first statement changes no row, with or without a transaction', async () => {
+    const update = (name: string, value: string): SqlStatement => ({ sql: 'UPDATE server_secrets SET value = ? WHERE name = ?', params: [value, key(name)] });
+    const guarded = { firstMustChange: true };
+    const outside = await writeAll(em, [update('missing', 'x'), insert('j')], guarded).catch((error: unknown) => error);
+    expect(outside).toBeInstanceOf(OptimisticLockError);
+    const inside = await em.transactional((tx) => writeAll(tx, [update('missing', 'x'), insert('k')], guarded)).catch((error: unknown) => error);
+    expect(inside).toBeInstanceOf(OptimisticLockError);
+    await expect(writeAll(em, [update('c', 'x'), insert('l')], guarded)).resolves.toBe(1);
+    expect([await stored('j'), await stored('k'), await stored('c'), await stored('l')]).toEqual([[], [], ['x'], ['v']]);
   });
 
   it('rolls back with the caller’s transaction', async () => {

@@ -3,7 +3,7 @@ import { EntityManager, type EventSubscriber, type TransactionEventArgs } from '
 import { randomUUID } from 'node:crypto';
 import type { ChangeKind, JsonObject } from '@roster/scim-core';
 import { runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
-import { writeAll, type SqlStatement } from '../shared/write-all';
+import { writeAll, type SqlStatement, type WriteAllOptions } from '../shared/write-all';
 import { versionOf } from './change-records';
 import { EventSignals } from './event-signals';
 
@@ -94,13 +94,18 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
    * Writes a change's statements and records its events with them, atomically; returns how many rows the
    * first statement changed (write-all.ts). A tenant without streams (as the caller's authentication
    * found) records nothing, so its writes need no transaction of their own: on PostgreSQL they are then a
-   * single statement. Events are recorded only when the first statement changed something: otherwise the
-   * caller rolls back (a lost version race).
+   * single statement. Events are recorded only when the first statement changed something.
    */
-  async write(em: EntityManager, scope: EventScope, statements: SqlStatement[], changes: () => ChangeToRecord[]): Promise<number> {
-    if (scope.eventStreams === false) return writeAll(em, statements);
+  async write(
+    em: EntityManager,
+    scope: EventScope,
+    statements: SqlStatement[],
+    changes: () => ChangeToRecord[],
+    options: WriteAllOptions = {},
+  ): Promise<number> {
+    if (scope.eventStreams === false) return writeAll(em, statements, options);
     const writeAndRecord = async (transaction: EntityManager) => {
-      const changed = await writeAll(transaction, statements);
+      const changed = await writeAll(transaction, statements, options);
       if (changed) await this.record(transaction, scope, changes());
       return changed;
     };

@@ -8,10 +8,10 @@ const MAX_ATTEMPTS = 3;
  * member whose user was deleted between our check and our insert (the retry then finds it gone and
  * answers 400). Not with If-Match: the client asked for exactly the version it read.
  */
-export async function retryOnConcurrentChange<T>(work: () => Promise<T>, options: { ifMatch?: string } = {}): Promise<T> {
+export async function retryOnConcurrentChange<T>(work: (attempt: number) => Promise<T>, options: { ifMatch?: string } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await work();
+      return await work(attempt);
     } catch (error) {
       if (!isLostRace(error) || attempt >= MAX_ATTEMPTS || options.ifMatch) throw error;
     }

@@ -107,8 +107,8 @@ export class UsersRepository {
 
   /**
    * The statements that write the user as it now is, if it is still at `user.version`: the first changes
-   * no row when another writer got there first (the caller's OptimisticLockError). Email rows are
-   * rewritten only when `emailsChanged` (Okta's deactivation touches none).
+   * no row when another writer got there first (write-all.ts, firstMustChange). Email rows are rewritten
+   * only when `emailsChanged` (Okta's deactivation touches none).
    */
   update(em: EntityManager, user: UserEntity, columns: DerivedUserColumns, emailsChanged: boolean): SqlStatement[] {
     const row = {

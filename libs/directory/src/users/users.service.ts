@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, OptimisticLockError } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
 import {
@@ -20,6 +20,7 @@ import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
 import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { retryOnConcurrentChange } from '../shared/retry';
+import { dialectOf } from '../shared/sql';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
 import { UserEntity } from './user.entity';
 import { managerOf, toScimUser, type GroupRef } from './user.mapper';
@@ -112,21 +113,30 @@ export class UsersService {
 
   async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { type: 'User', id } }, () =>
-      // Concurrent PATCHes of one user: the version column detects the race and the PATCH re-applies.
       this.explainingConflicts(caller.tenantId, () =>
+        // On PostgreSQL, first without a lock or a transaction: the user is read, and written only if it
+        // is still at the version read (with its audit event, in one statement: two round trips instead of
+        // five). A PATCH that lost a race is applied again to the user read under its row lock, which no
+        // writer can then overtake. If-Match names the version read, so that PATCH takes the lock at once
+        // (its race is a 412). SQLite has no round trips to save, and a transaction's reads come from the
+        // writer's warm page cache, so there every attempt is the locked one.
         retryOnConcurrentChange(
-          () =>
-            this.em.transactional(async (em) => {
-              const { user, groups } = await this.require(em, caller.tenantId, id, true);
-              assertIfMatch(ifMatch, user.version);
-              const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
-              if (!changed) return this.result(em, caller, user, groups);
-              return this.write(em, caller, user, groups, document, context, 'patch');
-            }),
+          (attempt) =>
+            attempt === 1 && !ifMatch && dialectOf(this.em) === 'postgresql'
+              ? this.patchOnce(this.em, caller, id, body, undefined, context)
+              : this.em.transactional((em) => this.patchOnce(em, caller, id, body, ifMatch, context)),
           { ifMatch },
         ),
       ),
     );
+  }
+
+  private async patchOnce(em: EntityManager, caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext) {
+    const { user, groups } = await this.require(em, caller.tenantId, id, !!em.getTransactionContext());
+    assertIfMatch(ifMatch, user.version);
+    const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
+    if (!changed) return this.result(em, caller, user, groups);
+    return this.write(em, caller, user, groups, document, context, 'patch');
   }
 
   async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
@@ -189,10 +199,8 @@ export class UsersService {
     user.version += 1; // what the update makes it; the response and the event carry the new version
     // A user's PATCH or PUT cannot change its groups (read-only): those read with the user still hold.
     const result = await this.result(em, caller, user, groups);
-    const written = this.outbox.write(em, caller, statements, () => [
-      this.changeOf(user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource),
-    ]);
-    if (!(await this.orConflict(written, columns, user.id))) throw OptimisticLockError.lockFailed(user);
+    const change = () => [this.changeOf(user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource)];
+    await this.orConflict(this.outbox.write(em, caller, statements, change, { firstMustChange: true }), columns, user.id);
     return result;
   }
 
