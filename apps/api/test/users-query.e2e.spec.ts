@@ -242,6 +242,20 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     expect(trail.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['user.created', ...fields.map(() => 'user.updated')]);
   });
 
+  it('concurrent PUTs of one user all land, one version each, the last one whole', async () => {
+    const id = (await t.http.post(`${a.base}/Users`).set(auth(a)).send({ userName: 'put.race@example.com' }).expect(201)).body.id;
+    const titles = ['t1', 't2', 't3', 't4', 't5', 't6'];
+    const results = await Promise.all(
+      titles.map((title) => t.http.put(`${a.base}/Users/${id}`).set(auth(a)).send({ userName: 'put.race@example.com', title })),
+    );
+    expect(results.map((r) => r.status)).toEqual(titles.map(() => 200));
+    const versions = results.map((r) => r.body.meta.version).sort();
+    expect(new Set(versions).size).toBe(titles.length);
+    const final = (await t.http.get(`${a.base}/Users/${id}`).set(auth(a)).expect(200)).body;
+    expect(final.meta.version).toBe(`W/"${1 + titles.length}"`);
+    expect(titles).toContain(final.title);
+  });
+
   it('POST /Users/.search gives what GET gives, for every filter form tested above (RFC 7644 §3.4.3)', async () => {
     for (const filter of filterTable.map(([f]) => f)) {
       const viaGet = await t.http

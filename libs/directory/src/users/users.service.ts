@@ -97,8 +97,8 @@ export class UsersService {
   async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { ...attempted(body), id } }, () =>
       this.explainingConflicts(caller.tenantId, () =>
-        this.em.transactional(async (em) => {
-          const { user, groups } = await this.require(em, caller.tenantId, id, true);
+        this.update(ifMatch, async (em) => {
+          const { user, groups } = await this.require(em, caller.tenantId, id, !!em.getTransactionContext());
           assertIfMatch(ifMatch, user.version);
           assertBodyIdMatches(body, user.id);
           const document = toResourceDocument(UserResourceType, body);
@@ -114,29 +114,31 @@ export class UsersService {
   async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { type: 'User', id } }, () =>
       this.explainingConflicts(caller.tenantId, () =>
-        // On PostgreSQL, first without a lock or a transaction: the user is read, and written only if it
-        // is still at the version read (with its audit event, in one statement: two round trips instead of
-        // five). A PATCH that lost a race is applied again to the user read under its row lock, which no
-        // writer can then overtake. If-Match names the version read, so that PATCH takes the lock at once
-        // (its race is a 412). SQLite has no round trips to save, and a transaction's reads come from the
-        // writer's warm page cache, so there every attempt is the locked one.
-        retryOnConcurrentChange(
-          (attempt) =>
-            attempt === 1 && !ifMatch && dialectOf(this.em) === 'postgresql'
-              ? this.patchOnce(this.em, caller, id, body, undefined, context)
-              : this.em.transactional((em) => this.patchOnce(em, caller, id, body, ifMatch, context)),
-          { ifMatch },
-        ),
+        this.update(ifMatch, async (em) => {
+          const { user, groups } = await this.require(em, caller.tenantId, id, !!em.getTransactionContext());
+          assertIfMatch(ifMatch, user.version);
+          const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
+          if (!changed) return this.result(em, caller, user, groups);
+          return this.write(em, caller, user, groups, document, context, 'patch');
+        }),
       ),
     );
   }
 
-  private async patchOnce(em: EntityManager, caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext) {
-    const { user, groups } = await this.require(em, caller.tenantId, id, !!em.getTransactionContext());
-    assertIfMatch(ifMatch, user.version);
-    const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
-    if (!changed) return this.result(em, caller, user, groups);
-    return this.write(em, caller, user, groups, document, context, 'patch');
+  /**
+   * Runs an update of one user: `work` reads the user (under its row lock when `em` is in a transaction)
+   * and writes it only if it is still at the version read (write()).
+   *
+   * On PostgreSQL the first attempt takes no lock and opens no transaction: a read, then the row, email
+   * rows and audit event in one statement — two round trips instead of five. An update that lost a race is
+   * applied again to the user read under its row lock, which no writer can then overtake. If-Match names
+   * the version read, so such an update takes the lock at once (its race is a 412). SQLite has no round
+   * trips to save, and a transaction's reads come from the writer's warm page cache: there every attempt
+   * is the locked one.
+   */
+  private update(ifMatch: string | undefined, work: (em: EntityManager) => Promise<UserResult>): Promise<UserResult> {
+    const optimisticFirst = !ifMatch && dialectOf(this.em) === 'postgresql';
+    return retryOnConcurrentChange((attempt) => (attempt === 1 && optimisticFirst ? work(this.em) : this.em.transactional(work)), { ifMatch });
   }
 
   async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
