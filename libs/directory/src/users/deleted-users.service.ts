@@ -11,9 +11,8 @@ import { isUuid } from '../shared/ids';
 import { writeAll } from '../shared/write-all';
 import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { deriveUserColumns } from './user.columns';
-import { UserEntity } from './user.entity';
 import { toScimUser } from './user.mapper';
-import { UsersRepository } from './users.repository';
+import { newUser, UsersRepository } from './users.repository';
 import { changedPaths, changeKinds } from '../events/change-records';
 import { ProvisioningOutbox } from '../events/outbox';
 
@@ -76,7 +75,7 @@ export class DeletedUsersService {
       if (conflict)
         throw ScimError.uniqueness(`Cannot restore: another user of this tenant now has this ${conflict === 'userName' ? 'userName' : 'email address'}`);
       const { emails: _emails, ...derived } = columns;
-      const user = Object.assign(new UserEntity(), {
+      const user = newUser({
         id: String(rows[0].id),
         tenantId,
         ...derived,

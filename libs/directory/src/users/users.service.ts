@@ -22,10 +22,10 @@ import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { retryOnConcurrentChange } from '../shared/retry';
 import { dialectOf } from '../shared/sql';
 import { deriveUserColumns, type DerivedUserColumns } from './user.columns';
-import { UserEntity } from './user.entity';
+import type { UserEntity } from './user.entity';
 import { managerOf, toScimUser, type GroupRef } from './user.mapper';
 import { UserGroupsQuery } from './user-groups.query';
-import { UsersRepository } from './users.repository';
+import { newUser, UsersRepository } from './users.repository';
 import { changedPaths, changeKinds } from '../events/change-records';
 import { ProvisioningOutbox, type ChangeToRecord } from '../events/outbox';
 import { ResourceRenderers } from '../events/resource-renderers';
@@ -76,7 +76,7 @@ export class UsersService {
         document.active = document.active ?? true;
         const columns = deriveUserColumns(document);
         const now = new Date();
-        const user = Object.assign(new UserEntity(), { tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
+        const user = newUser({ tenantId: caller.tenantId, ...pickColumns(columns), document, createdAt: now, updatedAt: now });
         const changes = diffDocuments({}, document);
         const result = await this.result(this.em, caller, user, []); // a new user belongs to no group yet
         // Nothing is read before the write, so a tenant without event streams needs no transaction: on

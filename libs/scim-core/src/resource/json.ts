@@ -16,8 +16,26 @@ export function getIgnoreCase(object: JsonObject, name: string): unknown {
   return key === undefined ? undefined : object[key];
 }
 
+/**
+ * A deep copy of a JSON value (documents are parsed JSON). Copying by hand is several times cheaper than
+ * structuredClone for objects this small, which serialises and deserialises; anything that is not an
+ * array or a plain object is kept as it is.
+ */
 export function deepClone<T>(value: T): T {
-  return structuredClone(value);
+  if (Array.isArray(value)) return value.map(deepClone) as T;
+  if (!isObject(value) || !isPlain(value)) return value;
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) {
+    // An own "__proto__" key (JSON.parse makes one) must stay a key, not become the copy's prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: deepClone(value[key]), enumerable: true, writable: true, configurable: true });
+    else copy[key] = deepClone(value[key]);
+  }
+  return copy as T;
+}
+
+function isPlain(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
