@@ -1,3 +1,4 @@
+export * from './cache';
 export * from './database';
 export * from './http';
 export * from './logging';

@@ -1,3 +1,5 @@
+import { BoundedMap } from '@roster/platform';
+
 /**
  * Where each recently served page of a list in the default order (created, then id) ended. An import
  * walks a tenant with startIndex = 1, 101, 201, …: when the page it asks for starts where a page served a
@@ -16,7 +18,7 @@ export interface PagePosition {
 }
 
 export class PagePositions {
-  private readonly positions = new Map<string, PagePosition & { until: number }>();
+  private readonly positions = new BoundedMap<string, PagePosition & { until: number }>(MAX_POSITIONS);
 
   get(key: string, now = Date.now()): PagePosition | undefined {
     const found = this.positions.get(key);
@@ -25,8 +27,6 @@ export class PagePositions {
   }
 
   remember(key: string, position: PagePosition, now = Date.now()): void {
-    this.positions.delete(key);
-    if (this.positions.size >= MAX_POSITIONS) this.positions.delete(this.positions.keys().next().value as string);
     this.positions.set(key, { ...position, until: now + POSITION_TTL_MS });
   }
 }

@@ -1,7 +1,7 @@
 import { DriverException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
-import { nativeSqlite } from '@roster/platform';
+import { BoundedMap, nativeSqlite } from '@roster/platform';
 import type { Dialect } from '@roster/scim-core';
 
 /** Raw SQL inside the caller's transaction (when it has one), so reads see its own writes. */
@@ -58,17 +58,31 @@ function isErrorLike(error: unknown): error is Error {
 
 /** Which database `em` talks to. */
 export function dialectOf(em: EntityManager): Dialect {
-  return em.getPlatform().constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+  const platform = em.getPlatform();
+  let dialect = dialects.get(platform);
+  if (!dialect) {
+    dialect = platform.constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+    dialects.set(platform, dialect);
+  }
+  return dialect;
 }
+
+// Asked several times per statement (timestamps, booleans, placeholders): one answer per platform.
+const dialects = new WeakMap<object, Dialect>();
 
 function isPostgres(em: EntityManager): boolean {
   return dialectOf(em) === 'postgresql';
 }
 
-// PostgreSQL numbers its placeholders. Roster's SQL never has "?" inside a literal (values are always bound).
+// PostgreSQL numbers its placeholders. Roster's SQL never has "?" inside a literal (values are always
+// bound), and its statement texts repeat, so each is numbered once (least recently used out first).
+const numbered = new BoundedMap<string, string>(256);
+
 function numberPlaceholders(sql: string): string {
   let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
+  const text = numbered.get(sql) ?? sql.replace(/\?/g, () => `$${++n}`);
+  numbered.set(sql, text);
+  return text;
 }
 
 /** A timestamp as each database's columns hold it: milliseconds on SQLite (as the ORM writes them), ISO on PostgreSQL. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { TokenBuckets } from '@roster/platform';
+import { BoundedMap, TokenBuckets } from '@roster/platform';
 import { ScimError } from '@roster/scim-core';
 
 // A client may get its token wrong 10 times in a row, then once every 6 seconds: enough for an admin
@@ -19,7 +19,7 @@ const MAX_RECENT_TOKENS = 10_000;
 export class ScimRateLimiter {
   private readonly tenants = new TokenBuckets();
   private readonly failures = new TokenBuckets();
-  private readonly recentlyValid = new Map<string, number>();
+  private readonly recentlyValid = new BoundedMap<string, number>(MAX_RECENT_TOKENS);
 
   constructor(@Inject(ROSTER_CONFIG) private readonly config: RosterConfig) {}
 
@@ -46,8 +46,6 @@ export class ScimRateLimiter {
 
   /** Only hashes are kept (as in the database), for RECENTLY_VALID_MS, in a bounded map. */
   recordSuccess(tokenHash: string): void {
-    this.recentlyValid.delete(tokenHash);
-    if (this.recentlyValid.size >= MAX_RECENT_TOKENS) this.recentlyValid.delete(this.recentlyValid.keys().next().value as string);
     this.recentlyValid.set(tokenHash, Date.now() + RECENTLY_VALID_MS);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
+import { BoundedMap } from '@roster/platform';
 import { assertText, ScimError } from '@roster/scim-core';
 import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
@@ -42,7 +43,7 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 
 @Injectable()
 export class TokensService {
-  private readonly recent = new Map<string, { result: AuthenticationResult; until: number }>();
+  private readonly recent = new BoundedMap<string, { result: AuthenticationResult; until: number }>(AUTH_CACHE_MAX_ENTRIES);
 
   constructor(
     private readonly em: EntityManager,
@@ -162,7 +163,6 @@ export class TokensService {
    * limit therefore takes effect within that second in every process; failures are never remembered.
    */
   private remember(key: string, result: AuthenticationResult, now: number): void {
-    if (this.recent.size >= AUTH_CACHE_MAX_ENTRIES) this.recent.delete(this.recent.keys().next().value as string);
     this.recent.set(key, { result, until: now + AUTH_CACHE_MS });
   }
 

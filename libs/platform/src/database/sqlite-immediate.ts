@@ -3,6 +3,7 @@ import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver } fro
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Configuration } from '@mikro-orm/core';
 
+import { BoundedMap } from '../cache/bounded-map';
 import { CONNECTION_PRAGMAS } from './sqlite-pragmas';
 
 /** How long a transaction waits for another process's write lock before the request gets a 503. */
@@ -74,17 +75,11 @@ const TRANSACTION_CONTROL = /^(begin( immediate)?|commit|rollback)$/i;
  */
 function cachePreparedStatements(database: PreparingDatabase): void {
   const prepare = database.prepare.bind(database);
-  const cache = new Map<string, unknown>();
+  const cache = new BoundedMap<string, unknown>(STATEMENT_CACHE_SIZE);
   database.prepare = (sql: string) => {
     if (!sql.includes('?') && !TRANSACTION_CONTROL.test(sql)) return prepare(sql);
-    let statement = cache.get(sql);
-    if (statement) {
-      cache.delete(sql);
-    } else {
-      statement = prepare(sql);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    }
-    cache.set(sql, statement);
+    const statement = cache.get(sql) ?? prepare(sql);
+    cache.set(sql, statement); // the most recently used is the last one forgotten
     return statement;
   };
 }

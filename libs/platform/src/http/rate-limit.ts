@@ -1,12 +1,16 @@
+import { BoundedMap } from '../cache/bounded-map';
+
 /**
  * Token buckets kept in this process's memory: `capacity` tokens, refilled at `perSecond`. Limits are per
  * process (several Roster processes each allow the full rate); the map is bounded so that random keys
  * (unknown tenants, spoofed client addresses) cannot grow it without limit.
  */
 export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets: BoundedMap<string, { tokens: number; at: number }>;
 
-  constructor(private readonly maxKeys = 50_000) {}
+  constructor(maxKeys = 50_000) {
+    this.buckets = new BoundedMap(maxKeys);
+  }
 
   /** Takes one token; when there is none, says how many whole seconds until there is. */
   take(key: string, perSecond: number, capacity: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
@@ -29,14 +33,12 @@ export class TokenBuckets {
   private refilled(key: string, perSecond: number, capacity: number, now: number) {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
       bucket = { tokens: capacity, at: now };
     } else {
-      this.buckets.delete(key); // re-inserted below: the map's order is least recently used first
       bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
       bucket.at = now;
     }
-    this.buckets.set(key, bucket);
+    this.buckets.set(key, bucket); // the most recently used bucket is the last one forgotten
     return bucket;
   }
 }
