@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { EntityManager, type EventSubscriber, type TransactionEventArgs } from '@mikro-orm/core';
+import { EntityManager, TransactionPropagation, type EventSubscriber, type TransactionEventArgs } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { ChangeKind, JsonObject } from '@roster/scim-core';
 import { runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
@@ -109,7 +109,7 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
       if (changed) await this.record(transaction, scope, changes());
       return changed;
     };
-    return em.getTransactionContext() ? writeAndRecord(em) : em.transactional(writeAndRecord);
+    return em.transactional(writeAndRecord, { propagation: TransactionPropagation.REQUIRED });
   }
 
   afterTransactionCommit(args: TransactionEventArgs): void {

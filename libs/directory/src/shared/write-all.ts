@@ -1,4 +1,4 @@
-import { OptimisticLockError, type EntityManager } from '@mikro-orm/core';
+import { OptimisticLockError, TransactionPropagation, type EntityManager } from '@mikro-orm/core';
 import { dialectOf, runSql, runSqlWrite } from './sql';
 
 /** One SQL statement and its bound parameters ("?" placeholders). */
@@ -65,7 +65,8 @@ async function writeOneByOne(em: EntityManager, statements: SqlStatement[], opti
     }
     return first;
   };
-  return em.getTransactionContext() ? run(em) : em.transactional(run);
+  // REQUIRED: inside the caller's transaction when there is one (the default would open a savepoint).
+  return em.transactional(run, { propagation: TransactionPropagation.REQUIRED });
 }
 
 function staleWrite(): OptimisticLockError {
