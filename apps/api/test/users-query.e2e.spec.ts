@@ -242,6 +242,31 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     expect(trail.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['user.created', ...fields.map(() => 'user.updated')]);
   });
 
+  it("renaming a user to another user's userName or email is a 409 that writes nothing", async () => {
+    const taken = { userName: 'taken@example.com', emails: [{ value: 'taken.mail@example.com', primary: true }] };
+    await t.http.post(`${a.base}/Users`).set(auth(a)).send(taken).expect(201);
+    const mover = (await t.http.post(`${a.base}/Users`).set(auth(a)).send({ userName: 'mover@example.com' }).expect(201)).body;
+    const renamed = await t.http
+      .patch(`${a.base}/Users/${mover.id}`)
+      .set(auth(a))
+      .send({ Operations: [{ op: 'replace', path: 'userName', value: 'TAKEN@example.com' }] });
+    expectScimError(renamed, 409, 'uniqueness');
+    expect(renamed.body.detail).toMatch(/userName/);
+    const reemailed = await t.http
+      .put(`${a.base}/Users/${mover.id}`)
+      .set(auth(a))
+      .send({ userName: 'mover@example.com', emails: [{ value: 'Taken.Mail@example.com', primary: true }] });
+    expectScimError(reemailed, 409, 'uniqueness');
+    expect(reemailed.body.detail).toMatch(/email/);
+    const after = (await t.http.get(`${a.base}/Users/${mover.id}`).set(auth(a)).expect(200)).body;
+    expect(after).toEqual(mover);
+    const trail = await t.http
+      .get(`/admin/v1/tenants/${a.id}/audit-events?limit=100&resourceId=${mover.id}`)
+      .set({ Authorization: `Bearer ${ADMIN_TOKEN}` })
+      .expect(200);
+    expect(trail.body.items.filter((e: { outcome: string }) => e.outcome === 'success').map((e: { action: string }) => e.action)).toEqual(['user.created']);
+  });
+
   it('concurrent PUTs of one user all land, one version each, the last one whole', async () => {
     const id = (await t.http.post(`${a.base}/Users`).set(auth(a)).send({ userName: 'put.race@example.com' }).expect(201)).body.id;
     const titles = ['t1', 't2', 't3', 't4', 't5', 't6'];
