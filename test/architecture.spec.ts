@@ -43,8 +43,8 @@ describe('architecture', () => {
   });
 
   it('only config reads the environment, outside the entry points', () => {
-    // heap-limits runs before main and hands the environment on unchanged when the server re-executes itself.
-    const allowed = /libs\/config\/|apps\/[^/]+\/src\/(main|heap-limits|commands\/|bench\/)/;
+    // v8-settings runs before main and hands the environment on unchanged when the server re-executes itself.
+    const allowed = /libs\/config\/|apps\/[^/]+\/src\/(main|v8-settings|commands\/|bench\/)/;
     for (const file of [...sources(join(ROOT, 'libs')), ...sources(join(ROOT, 'apps'))]) {
       if (allowed.test(relative(ROOT, file)) || file.includes('/test/')) continue;
       const text = readFileSync(file, 'utf8');

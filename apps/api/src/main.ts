@@ -1,5 +1,5 @@
 import './node-guard';
-import './heap-limits';
+import './v8-settings';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@roster/config';
 import { createLogger, MigrationRunner } from '@roster/platform';

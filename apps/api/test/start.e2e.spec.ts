@@ -67,7 +67,7 @@ describe('npm start', () => {
     expect(output).not.toContain(adminToken);
   }, 60_000);
 
-  // V8 would size the heap from the machine's memory; the server sets its own limits (heap-limits.ts).
+  // V8 would size the heap from the machine's memory; the server sets its own limits (v8-settings.ts).
   const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
   it('runs with bounded heap limits, in the process that was started, unless given its own', async () => {

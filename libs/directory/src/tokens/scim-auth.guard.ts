@@ -1,38 +1,37 @@
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { publicOrigin } from '@roster/platform';
 import { ScimError } from '@roster/scim-core';
 import { AuthFailuresService } from '../audit/auth-failures.service';
 import { TenantsService } from '../tenants/tenants.service';
-import type { AuthenticatedToken } from './scim-bearer.strategy';
+import { ScimBearerStrategy, type AuthenticatedToken } from './scim-bearer.strategy';
 import { ScimRateLimiter } from './scim-rate-limiter';
 import { hashToken } from './token-secret';
 
 /**
  * Every route under a tenant's SCIM base URL. Accepts `Authorization: Bearer <token>` and the bare
- * token (Okta's "HTTP Header" mode sends exactly what the admin pasted), then delegates to passport.
+ * token (Okta's "HTTP Header" mode sends exactly what the admin pasted), then runs the passport bearer
+ * strategy (scim-bearer.strategy.ts says why not through passport.authenticate).
  */
 @Injectable()
-export class ScimAuthGuard extends AuthGuard('scim-bearer') {
+export class ScimAuthGuard implements CanActivate {
   constructor(
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
     private readonly tenants: TenantsService,
     private readonly failures: AuthFailuresService,
     private readonly limiter: ScimRateLimiter,
-  ) {
-    super({ session: false });
-  }
+    private readonly strategy: ScimBearerStrategy,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const clientKey = `${req.ip ?? ''}|${String(req.params.tenant ?? '').toLowerCase()}`;
     const presented = presentedTokenHash(req.headers.authorization);
     this.limiter.assertMayAuthenticate(clientKey, presented);
     let token: AuthenticatedToken;
     try {
-      token = await this.authenticate(context, req);
+      token = await this.authenticate(req);
     } catch (error) {
       if (error instanceof ScimError && (error.status === 401 || error.status === 403)) this.limiter.recordFailure(clientKey);
       throw error;
@@ -53,7 +52,7 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
     return true;
   }
 
-  private async authenticate(context: ExecutionContext, req: Request): Promise<AuthenticatedToken> {
+  private async authenticate(req: Request): Promise<AuthenticatedToken> {
     const header = req.headers.authorization?.trim();
     if (!header) {
       await this.countFailure(req, 'missing Authorization header');
@@ -72,14 +71,9 @@ export class ScimAuthGuard extends AuthGuard('scim-bearer') {
     } else if (!/^bearer\s/i.test(header)) {
       req.headers.authorization = `Bearer ${header}`;
     }
-    await super.canActivate(context);
-    return req.user as AuthenticatedToken;
-  }
-
-  override handleRequest<T>(error: unknown, user: T): T {
-    if (error) throw error;
-    if (!user) throw ScimError.unauthorized('Malformed Authorization header: send "Authorization: Bearer <token>"');
-    return user;
+    const token = await this.strategy.verify(req);
+    if (!token) throw ScimError.unauthorized('Malformed Authorization header: send "Authorization: Bearer <token>"');
+    return token;
   }
 
   private async countFailure(req: Request, reason: string): Promise<void> {

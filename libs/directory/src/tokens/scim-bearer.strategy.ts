@@ -21,6 +21,18 @@ export interface AuthenticatedToken {
   eventStreams: boolean;
 }
 
+/** What passport-http-bearer's authenticate() reads from `this`, and the outcomes passport would attach. */
+interface StrategyRun {
+  _verify: unknown;
+  _passReqToCallback: unknown;
+  _realm: unknown;
+  _scope: unknown;
+  _challenge: unknown;
+  success(token: AuthenticatedToken): void;
+  fail(): void;
+  error(error: unknown): void;
+}
+
 @Injectable()
 export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer') {
   constructor(
@@ -31,16 +43,36 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
   }
 
   /**
+   * Runs this strategy on one request: the authenticated token, or undefined when the Authorization
+   * header is not one "Bearer <token>" (the strategy's fail). Errors of validate() reject.
+   *
    * passport-http-bearer also takes `access_token` from the query string and the body (RFC 6750 §2.2-2.3).
    * Roster accepts the Authorization header only: a token in a URL ends up in proxy logs, and a body field
-   * named access_token is SCIM data, not a credential. The strategy sees a view of the request with its
-   * headers and route parameters only. (A view made with `Object.create(req)` would turn every request
-   * into a prototype, giving it a map of its own and sending V8's property caches for requests to their
-   * slow path in every later middleware: about a tenth of the CPU of a cheap request.)
+   * named access_token is SCIM data, not a credential. So the strategy sees the headers and route
+   * parameters only.
+   *
+   * passport.authenticate() would run the strategy on `Object.create(strategy)`: a new object per request
+   * whose prototype is this long-lived instance. V8 handles such objects on its slow path, and the whole
+   * server paid for it: 9–10 % of its CPU under Okta's and Entra ID's workloads (docs/benchmarks.md). The
+   * strategy's own authenticate() runs instead on a plain object with what it reads (the verify callback,
+   * realm and scope) and the three outcomes passport would attach to it.
    */
-  override authenticate(req: Request, options?: object): void {
-    const headerOnly: HeaderOnlyRequest = { headers: req.headers, params: req.params };
-    super.authenticate(headerOnly as Request, options);
+  verify(req: Request): Promise<AuthenticatedToken | undefined> {
+    const view: HeaderOnlyRequest = { headers: req.headers, params: req.params };
+    const self = this as unknown as StrategyRun;
+    return new Promise((resolve, reject) => {
+      const run: StrategyRun = {
+        _verify: self._verify,
+        _passReqToCallback: self._passReqToCallback,
+        _realm: self._realm,
+        _scope: self._scope,
+        _challenge: self._challenge,
+        success: resolve,
+        fail: () => resolve(undefined),
+        error: reject,
+      };
+      Strategy.prototype.authenticate.call(run as unknown as Strategy<never>, view as Request);
+    });
   }
 
   async validate(req: HeaderOnlyRequest, token: string): Promise<AuthenticatedToken> {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { AdminGuard } from '@roster/platform';
 import { AuditModule } from '../audit/audit.module';
 import { TenantsModule } from '../tenants/tenants.module';
@@ -12,7 +11,7 @@ import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
 @Module({
-  imports: [PassportModule, TenantsModule, AuditModule],
+  imports: [TenantsModule, AuditModule],
   controllers: [TokensController],
   // Authentication is global (deny by default): every route of every module declares how it authenticates.
   providers: [TokensService, ScimBearerStrategy, ScimAuthGuard, ScimRateLimiter, AdminGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
