@@ -1,16 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type DialectAdapter, type Driver } from 'kysely';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Configuration } from '@mikro-orm/core';
 
 import { BoundedMap } from '../cache/bounded-map';
+import { GroupCommitDriver } from './sqlite-group-commit';
 import { CONNECTION_PRAGMAS } from './sqlite-pragmas';
 
 /** How long a transaction waits for another process's write lock before the request gets a 503. */
 export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
 
 /**
- * SQLite opens transactions with `BEGIN IMMEDIATE`, and waits for the write lock without blocking.
+ * SQLite opens transactions with `BEGIN IMMEDIATE`, waits for the write lock without blocking, and commits
+ * the write connection's transactions in groups (sqlite-group-commit.ts).
  *
  * A plain (deferred) BEGIN takes the write lock only at the first write; when another process (the CLI,
  * the nightly job) committed in between, SQLite cannot upgrade the read snapshot and fails at once with
@@ -25,15 +27,14 @@ class ImmediateTransactionConnection extends SqliteConnection {
     // Per-connection settings, on the write connection and the read connection alike.
     for (const pragma of CONNECTION_PRAGMAS) database.exec(pragma);
     cachePreparedStatements(database);
+    if (this.type !== 'write') return dialect;
     return {
-      createAdapter: () => dialect.createAdapter(),
+      // The group-commit driver takes turns on the connection itself (Kysely's own lock would stay held by
+      // a transaction that waits for its group's COMMIT), so Kysely is told it needs none.
+      createAdapter: () => Object.create(dialect.createAdapter(), { supportsMultipleConnections: { value: true } }) as DialectAdapter,
       createIntrospector: (db) => dialect.createIntrospector(db),
       createQueryCompiler: () => dialect.createQueryCompiler(),
-      createDriver: (): Driver => {
-        const driver = dialect.createDriver();
-        driver.beginTransaction = (connection: DatabaseConnection) => beginImmediate(connection);
-        return driver;
-      },
+      createDriver: (): Driver => new GroupCommitDriver(dialect.createDriver(), beginImmediate, () => database.inTransaction),
     };
   }
 }
@@ -41,6 +42,7 @@ class ImmediateTransactionConnection extends SqliteConnection {
 interface PreparingDatabase {
   prepare(sql: string): unknown;
   exec(sql: string): unknown;
+  readonly inTransaction: boolean;
 }
 
 /** A prepared better-sqlite3 statement, as far as Roster uses one. */
@@ -64,8 +66,8 @@ export function nativeSqlite(connection: unknown): NativeSqlite | undefined {
 }
 
 const STATEMENT_CACHE_SIZE = 256;
-// Sent on every write, with no parameters: worth keeping too.
-const TRANSACTION_CONTROL = /^(begin( immediate)?|commit|rollback)$/i;
+// Sent on every write (and the group commit's savepoints), with no parameters: worth keeping too.
+const TRANSACTION_CONTROL = /^(begin( immediate)?|commit|rollback( to \w+)?|savepoint \w+|release \w+)$/i;
 
 /**
  * Kysely prepares every statement anew, and compiling SQL is a large share of SQLite's cost. Statements

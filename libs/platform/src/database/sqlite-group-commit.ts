@@ -1,0 +1,258 @@
+import { CompiledQuery, type DatabaseConnection, type Driver, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
+
+/** How long a group may stay open, and how many transactions it may take, before it commits anyway. */
+export const GROUP_COMMIT_LIMITS = { maxMilliseconds: 20, maxTransactions: 32 };
+
+/**
+ * Group commit on SQLite's write connection: transactions that queue behind one another share one
+ * database transaction, each in a savepoint of its own, and commit together.
+ *
+ * Why: on SQLite most of a small write's cost is its COMMIT, which appends every page the transaction
+ * touched to the WAL (the audit table's last page, the tenant's count row, the tails of the indexes…),
+ * and the lock traffic around it. Requests that write at the same time touch many of the same pages;
+ * committed together, those pages are written once. Under Okta's and Entra ID's workloads at eight
+ * concurrent requests this saves 5–8 % of the server's CPU (docs/benchmarks.md).
+ *
+ * How: writers already take turns on the one connection (a lock). When a transaction ends while others
+ * wait for the lock, it releases its savepoint, hands the lock to the next one and waits; the group's
+ * COMMIT comes when a transaction ends with nobody waiting (or the group reached its limits). Each
+ * waiting transaction's commit then resolves — or, if the COMMIT failed, rejects — so no caller ever
+ * hears "committed" before the data is durable, and readers on other connections see nothing of a
+ * group before its COMMIT. A transaction that rolls back undoes its savepoint only; the rest of the
+ * group is unaffected. When SQLite itself ended the transaction (an I/O error, a full disk), every
+ * transaction of the group that had not been answered yet fails.
+ */
+export class GroupCommitDriver implements Driver {
+  private readonly lock = new TurnLock();
+  private group?: WriteGroup;
+
+  constructor(
+    private readonly inner: Driver,
+    /** Opens the database transaction (BEGIN IMMEDIATE, waiting for other processes). */
+    private readonly open: (connection: DatabaseConnection) => Promise<void>,
+    /** Whether the connection is inside a transaction (SQLite may end one by itself on some errors). */
+    private readonly inTransaction: () => boolean,
+  ) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.lock.take();
+    try {
+      const connection = await this.inner.acquireConnection();
+      return new Turn(connection, () => this.commitBeforeStatement(connection));
+    } catch (error) {
+      this.lock.pass();
+      throw error;
+    }
+  }
+
+  async beginTransaction(turn: Turn, _settings: TransactionSettings): Promise<void> {
+    if (this.group && !this.inTransaction()) this.abandonGroup(new Error('SQLite ended the transaction of this write group'));
+    if (!this.group) {
+      await this.open(turn.connection);
+      this.group = new WriteGroup();
+    }
+    await run(turn.connection, 'savepoint roster_write');
+    turn.group = this.group;
+    this.group.transactions += 1;
+  }
+
+  async commitTransaction(turn: Turn): Promise<void> {
+    const group = turn.group!;
+    if (!this.inTransaction()) throw this.abandonGroup(new Error('SQLite ended the transaction of this write group'));
+    await run(turn.connection, 'release roster_write');
+    turn.group = undefined;
+    if (group.full()) return this.commitGroup(turn.connection);
+    // Answered by the group's COMMIT: after the transactions that wait for the connection now, or
+    // that start before the event loop's next turn, have joined.
+    group.waiting += 1;
+    turn.passed = true;
+    this.lock.pass();
+    this.commitSoon(turn.connection);
+    return group.committed;
+  }
+
+  /** Commits the open group at the end of this turn of the event loop, unless a transaction is then under way. */
+  private commitSoon(connection: DatabaseConnection): void {
+    const group = this.group;
+    if (!group || group.commitScheduled) return;
+    group.commitScheduled = true;
+    setImmediate(() => {
+      group.commitScheduled = false;
+      if (this.group !== group || this.lock.busy) return; // committed already, or its holder will call again
+      void this.lock.take().then(async () => {
+        try {
+          if (this.group === group) await this.commitGroup(connection);
+        } catch {
+          // The group's transactions hear of it (settle).
+        } finally {
+          this.lock.pass();
+        }
+      });
+    });
+  }
+
+  async rollbackTransaction(turn: Turn): Promise<void> {
+    const group = turn.group;
+    turn.group = undefined;
+    if (!group || group !== this.group) return; // its group has ended already (and failed)
+    if (!this.inTransaction()) {
+      this.abandonGroup(new Error('SQLite ended the transaction of this write group'));
+      return;
+    }
+    if (!group.waiting) {
+      // Nothing of anyone else's to keep: the whole database transaction goes.
+      this.group = undefined;
+      await run(turn.connection, 'rollback');
+      group.settle();
+      return;
+    }
+    await run(turn.connection, 'rollback to roster_write');
+    await run(turn.connection, 'release roster_write');
+  }
+
+  // A transaction's own savepoints (the ORM's nested transactions) nest inside its roster_write savepoint.
+  savepoint(turn: Turn, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.inner.savepoint!(turn.connection, name, compile);
+  }
+
+  rollbackToSavepoint(turn: Turn, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.inner.rollbackToSavepoint!(turn.connection, name, compile);
+  }
+
+  releaseSavepoint(turn: Turn, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.inner.releaseSavepoint!(turn.connection, name, compile);
+  }
+
+  async releaseConnection(turn: Turn): Promise<void> {
+    if (turn.passed) return; // handed on in commitTransaction
+    turn.passed = true;
+    try {
+      await this.inner.releaseConnection(turn.connection);
+    } finally {
+      this.lock.pass();
+    }
+    // A statement outside any transaction ran last, or a transaction rolled back: the transactions still
+    // waiting in the group get their COMMIT soon.
+    this.commitSoon(turn.connection);
+  }
+
+  /**
+   * A statement outside any transaction commits by itself, and its caller hears so at once: it must not
+   * run inside an open group, whose COMMIT could still fail. The group commits first.
+   */
+  private async commitBeforeStatement(connection: DatabaseConnection): Promise<void> {
+    // A failed COMMIT is the group's transactions' to hear (settle), not this statement's.
+    if (this.group) await this.commitGroup(connection).catch(() => undefined);
+  }
+
+  private async commitGroup(connection: DatabaseConnection): Promise<void> {
+    const group = this.group!;
+    this.group = undefined;
+    try {
+      await run(connection, 'commit');
+    } catch (error) {
+      // A COMMIT that failed (a deferred constraint, a full disk) may leave the transaction open.
+      if (this.inTransaction()) await run(connection, 'rollback').catch(() => undefined);
+      group.settle(error);
+      throw error;
+    }
+    group.settle();
+  }
+
+  /** The group's transaction is gone: everything waiting in it fails. Returns the error for throwing. */
+  private abandonGroup(error: Error): Error {
+    this.group?.settle(error);
+    this.group = undefined;
+    return error;
+  }
+}
+
+/** One holder's use of the connection (a statement or a transaction): what the driver hears about it. */
+class Turn implements DatabaseConnection {
+  group?: WriteGroup;
+  /** The lock went to the next holder already. */
+  passed = false;
+
+  constructor(
+    readonly connection: DatabaseConnection,
+    private readonly outsideTransaction: () => Promise<void>,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.group) await this.outsideTransaction();
+    return this.connection.executeQuery<R>(query);
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.connection.streamQuery!<R>(query, chunkSize);
+  }
+}
+
+/** Transactions sharing one database transaction; `committed` settles when it commits or fails. */
+class WriteGroup {
+  readonly openedAt = Date.now();
+  transactions = 0;
+  /** Transactions that ended and wait for the group's COMMIT. */
+  waiting = 0;
+  commitScheduled = false;
+  readonly committed: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (error: unknown) => void;
+
+  constructor() {
+    this.committed = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.committed.catch(() => undefined); // nobody may be waiting on it
+  }
+
+  full(): boolean {
+    return this.transactions >= GROUP_COMMIT_LIMITS.maxTransactions || Date.now() - this.openedAt >= GROUP_COMMIT_LIMITS.maxMilliseconds;
+  }
+
+  settle(error?: unknown): void {
+    if (error === undefined) this.resolve();
+    else this.reject(error);
+  }
+}
+
+/** Turns on the connection, first come first served; `waiting` is how many wait for one. */
+class TurnLock {
+  private held = false;
+  private readonly queue: (() => void)[] = [];
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  get busy(): boolean {
+    return this.held;
+  }
+
+  take(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  pass(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+async function run(connection: DatabaseConnection, sql: string): Promise<void> {
+  await connection.executeQuery(CompiledQuery.raw(sql));
+}
