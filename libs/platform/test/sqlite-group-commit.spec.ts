@@ -157,6 +157,15 @@ describe('GroupCommitDriver (SQLite)', () => {
     expect(committed('item')).toEqual([{ name: 'kept' }]);
   });
 
+  it('lets a writer alone commit at once, once nobody has been joining its groups', async () => {
+    for (let i = 0; i < 20; i++) await transaction((trx) => insertItem(trx, `sequential-${i}`));
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await transaction((trx) => insertItem(trx, 'alone'));
+    expect(turned).toBe(false); // committed without waiting for a turn of the event loop
+    expect(committed('item')).toHaveLength(21);
+  });
+
   it('commits a full group at once', async () => {
     const limit = GROUP_COMMIT_LIMITS.maxTransactions;
     GROUP_COMMIT_LIMITS.maxTransactions = 2;

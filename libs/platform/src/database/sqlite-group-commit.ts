@@ -2,6 +2,10 @@ import { CompiledQuery, type DatabaseConnection, type Driver, type QueryCompiler
 
 /** How long a group may stay open, and how many transactions it may take, before it commits anyway. */
 export const GROUP_COMMIT_LIMITS = { maxMilliseconds: 20, maxTransactions: 32 };
+// Below this many joiners per group on average, a transaction that ends alone commits at once…
+const JOINING_WORTH_WAITING = 0.25;
+// …except every so often, to notice when others start writing at the same time again.
+const PROBE_EVERY = 16;
 
 /**
  * Group commit on SQLite's write connection: transactions that queue behind one another share one
@@ -25,6 +29,9 @@ export const GROUP_COMMIT_LIMITS = { maxMilliseconds: 20, maxTransactions: 32 };
 export class GroupCommitDriver implements Driver {
   private readonly lock = new TurnLock();
   private group?: WriteGroup;
+  /** How many transactions joined each group that waited for them lately, beyond its first (a moving average). */
+  private joining = 1;
+  private commitsSinceProbe = 0;
 
   constructor(
     private readonly inner: Driver,
@@ -69,7 +76,7 @@ export class GroupCommitDriver implements Driver {
     if (!this.inTransaction()) throw this.abandonGroup(new Error('SQLite ended the transaction of this write group'));
     await run(turn.connection, 'release roster_write');
     turn.group = undefined;
-    if (group.full()) return this.commitGroup(turn.connection);
+    if (group.full() || !this.worthWaiting()) return this.commitGroup(turn.connection);
     // Answered by the group's COMMIT: after the transactions that wait for the connection now, or
     // that start before the event loop's next turn, have joined.
     group.waiting += 1;
@@ -77,6 +84,17 @@ export class GroupCommitDriver implements Driver {
     this.lock.pass();
     this.commitSoon(turn.connection);
     return group.committed;
+  }
+
+  /**
+   * Whether to leave the group open for others: yes when someone waits for the connection already, or when
+   * others have been joining lately. A writer alone (a Bulk request's operations, one after the other; a
+   * quiet tenant) would only wait for nothing, so its transactions commit at once, and now and then one
+   * waits to see whether others would join again.
+   */
+  private worthWaiting(): boolean {
+    if (this.lock.waiting > 0 || this.joining >= JOINING_WORTH_WAITING) return true;
+    return ++this.commitsSinceProbe % PROBE_EVERY === 0;
   }
 
   /** Commits the open group at the end of this turn of the event loop, unless a transaction is then under way. */
@@ -156,6 +174,8 @@ export class GroupCommitDriver implements Driver {
   private async commitGroup(connection: DatabaseConnection): Promise<void> {
     const group = this.group!;
     this.group = undefined;
+    // Only groups that waited tell whether waiting pays off.
+    if (group.waiting) this.joining = 0.8 * this.joining + 0.2 * (group.transactions - 1);
     try {
       await run(connection, 'commit');
     } catch (error) {
