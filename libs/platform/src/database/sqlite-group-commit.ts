@@ -8,23 +8,24 @@ const JOINING_WORTH_WAITING = 0.25;
 const PROBE_EVERY = 16;
 
 /**
- * Group commit on SQLite's write connection: transactions that queue behind one another share one
- * database transaction, each in a savepoint of its own, and commit together.
+ * Group commit on SQLite's write connection: write transactions that run at about the same time share
+ * one database transaction, each in a savepoint of its own, and commit together.
  *
- * Why: on SQLite most of a small write's cost is its COMMIT, which appends every page the transaction
+ * Why: on SQLite much of a small write's cost is its COMMIT, which appends every page the transaction
  * touched to the WAL (the audit table's last page, the tenant's count row, the tails of the indexes…),
- * and the lock traffic around it. Requests that write at the same time touch many of the same pages;
+ * and the locking around it. Requests that write at the same time touch many of the same pages;
  * committed together, those pages are written once. Under Okta's and Entra ID's workloads at eight
- * concurrent requests this saves 5–8 % of the server's CPU (docs/benchmarks.md).
+ * concurrent requests this saves about a tenth of the server's CPU (docs/benchmarks.md).
  *
- * How: writers already take turns on the one connection (a lock). When a transaction ends while others
- * wait for the lock, it releases its savepoint, hands the lock to the next one and waits; the group's
- * COMMIT comes when a transaction ends with nobody waiting (or the group reached its limits). Each
- * waiting transaction's commit then resolves — or, if the COMMIT failed, rejects — so no caller ever
- * hears "committed" before the data is durable, and readers on other connections see nothing of a
- * group before its COMMIT. A transaction that rolls back undoes its savepoint only; the rest of the
- * group is unaffected. When SQLite itself ended the transaction (an I/O error, a full disk), every
- * transaction of the group that had not been answered yet fails.
+ * How: writers take turns on the one connection (a lock this driver holds, in place of Kysely's). A
+ * transaction that ends releases its savepoint, hands the connection on, and is answered by the group's
+ * COMMIT, which comes at the end of the event loop's turn, once the transactions that started meanwhile
+ * have joined (or at once when the group is full, or when nobody has been joining lately). So no caller
+ * hears "committed" before the COMMIT, readers on other connections see nothing of a group before it,
+ * and a failed COMMIT fails every transaction of the group. A transaction that rolls back undoes its own
+ * savepoint only. A statement outside any transaction commits the open group first, since its caller
+ * hears "done" at once. When SQLite itself ended the transaction (an I/O error, a full disk), every
+ * transaction of the group not yet answered fails.
  */
 export class GroupCommitDriver implements Driver {
   private readonly lock = new TurnLock();
