@@ -1,6 +1,7 @@
 import { DriverException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
+import type { Pool } from 'pg';
 import { BoundedMap, nativeSqlite } from '@roster/platform';
 import type { Dialect } from '@roster/scim-core';
 
@@ -14,10 +15,11 @@ export async function runSqlWrite(em: EntityManager, sql: string, params: unknow
 }
 
 /**
- * Hand-written SQL goes to Kysely with its parameters bound, not through the ORM's `execute`, which
- * inlines every value into the text: with bound parameters the text repeats, so SQLite reuses its
- * prepared statement and PostgreSQL receives the same query shape every time. With ROSTER_SQL_DEBUG the
- * ORM's path is kept, because it logs every statement.
+ * Hand-written SQL runs with its parameters bound (on SQLite's native handle, on PostgreSQL's pool, or
+ * through Kysely in a transaction), not through the ORM's `execute`, which inlines every value into the
+ * text: with bound parameters the text repeats, so SQLite reuses its prepared statement and PostgreSQL
+ * receives the same query shape every time. With ROSTER_SQL_DEBUG the ORM's path is kept, because it logs
+ * every statement.
  */
 async function execute(
   em: EntityManager,
@@ -40,6 +42,10 @@ async function execute(
       const statement = native.prepare(sql);
       return statement.reader ? { rows: statement.all(params) } : { rows: [], numAffectedRows: statement.run(params).changes };
     }
+    if (!inTransaction && isPostgres(em)) {
+      const result = await (await postgresPool(em)).query(numberPlaceholders(sql), params);
+      return { rows: result.rows, numAffectedRows: result.rowCount ?? 0 };
+    }
     const kysely = (em as SqlEntityManager).getKysely(readOnly ? { type: 'read' } : {});
     const text = isPostgres(em) ? numberPlaceholders(sql) : sql;
     return await kysely.executeQuery(CompiledQuery.raw(text, params));
@@ -51,6 +57,25 @@ async function execute(
     throw error instanceof DriverException || !isErrorLike(error) ? error : em.getDriver().convertException(error);
   }
 }
+
+/**
+ * PostgreSQL statements outside a transaction (most of a provisioning flow's: lookups, a create's one
+ * statement, an update's read and its one guarded write) go to the connection pool directly: one
+ * checkout, one query, one release. Kysely's executor, connection provider and result mapping around the
+ * same query cost about a third of its CPU in this process (docs/benchmarks.md). A transaction's
+ * statements stay on the transaction's connection, through Kysely.
+ */
+function postgresPool(em: EntityManager): Promise<Pool> {
+  const connection = em.getConnection() as unknown as { getNativeClient(): Promise<Pool> };
+  let pool = pools.get(connection);
+  if (!pool) {
+    pool = connection.getNativeClient();
+    pools.set(connection, pool);
+  }
+  return pool;
+}
+
+const pools = new WeakMap<object, Promise<Pool>>();
 
 function isErrorLike(error: unknown): error is Error {
   return error instanceof Error || (typeof error === 'object' && error !== null && typeof (error as Error).message === 'string');
