@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompiledQuery, Kysely, SqliteDialect, sql, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDatabase } from 'kysely';
-import { GROUP_COMMIT_LIMITS, GroupCommitDriver } from '../src/database/sqlite-group-commit';
+import { CompiledQuery, Kysely, SqliteDialect, sql, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
+import { GROUP_COMMIT_LIMITS, withGroupCommit } from '../src/database/sqlite-group-commit';
 
 /** The calls this test makes on a better-sqlite3 handle (the package ships no types here). */
 interface SqliteHandle extends SqliteDatabase {
@@ -34,7 +34,6 @@ describe('GroupCommitDriver (SQLite)', () => {
       create table item (name text primary key);`);
     reader = new Database(file, { readonly: true });
     sent = [];
-    const sqlite = new SqliteDialect({ database: writer });
     const recording = (driver: Driver): Driver => {
       const acquire = driver.acquireConnection.bind(driver);
       driver.acquireConnection = async () => {
@@ -46,18 +45,15 @@ describe('GroupCommitDriver (SQLite)', () => {
       };
       return driver;
     };
+    const sqlite = new SqliteDialect({ database: writer });
+    const createDriver = sqlite.createDriver.bind(sqlite);
+    sqlite.createDriver = () => recording(createDriver());
     db = new Kysely({
-      dialect: {
-        createAdapter: () => Object.create(sqlite.createAdapter(), { supportsMultipleConnections: { value: true } }) as DialectAdapter,
-        createIntrospector: (kysely) => sqlite.createIntrospector(kysely),
-        createQueryCompiler: () => sqlite.createQueryCompiler(),
-        createDriver: () =>
-          new GroupCommitDriver(
-            recording(sqlite.createDriver()),
-            async (connection) => void (await connection.executeQuery(CompiledQuery.raw('begin immediate'))),
-            () => writer.inTransaction,
-          ),
-      },
+      dialect: withGroupCommit(
+        sqlite,
+        async (connection) => void (await connection.executeQuery(CompiledQuery.raw('begin immediate'))),
+        () => writer.inTransaction,
+      ),
     });
   });
 

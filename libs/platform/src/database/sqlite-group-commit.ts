@@ -1,4 +1,13 @@
-import { CompiledQuery, type DatabaseConnection, type Driver, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
 
 /** How long a group may stay open, and how many transactions it may take, before it commits anyway. */
 export const GROUP_COMMIT_LIMITS = { maxMilliseconds: 20, maxTransactions: 32 };
@@ -27,7 +36,21 @@ const PROBE_EVERY = 16;
  * hears "done" at once. When SQLite itself ended the transaction (an I/O error, a full disk), every
  * transaction of the group not yet answered fails.
  */
-export class GroupCommitDriver implements Driver {
+/**
+ * `dialect` with its driver committing in groups. The driver takes turns on the connection itself
+ * (Kysely's own lock would stay held by a transaction that waits for its group's COMMIT), so Kysely is
+ * told it needs none.
+ */
+export function withGroupCommit(dialect: Dialect, open: (connection: DatabaseConnection) => Promise<void>, inTransaction: () => boolean): Dialect {
+  return {
+    createAdapter: () => Object.create(dialect.createAdapter(), { supportsMultipleConnections: { value: true } }) as DialectAdapter,
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => new GroupCommitDriver(dialect.createDriver(), open, inTransaction),
+  };
+}
+
+class GroupCommitDriver implements Driver {
   private readonly lock = new TurnLock();
   private group?: WriteGroup;
   /** How many transactions joined each group that waited for them lately, beyond its first (a moving average). */
@@ -62,7 +85,7 @@ export class GroupCommitDriver implements Driver {
   }
 
   async beginTransaction(turn: Turn, _settings: TransactionSettings): Promise<void> {
-    if (this.group && !this.inTransaction()) this.abandonGroup(new Error('SQLite ended the transaction of this write group'));
+    if (this.group && !this.inTransaction()) this.abandonGroup();
     if (!this.group) {
       await this.open(turn.connection);
       this.group = new WriteGroup();
@@ -74,7 +97,7 @@ export class GroupCommitDriver implements Driver {
 
   async commitTransaction(turn: Turn): Promise<void> {
     const group = turn.group!;
-    if (!this.inTransaction()) throw this.abandonGroup(new Error('SQLite ended the transaction of this write group'));
+    if (!this.inTransaction()) throw this.abandonGroup();
     await run(turn.connection, 'release roster_write');
     turn.group = undefined;
     if (group.full() || !this.worthWaiting()) return this.commitGroup(turn.connection);
@@ -123,7 +146,7 @@ export class GroupCommitDriver implements Driver {
     turn.group = undefined;
     if (!group || group !== this.group) return; // its group has ended already (and failed)
     if (!this.inTransaction()) {
-      this.abandonGroup(new Error('SQLite ended the transaction of this write group'));
+      this.abandonGroup();
       return;
     }
     if (!group.waiting) {
@@ -188,8 +211,9 @@ export class GroupCommitDriver implements Driver {
     group.settle();
   }
 
-  /** The group's transaction is gone: everything waiting in it fails. Returns the error for throwing. */
-  private abandonGroup(error: Error): Error {
+  /** SQLite ended the group's transaction by itself: everything waiting in it fails. Returns the error for throwing. */
+  private abandonGroup(): Error {
+    const error = new Error('SQLite ended the transaction of this write group');
     this.group?.settle(error);
     this.group = undefined;
     return error;

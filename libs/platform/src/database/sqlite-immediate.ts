@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompiledQuery, type DatabaseConnection, type Dialect, type DialectAdapter, type Driver } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect } from 'kysely';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Configuration } from '@mikro-orm/core';
 
 import { BoundedMap } from '../cache/bounded-map';
-import { GroupCommitDriver } from './sqlite-group-commit';
+import { withGroupCommit } from './sqlite-group-commit';
 import { CONNECTION_PRAGMAS } from './sqlite-pragmas';
 
 /** How long a transaction waits for another process's write lock before the request gets a 503. */
@@ -27,15 +27,7 @@ class ImmediateTransactionConnection extends SqliteConnection {
     // Per-connection settings, on the write connection and the read connection alike.
     for (const pragma of CONNECTION_PRAGMAS) database.exec(pragma);
     cachePreparedStatements(database);
-    if (this.type !== 'write') return dialect;
-    return {
-      // The group-commit driver takes turns on the connection itself (Kysely's own lock would stay held by
-      // a transaction that waits for its group's COMMIT), so Kysely is told it needs none.
-      createAdapter: () => Object.create(dialect.createAdapter(), { supportsMultipleConnections: { value: true } }) as DialectAdapter,
-      createIntrospector: (db) => dialect.createIntrospector(db),
-      createQueryCompiler: () => dialect.createQueryCompiler(),
-      createDriver: (): Driver => new GroupCommitDriver(dialect.createDriver(), beginImmediate, () => database.inTransaction),
-    };
+    return this.type === 'write' ? withGroupCommit(dialect, beginImmediate, () => database.inTransaction) : dialect;
   }
 }
 
