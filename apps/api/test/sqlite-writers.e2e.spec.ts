@@ -104,4 +104,13 @@ describe('SQLite with a second process writing the same file', () => {
     expect(found.body.totalResults).toBe(0);
     await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'blocked@example.com' }).expect(201);
   }, 30_000);
+
+  it('keeps temporary data, savepoint journals among it, in memory on both connections', async () => {
+    // Group commit runs each write transaction in a savepoint; on disk, its journal was a temporary file
+    // created and unlinked for nearly every group of writes (sqlite-pragmas.ts).
+    const orm = t.app.get(MikroORM);
+    for (const type of ['write', 'read'] as const) {
+      expect(await orm.em.getConnection(type).execute('pragma temp_store')).toEqual([{ temp_store: 2 }]);
+    }
+  });
 });

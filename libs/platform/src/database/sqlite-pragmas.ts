@@ -10,8 +10,14 @@ const FILE_PRAGMAS = ['pragma journal_mode = wal', 'pragma synchronous = normal'
  * compare lower-cased shadow columns). The busy timeout is short on purpose: better-sqlite3 waits
  * synchronously, freezing every request meanwhile; transactions wait for the write lock on timers
  * instead (sqlite-immediate.ts), so this covers single statements only.
+ *
+ * temp_store = memory keeps SQLite's temporary files in memory, among them the savepoint journal: group
+ * commit runs every write transaction in a savepoint (sqlite-group-commit.ts), and SQLite keeps the
+ * original of each page a savepoint changes so that it can roll back to it. On disk that journal was a
+ * file created, written page by page and unlinked for nearly every group: half of the server's page
+ * writes under Okta's workload (docs/benchmarks.md). It holds one group's pages at most, so it stays small.
  */
-export const CONNECTION_PRAGMAS = ['pragma foreign_keys = on', 'pragma busy_timeout = 50', 'pragma case_sensitive_like = on'];
+export const CONNECTION_PRAGMAS = ['pragma foreign_keys = on', 'pragma busy_timeout = 50', 'pragma case_sensitive_like = on', 'pragma temp_store = memory'];
 
 export async function applySqlitePragmas(orm: MikroORM): Promise<void> {
   const connection = orm.em.getConnection();
