@@ -62,6 +62,11 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
         .send({ displayName: 'Returners', members: [{ value: user.id }] })
         .expect(201)
     ).body;
+    await t.http
+      .patch(`${tenant.base}/Users/${user.id}`)
+      .set(auth())
+      .send({ Operations: [{ op: 'replace', path: 'displayName', value: 'Returner' }] })
+      .expect(200);
     await t.http.delete(`${tenant.base}/Users/${user.id}`).set(auth()).expect(204);
     const restored = await restore(user.id).expect(200);
     expectContract(restored.body, 'User');
@@ -69,10 +74,12 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
       id: user.id,
       userName: 'returner@example.com',
       title: 'Engineer',
+      displayName: 'Returner',
       externalId: 'ext-returner@example.com',
       active: true,
     });
-    expect(restored.body.meta.version).toBe('W/"1"');
+    // It continues from the version it was deleted at (2: created, then patched), never repeating one.
+    expect(restored.body.meta.version).toBe('W/"3"');
     expect(restored.body.groups).toBeUndefined();
     const read = await t.http.get(`${tenant.base}/Users/${user.id}`).set(auth()).expect(200);
     expect(read.body.meta.created).toBe(user.meta.created);
@@ -86,7 +93,7 @@ describe.each(dialects())('deleted users on %s', (dialect) => {
     ).toBe(1);
     expect((await t.http.get(`${tenant.base}/Groups/${group.id}`).set(auth()).expect(200)).body.members ?? []).toEqual([]);
     const audit = await t.http.get(`/admin/v1/tenants/${tenant.id}/audit-events?resourceId=${user.id}`).set(admin).expect(200);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['user.restored', 'user.deleted', 'user.created']);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['user.restored', 'user.deleted', 'user.updated', 'user.created']);
     expectScimError(await restore(user.id), 404);
     expect((await deletedList().expect(200)).body.items.some((i: { id: string }) => i.id === user.id)).toBe(false);
   });

@@ -25,7 +25,7 @@ describe.each(dialects())('writeAll on %s', (dialect) => {
   afterAll(() => t.close());
 
   it('writes independent statements together, outside a transaction', async () => {
-    await expect(writeAll(em, [insert('a'), insert('b'), insert('c')])).resolves.toBe(1);
+    await expect(writeAll(em, [insert('a'), insert('b'), insert('c')])).resolves.toEqual({ changed: 1 });
     expect([await stored('a'), await stored('b'), await stored('c')]).toEqual([['v'], ['v'], ['v']]);
   });
 
@@ -37,8 +37,8 @@ describe.each(dialects())('writeAll on %s', (dialect) => {
 
   it("returns the first statement's row count, inside the caller's transaction", async () => {
     const update = (name: string): SqlStatement => ({ sql: 'UPDATE server_secrets SET value = ? WHERE name = ?', params: ['w', key(name)] });
-    await expect(em.transactional((tx) => writeAll(tx, [update('missing'), insert('f')]))).resolves.toBe(0);
-    await expect(em.transactional((tx) => writeAll(tx, [update('b'), insert('g')]))).resolves.toBe(1);
+    await expect(em.transactional((tx) => writeAll(tx, [update('missing'), insert('f')]))).resolves.toEqual({ changed: 0 });
+    await expect(em.transactional((tx) => writeAll(tx, [update('b'), insert('g')]))).resolves.toEqual({ changed: 1 });
     expect([await stored('b'), await stored('f'), await stored('g')]).toEqual([['w'], ['v'], ['v']]);
   });
 
@@ -49,8 +49,26 @@ describe.each(dialects())('writeAll on %s', (dialect) => {
     expect(outside).toBeInstanceOf(OptimisticLockError);
     const inside = await em.transactional((tx) => writeAll(tx, [update('missing', 'x'), insert('k')], guarded)).catch((error: unknown) => error);
     expect(inside).toBeInstanceOf(OptimisticLockError);
-    await expect(writeAll(em, [update('c', 'x'), insert('l')], guarded)).resolves.toBe(1);
+    await expect(writeAll(em, [update('c', 'x'), insert('l')], guarded)).resolves.toEqual({ changed: 1 });
     expect([await stored('j'), await stored('k'), await stored('c'), await stored('l')]).toEqual([[], [], ['x'], ['v']]);
+  });
+
+  it('returns what a guarded first statement returned of its row, in the same statement, or refuses as without', async () => {
+    const update = (name: string, value: string): SqlStatement => ({ sql: 'UPDATE server_secrets SET value = ? WHERE name = ?', params: [value, key(name)] });
+    // What the row's table says besides the row itself, with a parameter of its own.
+    const returning: SqlStatement = {
+      sql: "value || ? AS seen, (SELECT count(*) FROM server_secrets s WHERE s.name LIKE 'write-all-test-%') AS stored",
+      params: ['!'],
+    };
+    const outcome = await writeAll(em, [update('a', 'y'), insert('m')], { firstMustChange: true, returning });
+    // The count reads the snapshot before the statement on PostgreSQL, and sees the write on SQLite: only its presence matters here.
+    expect({ ...outcome, returned: { ...outcome.returned, stored: undefined } }).toEqual({ changed: 1, returned: { seen: 'y!', stored: undefined } });
+    expect(Number(outcome.returned?.stored)).toBeGreaterThan(0);
+    const inside = await em.transactional((tx) => writeAll(tx, [update('a', 'z'), insert('n')], { returning })).catch((error: unknown) => error);
+    expect(inside).toMatchObject({ changed: 1, returned: { seen: 'z!' } });
+    const refused = await writeAll(em, [update('missing', 'y'), insert('o')], { firstMustChange: true, returning }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OptimisticLockError);
+    expect([await stored('a'), await stored('m'), await stored('n'), await stored('o')]).toEqual([['z'], ['v'], ['v'], []]);
   });
 
   it('rolls back with the caller’s transaction', async () => {

@@ -201,7 +201,7 @@ export interface paths {
         put?: never;
         /**
          * Restore a deleted user, with its id and attributes (audited)
-         * @description The user comes back as SCIM last returned it, at version 1. Group memberships are not restored. 409 when its userName or email has been taken since.
+         * @description The user comes back as SCIM last returned it, at the version after the one it was deleted at (an ETag kept from before the delete no longer matches). Group memberships are not restored. 409 when its userName or email has been taken since.
          */
         post: operations["restoreDeletedUser"];
         delete?: never;

@@ -3,7 +3,7 @@ import { EntityManager, TransactionPropagation, type EventSubscriber, type Trans
 import { randomUUID } from 'node:crypto';
 import type { ChangeKind, JsonObject } from '@roster/scim-core';
 import { runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
-import { writeAll, type SqlStatement, type WriteAllOptions } from '../shared/write-all';
+import { writeAll, type SqlStatement, type WriteAllOptions, type WriteOutcome } from '../shared/write-all';
 import { versionOf } from './change-records';
 import { EventSignals } from './event-signals';
 
@@ -91,23 +91,23 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
   }
 
   /**
-   * Writes a change's statements and records its events with them, atomically; returns how many rows the
-   * first statement changed (write-all.ts). A tenant without streams (as the caller's authentication
-   * found) records nothing, so its writes need no transaction of their own: on PostgreSQL they are then a
-   * single statement. Events are recorded only when the first statement changed something.
+   * Writes a change's statements and records its events with them, atomically (write-all.ts). A tenant
+   * without streams (as the caller's authentication found) records nothing, so its writes need no
+   * transaction of their own: on PostgreSQL they are then a single statement. Events are recorded only when
+   * the first statement changed something; `changes` sees what that statement returned.
    */
   async write(
     em: EntityManager,
     scope: EventScope,
     statements: SqlStatement[],
-    changes: () => ChangeToRecord[],
+    changes: (written: WriteOutcome) => ChangeToRecord[],
     options: WriteAllOptions = {},
-  ): Promise<number> {
+  ): Promise<WriteOutcome> {
     if (scope.eventStreams === false) return writeAll(em, statements, options);
     const writeAndRecord = async (transaction: EntityManager) => {
-      const changed = await writeAll(transaction, statements, options);
-      if (changed) await this.record(transaction, scope, changes());
-      return changed;
+      const written = await writeAll(transaction, statements, options);
+      if (written.changed) await this.record(transaction, scope, changes(written));
+      return written;
     };
     return em.transactional(writeAndRecord, { propagation: TransactionPropagation.REQUIRED });
   }

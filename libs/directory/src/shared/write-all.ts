@@ -13,14 +13,27 @@ export interface WriteAllOptions {
    * another writer got there first, nothing is written and an OptimisticLockError is thrown.
    */
   firstMustChange?: boolean;
+  /**
+   * What the first statement returns of the row it wrote (a RETURNING list over its table, with its own
+   * parameters), so that what a response needs besides the row itself (a user's groups, say) comes back
+   * with the write instead of costing a statement of its own. The first statement must then write one row.
+   */
+  returning?: SqlStatement;
+}
+
+/** How many rows the first statement changed, and what it returned of the first of them (`returning`). */
+export interface WriteOutcome {
+  changed: number;
+  returned?: Record<string, unknown>;
 }
 
 // PostgreSQL's SQLSTATE for a division by zero: how a guarded statement refuses to complete (below).
 const DIVISION_BY_ZERO = '22012';
+// The column of the combined statement that counts the first statement's rows, beside what it returned.
+const CHANGED = 'written_rows';
 
 /**
- * Writes statements together or not at all, in as few round trips as the database allows, and returns
- * how many rows the first one changed.
+ * Writes statements together or not at all, in as few round trips as the database allows.
  *
  * PostgreSQL gets them as one statement, each in a data-modifying WITH clause: one statement is atomic
  * on its own, so outside a transaction a write needs no BEGIN and no COMMIT, and inside one the writes
@@ -29,41 +42,54 @@ const DIVISION_BY_ZERO = '22012';
  * by one (each is a direct call into the embedded engine) inside the caller's transaction, or in one of
  * their own.
  */
-export async function writeAll(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions = {}): Promise<number> {
-  if (!statements.length) return 0;
-  return dialectOf(em) === 'postgresql' ? writeAsOneStatement(em, statements, options) : writeOneByOne(em, statements, options);
+export async function writeAll(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions = {}): Promise<WriteOutcome> {
+  if (!statements.length) return { changed: 0 };
+  const [first, ...rest] = statements;
+  const returning = options.returning;
+  const all = returning ? [{ sql: `${first.sql} RETURNING ${returning.sql}`, params: [...first.params, ...returning.params] }, ...rest] : statements;
+  return dialectOf(em) === 'postgresql' ? writeAsOneStatement(em, all, options) : writeOneByOne(em, all, options);
 }
 
-async function writeAsOneStatement(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions): Promise<number> {
-  if (statements.length === 1 && !options.firstMustChange) return runSqlWrite(em, statements[0].sql, statements[0].params);
-  const clauses = statements.map((statement, i) => `w${i} AS (${statement.sql}${i === 0 ? ' RETURNING 1' : ''})`);
+async function writeAsOneStatement(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions): Promise<WriteOutcome> {
+  if (statements.length === 1 && !options.firstMustChange && !options.returning) {
+    return { changed: await runSqlWrite(em, statements[0].sql, statements[0].params) };
+  }
+  const clauses = statements.map((statement, i) => `w${i} AS (${statement.sql}${i === 0 && !options.returning ? ' RETURNING 1' : ''})`);
   // A guarded write divides by the number of rows the first clause changed: when that is zero, the
   // statement fails, and PostgreSQL undoes every clause of it — with or without a transaction around it.
-  const result = options.firstMustChange ? '1 / count(*)' : 'count(*)';
+  // The count is a scalar beside the one row that holds what the first clause returned (or nulls).
+  const count = `${options.firstMustChange ? '1 / ' : ''}(SELECT count(*) FROM w0) AS ${CHANGED}`;
+  const select = options.returning ? `SELECT ${count}, w0.* FROM (SELECT 1) AS one LEFT JOIN w0 ON true LIMIT 1` : `SELECT ${count}`;
   try {
-    const rows = await runSql<{ n: number | string }>(
+    const [row] = await runSql(
       em,
-      `WITH ${clauses.join(', ')} SELECT ${result} AS n FROM w0`,
+      `WITH ${clauses.join(', ')} ${select}`,
       statements.flatMap((s) => s.params),
     );
-    return Number(rows[0].n);
+    const { [CHANGED]: changed, ...returned } = row;
+    const outcome: WriteOutcome = { changed: Number(changed) };
+    if (options.returning && outcome.changed) outcome.returned = returned;
+    return outcome;
   } catch (error) {
     if (options.firstMustChange && (error as { code?: unknown }).code === DIVISION_BY_ZERO) throw staleWrite();
     throw error;
   }
 }
 
-async function writeOneByOne(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions): Promise<number> {
-  const run = async (transaction: EntityManager) => {
-    let first = 0;
-    for (const [i, statement] of statements.entries()) {
-      const changed = await runSqlWrite(transaction, statement.sql, statement.params);
-      if (i > 0) continue;
-      // Thrown inside the transaction, so that it rolls back.
-      if (!changed && options.firstMustChange) throw staleWrite();
-      first = changed;
+async function writeOneByOne(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions): Promise<WriteOutcome> {
+  const run = async (transaction: EntityManager): Promise<WriteOutcome> => {
+    const [first, ...rest] = statements;
+    let outcome: WriteOutcome;
+    if (options.returning) {
+      const rows = await runSql(transaction, first.sql, first.params);
+      outcome = { changed: rows.length, returned: rows[0] };
+    } else {
+      outcome = { changed: await runSqlWrite(transaction, first.sql, first.params) };
     }
-    return first;
+    // Thrown inside the transaction, so that it rolls back.
+    if (!outcome.changed && options.firstMustChange) throw staleWrite();
+    for (const statement of rest) await runSqlWrite(transaction, statement.sql, statement.params);
+    return outcome;
   };
   // REQUIRED: inside the caller's transaction when there is one (the default would open a savepoint).
   return em.transactional(run, { propagation: TransactionPropagation.REQUIRED });

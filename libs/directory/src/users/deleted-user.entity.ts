@@ -25,6 +25,10 @@ export class DeletedUserEntity {
   @Property({ type: 'json' })
   document: ResourceDocument;
 
+  /** The version it was deleted at: a restored user continues from it, so no version ever names two contents. */
+  @Property({ type: 'integer', default: 1 })
+  version: number = 1;
+
   @Property({ type: DateTimeType })
   createdAt: Date;
 

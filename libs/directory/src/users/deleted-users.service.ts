@@ -62,8 +62,10 @@ export class DeletedUsersService {
   }
 
   /**
-   * Puts a deleted user back, with its id, document and creation time, as a new version 1 resource.
-   * 409 when its userName or identity email has been taken since; group memberships are not restored.
+   * Puts a deleted user back, with its id, document and creation time, at the version after the one it was
+   * deleted at: an ETag kept from before the delete no longer matches, and no version of the user ever
+   * names two contents (which KnownUsers relies on). 409 when its userName or identity email has been taken
+   * since; group memberships are not restored.
    */
   async restore(tenantId: string, userId: string, baseUrl: string, context: AuditContext): Promise<JsonObject> {
     return this.em.transactional(async (em) => {
@@ -83,6 +85,7 @@ export class DeletedUsersService {
         createdAt: fromSql.time(rows[0].created_at),
         updatedAt: new Date(),
       });
+      user.version = Number(rows[0].version) + 1;
       try {
         await writeAll(em, this.users.insertion(em, user, columns));
       } catch (error) {

@@ -4,6 +4,7 @@ import { TokensModule } from '../tokens/tokens.module';
 import { DeletedUsersController } from './deleted-users.controller';
 import { DeletedUsersService } from './deleted-users.service';
 import { MeController } from './me.controller';
+import { KnownUsers } from './known-users';
 import { UserGroupsQuery } from './user-groups.query';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -13,7 +14,7 @@ import { ListCursors } from '../shared/list-cursors';
 @Module({
   imports: [TokensModule, EventsModule],
   controllers: [UsersController, MeController, DeletedUsersController],
-  providers: [ListCursors, UsersService, UsersRepository, UserGroupsQuery, DeletedUsersService],
+  providers: [ListCursors, UsersService, UsersRepository, UserGroupsQuery, KnownUsers, DeletedUsersService],
   exports: [UsersService, UsersRepository, DeletedUsersService],
 })
 export class UsersModule {}

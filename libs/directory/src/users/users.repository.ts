@@ -140,12 +140,28 @@ export class UsersRepository {
     await writeAll(em, [emailRowsRemoval(user), ...emailRows(em, user, columns)]);
   }
 
-  /** Moves the user to deleted_users (restorable until purged) and removes it and its email rows. */
+  /**
+   * What an update of the row `users` returns besides writing it (write-all.ts, `returning`): `related`, an
+   * SQL expression over that row (such as its groups), and `manager_id`: `managerId` if it names a user of
+   * the tenant — what the response needs, read by the write itself.
+   */
+  returningForResponse(related: string, managerId: string | undefined): SqlStatement {
+    if (managerId === undefined || !isUuid(managerId)) return { sql: `${related} AS related`, params: [] };
+    return {
+      sql: `${related} AS related, (SELECT manager.id FROM users manager WHERE manager.tenant_id = users.tenant_id AND manager.id = ?) AS manager_id`,
+      params: [managerId.toLowerCase()],
+    };
+  }
+
+  /**
+   * Moves the user to deleted_users (restorable until purged) and removes it and its email rows. Its
+   * version goes along: a restored user continues from it (deleted-users.service.ts).
+   */
   async delete(em: EntityManager, user: UserEntity, now: Date): Promise<void> {
     await runSqlWrite(
       em,
-      `INSERT INTO deleted_users (id, tenant_id, user_name, external_id, document, created_at, deleted_at)
-       SELECT id, tenant_id, user_name, external_id, document, created_at, ? FROM users WHERE tenant_id = ? AND id = ?`,
+      `INSERT INTO deleted_users (id, tenant_id, user_name, external_id, document, version, created_at, deleted_at)
+       SELECT id, tenant_id, user_name, external_id, document, version, created_at, ? FROM users WHERE tenant_id = ? AND id = ?`,
       [sqlTime(em, now), user.tenantId, user.id],
     );
     await runSqlWrite(em, 'DELETE FROM user_emails WHERE user_id = ?', [user.id]);

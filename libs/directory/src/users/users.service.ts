@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, OptimisticLockError } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
 import {
@@ -29,11 +29,22 @@ import { newUser, UsersRepository } from './users.repository';
 import { changedPaths, changeKinds } from '../events/change-records';
 import { ProvisioningOutbox, type ChangeToRecord } from '../events/outbox';
 import { ResourceRenderers } from '../events/resource-renderers';
+import type { WriteOutcome } from '../shared/write-all';
+import { KnownUsers } from './known-users';
 
 export interface UserResult {
   resource: JsonObject;
   version: number;
 }
+
+/** An update's answer, and the user as the update left it (to remember once committed). */
+interface Updated {
+  result: UserResult;
+  user: UserEntity;
+}
+
+/** A user's new document, computed from the user as it is (undefined: the request changes nothing). */
+type Revision = (user: UserEntity) => ResourceDocument | undefined;
 
 @Injectable()
 export class UsersService {
@@ -45,6 +56,7 @@ export class UsersService {
     private readonly cursors: ListCursors,
     private readonly outbox: ProvisioningOutbox,
     private readonly renderers: ResourceRenderers,
+    private readonly known: KnownUsers,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -66,6 +78,7 @@ export class UsersService {
 
   async get(caller: ScimCaller, id: string): Promise<UserResult> {
     const { user, groups } = await this.require(this.em, caller.tenantId, id);
+    this.rememberCommitted(this.em, user); // Okta reads a user before it updates it
     return this.result(this.em, caller, user, groups);
   }
 
@@ -86,9 +99,12 @@ export class UsersService {
           this.audit.recording(this.em, caller.tenantId, context, { action: 'user.created', resource: identityOf(user), changes, httpStatus: 201 }),
         ];
         await this.orConflict(
-          this.outbox.write(this.em, caller, statements, () => [this.changeOf(user, changeKinds('create'), changedPaths(changes, 'id'), result.resource)]),
+          this.outbox.write(this.em, caller, statements, () => [
+            this.changeOf(user, changeKinds('create'), changedPaths(changes, 'id'), () => result.resource),
+          ]),
           columns,
         );
+        this.rememberCommitted(this.em, user);
         return result;
       }),
     );
@@ -97,15 +113,13 @@ export class UsersService {
   async replace(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { ...attempted(body), id } }, () =>
       this.explainingConflicts(caller.tenantId, () =>
-        this.update(ifMatch, async (em) => {
-          const { user, groups } = await this.require(em, caller.tenantId, id, !!em.getTransactionContext());
-          assertIfMatch(ifMatch, user.version);
+        this.update(caller, id, ifMatch, context, 'put', (user) => {
           assertBodyIdMatches(body, user.id);
           const document = toResourceDocument(UserResourceType, body);
           // RFC 7644 §3.5.1 lets omitted attributes default: externalId (the IdP's own key) keeps its value
           // when a PUT leaves it out, so a partial PUT never re-links a user (active: see write()).
           if (document.externalId === undefined && user.document.externalId !== undefined) document.externalId = user.document.externalId;
-          return this.write(em, caller, user, groups, document, context, 'put');
+          return document;
         }),
       ),
     );
@@ -114,34 +128,83 @@ export class UsersService {
   async patch(caller: ScimCaller, id: string, body: unknown, ifMatch: string | undefined, context: AuditContext): Promise<UserResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.updated', resource: { type: 'User', id } }, () =>
       this.explainingConflicts(caller.tenantId, () =>
-        this.update(ifMatch, async (em) => {
-          const { user, groups } = await this.require(em, caller.tenantId, id, !!em.getTransactionContext());
-          assertIfMatch(ifMatch, user.version);
+        this.update(caller, id, ifMatch, context, 'patch', (user) => {
           const { document, changed } = applyPatch(UserResourceType, user.document, body, user.id);
-          if (!changed) return this.result(em, caller, user, groups);
-          return this.write(em, caller, user, groups, document, context, 'patch');
+          return changed ? document : undefined;
         }),
       ),
     );
   }
 
   /**
-   * Runs an update of one user: `work` reads the user (under its row lock when `em` is in a transaction)
-   * and writes it only if it is still at the version read (write()).
+   * Updates one user to what `revise` makes of it, written only if the user is still at the version it
+   * was revised from (write()).
    *
-   * On PostgreSQL the first attempt takes no lock and opens no transaction: a read, then the row, email
-   * rows and audit event in one statement — two round trips instead of five. An update that lost a race is
-   * applied again to the user read under its row lock, which no writer can then overtake. If-Match names
-   * the version read, so such an update takes the lock at once (its race is a 412). SQLite has no round
-   * trips to save, and a transaction's reads come from the writer's warm page cache: there every attempt
-   * is the locked one.
+   * When this process remembers the user (KnownUsers) and the client named no version, the revision is
+   * built on the remembered user and written without reading it: on PostgreSQL the whole update is one
+   * statement, which also returns what the response needs. A user that moved on since (the write is
+   * refused), or a revision that changes nothing or fails on the remembered user, is answered as if the
+   * user had never been remembered: by reading it.
+   *
+   * Reading first, on PostgreSQL the first attempt takes no lock and opens no transaction: a read, then
+   * one statement. An update that lost a race is applied again to the user read under its row lock, which
+   * no writer can then overtake. If-Match names the version read, so such an update takes the lock at once
+   * (its race is a 412). SQLite has no round trips to save, and a transaction's reads come from the
+   * writer's warm page cache: there every attempt is the locked one.
    */
-  private update(ifMatch: string | undefined, work: (em: EntityManager) => Promise<UserResult>): Promise<UserResult> {
+  private async update(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext, kind: 'put' | 'patch', revise: Revision) {
+    const known = ifMatch ? undefined : this.known.get(caller.tenantId, id);
+    const updated =
+      (known && (await this.updateKnown(caller, known, context, kind, revise))) || (await this.updateRead(caller, id, ifMatch, context, kind, revise));
+    this.rememberCommitted(this.em, updated.user);
+    return updated.result;
+  }
+
+  /** The update built on the remembered user; undefined when only a read can answer it (update()). */
+  private async updateKnown(
+    caller: ScimCaller,
+    known: UserEntity,
+    context: AuditContext,
+    kind: 'put' | 'patch',
+    revise: Revision,
+  ): Promise<Updated | undefined> {
+    let document: ResourceDocument | undefined;
+    try {
+      document = revise(known);
+    } catch (error) {
+      if (error instanceof ScimError) return undefined; // perhaps only because the remembered user is out of date
+      throw error;
+    }
+    if (!document) return undefined;
+    try {
+      return await this.write(this.em, caller, known, document, context, kind);
+    } catch (error) {
+      if (error instanceof OptimisticLockError) return undefined;
+      throw error;
+    }
+  }
+
+  private updateRead(
+    caller: ScimCaller,
+    id: string,
+    ifMatch: string | undefined,
+    context: AuditContext,
+    kind: 'put' | 'patch',
+    revise: Revision,
+  ): Promise<Updated> {
+    const work = async (em: EntityManager): Promise<Updated> => {
+      const { user, groups } = await this.require(em, caller.tenantId, id, !!em.getTransactionContext());
+      assertIfMatch(ifMatch, user.version);
+      const document = revise(user);
+      const updated = document && (await this.write(em, caller, user, document, context, kind));
+      return updated ?? { result: await this.result(em, caller, user, groups), user };
+    };
     const optimisticFirst = !ifMatch && dialectOf(this.em) === 'postgresql';
     return retryOnConcurrentChange((attempt) => (attempt === 1 && optimisticFirst ? work(this.em) : this.em.transactional(work)), { ifMatch });
   }
 
   async delete(caller: ScimCaller, id: string, ifMatch: string | undefined, context: AuditContext): Promise<void> {
+    this.known.forget(caller.tenantId, id);
     await withFailureAudit(this.audit, caller.tenantId, context, { action: 'user.deleted', resource: { type: 'User', id } }, () =>
       this.em.transactional(async (em) => {
         const { user } = await this.require(em, caller.tenantId, id, true);
@@ -171,43 +234,62 @@ export class UsersService {
     );
   }
 
+  /**
+   * Writes `user` with its new document if it is still at the version it was read at (or remembered at):
+   * the row and derived columns, the email rows if they changed, the audit event and, for a tenant with
+   * event streams, the provisioning event. An OptimisticLockError when the user moved on; undefined when
+   * the new document changes nothing. `user` itself is left as it was.
+   */
   private async write(
     em: EntityManager,
     caller: ScimCaller,
     user: UserEntity,
-    groups: GroupRef[] | undefined,
     document: ResourceDocument,
     context: AuditContext,
     kind: 'put' | 'patch',
-  ): Promise<UserResult> {
+  ): Promise<Updated | undefined> {
     // An update that leaves `active` out, or clears it (remove, null, ""), keeps the stored value: only an
     // explicit true activates and only an explicit false deactivates, so clearing never re-activates a learner.
     if (document.active === undefined) document.active = user.active;
     // The manager is stored as sent and never checked here: a deleted or not-yet-provisioned manager must
     // not block any write to its reports (the nightly job reports unresolved references).
     const columns = deriveUserColumns(document);
-    const before = user.document;
-    const changes = diffDocuments(before, document);
-    if (!changes.length) return this.result(em, caller, user, groups);
+    const changes = diffDocuments(user.document, document);
+    if (!changes.length) return undefined;
     // Only what changed is rewritten (Okta's deactivation touches no email row).
-    const emailsChanged = !deepEqual(columns.emails, emailRowsOf(before));
-    const wasActive = user.active;
-    Object.assign(user, pickColumns(columns), { document, updatedAt: new Date() });
-    const action = wasActive && !user.active ? 'user.deactivated' : !wasActive && user.active ? 'user.reactivated' : 'user.updated';
+    const emailsChanged = !deepEqual(columns.emails, emailRowsOf(user.document));
+    const updated: UserEntity = { ...user, ...pickColumns(columns), document, updatedAt: new Date() };
+    const action = user.active && !updated.active ? 'user.deactivated' : !user.active && updated.active ? 'user.reactivated' : 'user.updated';
     const statements = [
-      ...this.users.update(em, user, columns, emailsChanged),
-      this.audit.recording(em, caller.tenantId, context, { action, resource: identityOf(user), changes, httpStatus: 200 }),
+      ...this.users.update(em, updated, columns, emailsChanged),
+      this.audit.recording(em, caller.tenantId, context, { action, resource: identityOf(updated), changes, httpStatus: 200 }),
     ];
-    user.version += 1; // what the update makes it; the response and the event carry the new version
-    // A user's PATCH or PUT cannot change its groups (read-only): those read with the user still hold.
-    const result = await this.result(em, caller, user, groups);
-    const change = () => [this.changeOf(user, changeKinds(kind, wasActive, user.active), changedPaths(changes), result.resource)];
-    await this.orConflict(this.outbox.write(em, caller, statements, change, { firstMustChange: true }), columns, user.id);
-    return result;
+    updated.version += 1; // what the update makes it; the response and the event carry the new version
+    // The write returns the user's groups and whether its manager is a user, as a read would have.
+    const returning = this.users.returningForResponse(this.userGroups.groupsColumn(em), managerOf(updated));
+    let result: UserResult | undefined;
+    const render = (written: WriteOutcome) => (result ??= this.render(caller, updated, written));
+    const change = (written: WriteOutcome) => [
+      this.changeOf(updated, changeKinds(kind, user.active, updated.active), changedPaths(changes), () => render(written).resource),
+    ];
+    const written = await this.orConflict(this.outbox.write(em, caller, statements, change, { firstMustChange: true, returning }), columns, user.id);
+    return { result: render(written), user: updated };
   }
 
-  private changeOf(user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: JsonObject): ChangeToRecord {
-    return { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds, attributes, data: () => resource };
+  /** The user as SCIM returns it after a write, from what the write returned (returningForResponse). */
+  private render(caller: ScimCaller, user: UserEntity, written: WriteOutcome): UserResult {
+    const managerId = written.returned?.manager_id;
+    const managers = new Set(typeof managerId === 'string' ? [managerId] : []);
+    return { resource: toScimUser(user, caller.baseUrl, this.userGroups.groupsFrom(written.returned?.related), managers), version: user.version };
+  }
+
+  private changeOf(user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: () => JsonObject): ChangeToRecord {
+    return { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds, attributes, data: resource };
+  }
+
+  /** Remembers a user read or written through `em` (KnownUsers), unless a transaction is still open there. */
+  private rememberCommitted(em: EntityManager, user: UserEntity): void {
+    if (!em.getTransactionContext()) this.known.remember(user);
   }
 
   private async result(em: EntityManager, caller: ScimCaller, user: UserEntity, groups: GroupRef[] | undefined): Promise<UserResult> {
