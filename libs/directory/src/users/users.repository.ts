@@ -107,14 +107,24 @@ export class UsersRepository {
   }
 
   /**
-   * The statements that write the user as it now is, if it is still at `user.version`: the first changes
-   * no row when another writer got there first (write-all.ts, firstMustChange). Email rows are rewritten
-   * only when `emailsChanged` (Okta's deactivation touches none).
+   * The statements that write `user` as it now is, if it is still at `user.version` (the version `before`
+   * was at): the first changes no row when another writer got there first (write-all.ts, firstMustChange).
+   * Only the derived columns whose values changed are assigned: SQLite rewrites the entry of every index
+   * over an assigned column, changed or not, and Okta's deactivation would otherwise dirty three index pages
+   * besides the row's own. Email rows are rewritten only when `emailsChanged`.
    */
-  update(em: EntityManager, user: UserEntity, columns: DerivedUserColumns, emailsChanged: boolean): SqlStatement[] {
+  update(em: EntityManager, before: UserEntity, user: UserEntity, columns: DerivedUserColumns, emailsChanged: boolean): SqlStatement[] {
+    const old = derivedValues(em, before);
+    const assignments: string[] = [];
+    const values: unknown[] = [];
+    derivedValues(em, user).forEach((value, i) => {
+      if (value === old[i]) return;
+      assignments.push(`${DERIVED_COLUMNS[i]} = ?`);
+      values.push(value);
+    });
     const row = {
-      sql: `UPDATE users SET ${DERIVED_ASSIGNMENTS}, document = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
-      params: [...derivedValues(em, user), sqlJson(user.document), sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
+      sql: `UPDATE users SET ${[...assignments, 'document = ?', 'updated_at = ?'].join(', ')}, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
+      params: [...values, sqlJson(user.document), sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
     };
     return emailsChanged ? [row, emailRowsRemoval(user), ...emailRows(em, user, columns)] : [row];
   }
@@ -185,7 +195,8 @@ function emailRows(em: EntityManager, user: UserEntity, columns: DerivedUserColu
 }
 
 // The columns derived from the document (user.columns.ts), in one order for every statement that writes them.
-const DERIVED_ASSIGNMENTS = 'user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, identity_email_ci = ?';
+const DERIVED_COLUMNS = ['user_name', 'user_name_ci', 'external_id', 'display_name', 'active', 'identity_email_ci'];
+const DERIVED_ASSIGNMENTS = DERIVED_COLUMNS.map((column) => `${column} = ?`).join(', ');
 
 function derivedValues(em: EntityManager, user: UserEntity): unknown[] {
   return [user.userName, user.userNameCi, user.externalId ?? null, user.displayName ?? null, sqlBool(em, user.active), user.identityEmailCi ?? null];

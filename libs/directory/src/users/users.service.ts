@@ -261,7 +261,7 @@ export class UsersService {
     const updated: UserEntity = { ...user, ...pickColumns(columns), document, updatedAt: new Date() };
     const action = user.active && !updated.active ? 'user.deactivated' : !user.active && updated.active ? 'user.reactivated' : 'user.updated';
     const statements = [
-      ...this.users.update(em, updated, columns, emailsChanged),
+      ...this.users.update(em, user, updated, columns, emailsChanged),
       this.audit.recording(em, caller.tenantId, context, { action, resource: identityOf(updated), changes, httpStatus: 200 }),
     ];
     updated.version += 1; // what the update makes it; the response and the event carry the new version
