@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { DateTimeType, OptionalProps } from '@mikro-orm/core';
-import { eventId } from './event-id';
+import { newId } from '../shared/ids';
 
 export type AuditOutcome = 'success' | 'failure';
 export type AuditActor = { type: 'scim-token'; tokenId: string } | { type: 'admin' };
@@ -19,7 +19,7 @@ export class AuditEventEntity {
     'id' | 'changes' | 'resourceId' | 'resourceName' | 'resourceExternalId' | 'actorTokenId' | 'scimType' | 'detail' | 'requestId' | 'userAgent';
 
   @PrimaryKey({ type: 'uuid' })
-  id: string = eventId();
+  id: string = newId();
 
   @Property({ type: 'uuid' })
   tenantId: string;

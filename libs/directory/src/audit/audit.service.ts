@@ -5,7 +5,7 @@ import type { AuditChange, AuditOutcome } from './audit-event.entity';
 import type { SqlStatement } from '../shared/write-all';
 import { auditEventInsert, insertAuditEvent } from './audit-event.insert';
 import type { AuditContext } from './audit-context';
-import { eventId, eventTime } from './event-id';
+import { idTime, newId } from '../shared/ids';
 
 export interface AuditedResource {
   type: 'User' | 'Group' | 'Token' | 'Tenant' | 'EventStream';
@@ -47,11 +47,11 @@ export class AuditService {
 
   private toEntity(tenantId: string, context: AuditContext, entry: AuditEntry, outcome: AuditOutcome, now: Date) {
     // The id carries the recording order; occurredAt is taken from it so the two never disagree.
-    const id = eventId(now.getTime());
+    const id = newId(now.getTime());
     return {
       id,
       tenantId,
-      occurredAt: eventTime(id),
+      occurredAt: idTime(id),
       actorType: context.actor.type,
       actorTokenId: context.actor.type === 'scim-token' ? context.actor.tokenId : null,
       action: entry.action,

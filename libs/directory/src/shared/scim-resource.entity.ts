@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { DateTimeType } from '@mikro-orm/core';
 import { PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { ResourceDocument } from '@roster/scim-core';
+import { newId } from './ids';
 
 /**
  * What every SCIM resource row has: tenant, the canonical client-writable `document` (the source of
@@ -9,7 +9,7 @@ import type { ResourceDocument } from '@roster/scim-core';
  */
 export abstract class ScimResourceEntity {
   @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
+  id: string = newId();
 
   @Property({ type: 'uuid' })
   tenantId: string;

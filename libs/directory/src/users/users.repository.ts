@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
-import { isUuid } from '../shared/ids';
+import { isUuid, newId } from '../shared/ids';
 import { adjustResourceCount, resourceCountChange } from '../shared/resource-counts';
 import type { PagePosition } from '../shared/page-positions';
 import { queryPageRows, splitCursorPage } from '../shared/resource-query';
@@ -213,7 +212,7 @@ export type NewUserFields = Pick<UserEntity, 'tenantId' | 'userName' | 'userName
  */
 export function newUser(fields: NewUserFields): UserEntity {
   const now = new Date();
-  return userRecord({ id: randomUUID(), externalId: null, displayName: null, identityEmailCi: null, createdAt: now, updatedAt: now, ...fields, version: 1 });
+  return userRecord({ id: newId(), externalId: null, displayName: null, identityEmailCi: null, createdAt: now, updatedAt: now, ...fields, version: 1 });
 }
 
 function userRecord(user: UserEntity): UserEntity {
