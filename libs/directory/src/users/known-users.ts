@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/core';
 import { BoundedMap } from '@roster/platform';
 import type { UserEntity } from './user.entity';
 
@@ -25,9 +26,12 @@ export class KnownUsers {
     return user && { ...user };
   }
 
-  /** Call only once the user's write has committed: an update may build on it. */
-  remember(user: UserEntity): void {
-    this.users.set(keyOf(user.tenantId, user.id), { ...user });
+  /**
+   * Remembers a user read or written through `em`, unless a transaction is still open there: an update may
+   * build on it, so it must be committed. Callers pass the user as the read or write left it.
+   */
+  rememberIfCommitted(em: EntityManager, user: UserEntity): void {
+    if (!em.getTransactionContext()) this.users.set(keyOf(user.tenantId, user.id), { ...user });
   }
 
   forget(tenantId: string, id: string): void {

@@ -40,3 +40,20 @@ export function deriveUserColumns(document: ResourceDocument): DerivedUserColumn
     emails,
   };
 }
+
+/** The derived columns that live on the users row itself (the emails have rows of their own). */
+export type UserRowColumns = Omit<DerivedUserColumns, 'emails'>;
+
+export function rowColumns(columns: DerivedUserColumns): UserRowColumns {
+  const { emails: _emails, ...row } = columns;
+  return row;
+}
+
+/** The email rows a stored document implies; a document that no longer derives (older rules) has none. */
+export function emailRowsOf(document: ResourceDocument): DerivedUserColumns['emails'] | undefined {
+  try {
+    return deriveUserColumns(document).emails;
+  } catch {
+    return undefined;
+  }
+}

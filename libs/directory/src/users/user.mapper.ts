@@ -1,4 +1,6 @@
-import { isObject, Urn, UserResourceType, type JsonObject } from '@roster/scim-core';
+import { isObject, Urn, UserResourceType, type ChangeKind, type JsonObject } from '@roster/scim-core';
+import type { AuditedResource } from '../audit/audit.service';
+import type { ChangeToRecord } from '../events/outbox';
 import { toScimResource } from '../shared/scim-resource.mapper';
 import type { UserEntity } from './user.entity';
 
@@ -30,4 +32,14 @@ export function managerOf(user: UserEntity): string | undefined {
   const enterprise = user.document[Urn.EnterpriseUser];
   const value = isObject(enterprise) && isObject(enterprise.manager) ? enterprise.manager.value : undefined;
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The user as its audit events name it. */
+export function auditIdentityOf(user: UserEntity): AuditedResource {
+  return { type: 'User', id: user.id, name: user.userName, externalId: user.externalId ?? null };
+}
+
+/** A change of the user as the outbox records it; `resource` is the user after the change, rendered on demand. */
+export function userChange(user: UserEntity, kinds: ChangeKind[], attributes: string[], resource: () => JsonObject): ChangeToRecord {
+  return { resourceType: 'User', resourceId: user.id, externalId: user.externalId ?? null, kinds, attributes, data: resource };
 }

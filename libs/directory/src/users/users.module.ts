@@ -5,6 +5,8 @@ import { DeletedUsersController } from './deleted-users.controller';
 import { DeletedUsersService } from './deleted-users.service';
 import { MeController } from './me.controller';
 import { KnownUsers } from './known-users';
+import { UserUpdates } from './user-updates';
+import { UserViews } from './user-views';
 import { UserGroupsQuery } from './user-groups.query';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -14,7 +16,7 @@ import { ListCursors } from '../shared/list-cursors';
 @Module({
   imports: [TokensModule, EventsModule],
   controllers: [UsersController, MeController, DeletedUsersController],
-  providers: [ListCursors, UsersService, UsersRepository, UserGroupsQuery, KnownUsers, DeletedUsersService],
+  providers: [ListCursors, UsersService, UsersRepository, UserGroupsQuery, UserViews, UserUpdates, KnownUsers, DeletedUsersService],
   exports: [UsersService, UsersRepository, DeletedUsersService],
 })
 export class UsersModule {}
