@@ -157,9 +157,33 @@ describe('GroupCommitDriver (SQLite)', () => {
     for (let i = 0; i < 20; i++) await transaction((trx) => insertItem(trx, `sequential-${i}`));
     let turned = false;
     setImmediate(() => (turned = true));
+    sent = [];
     await transaction((trx) => insertItem(trx, 'alone'));
     expect(turned).toBe(false); // committed without waiting for a turn of the event loop
     expect(committed('item')).toHaveLength(21);
+    // The first transaction of a group needs no savepoint: no more statements than without groups.
+    expect(sent).toEqual(['begin immediate', 'insert into item (name) values (?)', 'commit']);
+  });
+
+  it('gives a savepoint to each transaction that joins a group, none to the one that opened it', async () => {
+    await Promise.all(['x', 'y', 'z'].map((name) => transaction((trx) => insertItem(trx, name))));
+    const insert = 'insert into item (name) values (?)';
+    expect(sent.slice(0, 5)).toEqual(['begin immediate', insert, 'savepoint roster_write', insert, 'release roster_write']);
+    expect(sent.filter((s) => s === 'savepoint roster_write')).toHaveLength(2);
+  });
+
+  it('rolls back the whole database transaction when the first transaction of a group rolls back, and the next opens a new group', async () => {
+    const results = await Promise.allSettled([
+      transaction(async (trx) => {
+        await insertItem(trx, 'first');
+        throw new Error('refused');
+      }),
+      transaction((trx) => insertItem(trx, 'second')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(committed('item')).toEqual([{ name: 'second' }]);
+    expect(sent.filter((s) => s === 'begin immediate')).toHaveLength(2);
+    expect(sent).toContain('rollback');
   });
 
   it('commits a full group at once', async () => {

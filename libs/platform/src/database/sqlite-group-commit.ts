@@ -18,7 +18,7 @@ const PROBE_EVERY = 16;
 
 /**
  * Group commit on SQLite's write connection: write transactions that run at about the same time share
- * one database transaction, each in a savepoint of its own, and commit together.
+ * one database transaction, each that joins it in a savepoint of its own, and commit together.
  *
  * Why: on SQLite much of a small write's cost is its COMMIT, which appends every page the transaction
  * touched to the WAL (the audit table's last page, the tenant's count row, the tails of the indexes…),
@@ -27,14 +27,14 @@ const PROBE_EVERY = 16;
  * concurrent requests this saves about a tenth of the server's CPU (docs/benchmarks.md).
  *
  * How: writers take turns on the one connection (a lock this driver holds, in place of Kysely's). A
- * transaction that ends releases its savepoint, hands the connection on, and is answered by the group's
- * COMMIT, which comes at the end of the event loop's turn, once the transactions that started meanwhile
- * have joined (or at once when the group is full, or when nobody has been joining lately). So no caller
- * hears "committed" before the COMMIT, readers on other connections see nothing of a group before it,
- * and a failed COMMIT fails every transaction of the group. A transaction that rolls back undoes its own
- * savepoint only. A statement outside any transaction commits the open group first, since its caller
- * hears "done" at once. When SQLite itself ended the transaction (an I/O error, a full disk), every
- * transaction of the group not yet answered fails.
+ * transaction that ends releases its savepoint (if it has one), hands the connection on, and is answered
+ * by the group's COMMIT, which comes at the end of the event loop's turn, once the transactions that
+ * started meanwhile have joined (or at once when the group is full, or when nobody has been joining
+ * lately). So no caller hears "committed" before the COMMIT, readers on other connections see nothing of
+ * a group before it, and a failed COMMIT fails every transaction of the group. A transaction that rolls
+ * back undoes its own work only. A statement outside any transaction commits the open group first, since
+ * its caller hears "done" at once. When SQLite itself ended the transaction (an I/O error, a full disk),
+ * every transaction of the group not yet answered fails.
  */
 /**
  * `dialect` with its driver committing in groups. The driver takes turns on the connection itself
@@ -84,13 +84,21 @@ class GroupCommitDriver implements Driver {
     }
   }
 
+  /**
+   * The first transaction of a group opens the database transaction and needs no savepoint: should it roll
+   * back, nobody else's work is in the group yet, and the whole database transaction goes. Those that join
+   * an open group work in a savepoint. A writer alone (a Bulk request's operations) is always first, so its
+   * transactions cost no more statements than without groups.
+   */
   async beginTransaction(turn: Turn, _settings: TransactionSettings): Promise<void> {
     if (this.group && !this.inTransaction()) this.abandonGroup();
-    if (!this.group) {
+    if (this.group) {
+      await run(turn.connection, 'savepoint roster_write');
+      turn.savepoint = true;
+    } else {
       await this.open(turn.connection);
       this.group = new WriteGroup();
     }
-    await run(turn.connection, 'savepoint roster_write');
     turn.group = this.group;
     this.group.transactions += 1;
   }
@@ -98,7 +106,7 @@ class GroupCommitDriver implements Driver {
   async commitTransaction(turn: Turn): Promise<void> {
     const group = turn.group!;
     if (!this.inTransaction()) throw this.abandonGroup();
-    await run(turn.connection, 'release roster_write');
+    if (turn.savepoint) await run(turn.connection, 'release roster_write');
     turn.group = undefined;
     if (group.full() || !this.worthWaiting()) return this.commitGroup(turn.connection);
     // Answered by the group's COMMIT: after the transactions that wait for the connection now, or
@@ -149,7 +157,7 @@ class GroupCommitDriver implements Driver {
       this.abandonGroup();
       return;
     }
-    if (!group.waiting) {
+    if (!turn.savepoint || !group.waiting) {
       // Nothing of anyone else's to keep: the whole database transaction goes.
       this.group = undefined;
       await run(turn.connection, 'rollback');
@@ -223,6 +231,8 @@ class GroupCommitDriver implements Driver {
 /** One holder's use of the connection (a statement or a transaction): what the driver hears about it. */
 class Turn implements DatabaseConnection {
   group?: WriteGroup;
+  /** Its transaction works in a savepoint (it joined an open group). */
+  savepoint = false;
   /** The lock went to the next holder already. */
   passed = false;
 
