@@ -79,4 +79,21 @@ describe.each(dialects())('writeAll on %s', (dialect) => {
     await expect(rolledBack).rejects.toThrow('the caller gives up');
     expect([await stored('h'), await stored('i')]).toEqual([[], []]);
   });
+
+  it("commits concurrent writes with and without the ORM's transactions, each all or nothing", async () => {
+    // On SQLite the writes share commit groups, those without a transaction of their own taking their turn
+    // on the connection like the ORM's; a failing write (its last statement collides) undoes only itself.
+    const writes = Array.from({ length: 24 }, (_, i) => {
+      const statements = [insert(`p${i}`), i % 3 === 0 ? insert('a') : insert(`q${i}`)];
+      const outcome = i % 2 ? writeAll(em, statements) : em.fork().transactional((tx) => writeAll(tx, statements));
+      return outcome.then(
+        () => 'written',
+        (error: unknown) => (isUniqueViolation(error) ? 'refused' : error),
+      );
+    });
+    const outcomes = await Promise.all(writes);
+    expect(outcomes).toEqual(outcomes.map((_, i) => (i % 3 === 0 ? 'refused' : 'written')));
+    const rows = await Promise.all(outcomes.map(async (_, i) => [(await stored(`p${i}`)).length, (await stored(`q${i}`)).length]));
+    expect(rows).toEqual(outcomes.map((_, i) => (i % 3 === 0 ? [0, 0] : [1, 1])));
+  });
 });

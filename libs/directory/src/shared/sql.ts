@@ -50,12 +50,19 @@ async function execute(
     const text = isPostgres(em) ? numberPlaceholders(sql) : sql;
     return await kysely.executeQuery(CompiledQuery.raw(text, params));
   } catch (error) {
-    // Raw statements bypass the ORM's error translation: translate here, so a foreign-key race or a unique
-    // violation in set-based SQL is the same typed exception (and the same SCIM answer) as from the ORM.
-    // Errors of the native SQLite module may come from another realm (`instanceof Error` fails under jest's
-    // module sandbox), so anything error-shaped is translated.
-    throw error instanceof DriverException || !isErrorLike(error) ? error : em.getDriver().convertException(error);
+    // Raw statements bypass the ORM's error translation.
+    throw translateSqlError(em, error);
   }
+}
+
+/**
+ * Errors of raw statements as the ORM's own statements raise them: a unique violation or a foreign-key race
+ * in hand-written SQL becomes the same typed exception (and the same SCIM answer). Errors of the native
+ * SQLite module may come from another realm (`instanceof Error` fails under jest's module sandbox), so
+ * anything error-shaped is translated.
+ */
+export function translateSqlError(em: EntityManager, error: unknown): unknown {
+  return error instanceof DriverException || !isErrorLike(error) ? error : em.getDriver().convertException(error);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { OptimisticLockError, TransactionPropagation, type EntityManager } from '@mikro-orm/core';
-import { dialectOf, runSql, runSqlWrite } from './sql';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { nativeSqlite, type NativeSqlite, type NativeStatement } from '@roster/platform';
+import { dialectOf, runSql, runSqlWrite, translateSqlError } from './sql';
 
 /** One SQL statement and its bound parameters ("?" placeholders). */
 export interface SqlStatement {
@@ -76,23 +78,66 @@ async function writeAsOneStatement(em: EntityManager, statements: SqlStatement[]
   }
 }
 
+/** Runs statements of a write, each at once, on one connection: through the ORM, or on SQLite's handle. */
+interface StatementRunner {
+  all(statement: SqlStatement): Promise<Record<string, unknown>[]> | Record<string, unknown>[];
+  run(statement: SqlStatement): Promise<number> | number;
+}
+
 async function writeOneByOne(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions): Promise<WriteOutcome> {
-  const run = async (transaction: EntityManager): Promise<WriteOutcome> => {
-    const [first, ...rest] = statements;
-    let outcome: WriteOutcome;
-    if (options.returning) {
-      const rows = await runSql(transaction, first.sql, first.params);
-      outcome = { changed: rows.length, returned: rows[0] };
-    } else {
-      outcome = { changed: await runSqlWrite(transaction, first.sql, first.params) };
-    }
-    // Thrown inside the transaction, so that it rolls back.
-    if (!outcome.changed && options.firstMustChange) throw staleWrite();
-    for (const statement of rest) await runSqlWrite(transaction, statement.sql, statement.params);
-    return outcome;
-  };
+  const native = em.getTransactionContext() || em.config.get('debug') ? undefined : nativeSqlite(em.getDriver().getConnection('write'));
+  if (native) return writeInOwnTransaction(em, native, statements, options);
   // REQUIRED: inside the caller's transaction when there is one (the default would open a savepoint).
-  return em.transactional(run, { propagation: TransactionPropagation.REQUIRED });
+  return em.transactional((transaction) => runStatements(ormRunner(transaction), statements, options), {
+    propagation: TransactionPropagation.REQUIRED,
+  });
+}
+
+/**
+ * A write with no transaction around it (most of a provisioning flow's) opens one of its own on the write
+ * connection's Kysely instance, the one under the ORM's transactions, so it takes its turn and joins a
+ * commit group like any of them (sqlite-group-commit.ts), and runs its statements on the native handle.
+ * What it skips is the ORM's transaction machinery (a forked entity manager, its unit of work, transaction
+ * events), which nothing here uses: this path writes no entities and records no events.
+ */
+async function writeInOwnTransaction(em: EntityManager, native: NativeSqlite, statements: SqlStatement[], options: WriteAllOptions): Promise<WriteOutcome> {
+  const translated = <T>(statement: SqlStatement, call: (prepared: NativeStatement) => T): T => {
+    try {
+      return call(native.prepare(statement.sql));
+    } catch (error) {
+      throw translateSqlError(em, error);
+    }
+  };
+  const runner: StatementRunner = {
+    all: (statement) => translated(statement, (prepared) => prepared.all(statement.params) as Record<string, unknown>[]),
+    run: (statement) => translated(statement, (prepared) => prepared.run(statement.params).changes),
+  };
+  return (em as SqlEntityManager)
+    .getKysely()
+    .transaction()
+    .execute(() => runStatements(runner, statements, options));
+}
+
+function ormRunner(transaction: EntityManager): StatementRunner {
+  return {
+    all: (statement) => runSql(transaction, statement.sql, statement.params),
+    run: (statement) => runSqlWrite(transaction, statement.sql, statement.params),
+  };
+}
+
+async function runStatements(runner: StatementRunner, statements: SqlStatement[], options: WriteAllOptions): Promise<WriteOutcome> {
+  const [first, ...rest] = statements;
+  let outcome: WriteOutcome;
+  if (options.returning) {
+    const rows = await runner.all(first);
+    outcome = { changed: rows.length, returned: rows[0] };
+  } else {
+    outcome = { changed: await runner.run(first) };
+  }
+  // Thrown inside the transaction, so that it rolls back.
+  if (!outcome.changed && options.firstMustChange) throw staleWrite();
+  for (const statement of rest) await runner.run(statement);
+  return outcome;
 }
 
 function staleWrite(): OptimisticLockError {
