@@ -48,6 +48,33 @@ describe.each(dialects())('updates of users this process remembers, on %s', (dia
     await t?.close();
   });
 
+  it('refuses bad updates of a remembered user as of any other, writing nothing, and never across tenants', async () => {
+    const user = await create('ugly-cases@example.com', { title: 'Analyst' });
+    const patch = (body: string | object, auth_ = auth()) =>
+      t.http.patch(`${tenant.base}/Users/${user.id}`).set(auth_).set('Content-Type', 'application/scim+json').send(body);
+    const scimError = (status: number, scimType?: string) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: String(status),
+      ...(scimType ? { scimType } : {}),
+    });
+    expect((await patch('{"Operations": [').expect(400)).body).toMatchObject(scimError(400, 'invalidSyntax'));
+    expect((await patch(patchOp('active', 'sometimes')).expect(400)).body).toMatchObject(scimError(400, 'invalidValue'));
+    expect((await patch(patchOp('noSuchAttribute', 'x')).expect(400)).body).toMatchObject(scimError(400));
+    expect((await patch(patchOp('emails[type eq', 'x')).expect(400)).body).toMatchObject(scimError(400, 'invalidPath'));
+    // Another tenant names the same id: its own directory has no such user, whatever this process remembers.
+    const stranger = await createTenant(t, 'Stranger');
+    await t.http
+      .patch(`${stranger.base}/Users/${user.id}`)
+      .set({ Authorization: `Bearer ${stranger.token}` })
+      .send(patchOp('title', 'Intruder'))
+      .expect(404);
+    const stored = (await t.http.get(`${tenant.base}/Users/${user.id}`).set(auth()).expect(200)).body;
+    expect(stored).toMatchObject({ title: 'Analyst', meta: { version: 'W/"1"' } });
+    // The refused attempts that reached the service are audited as such, with no change; the malformed body
+    // and the other tenant's request never named this user.
+    expect(await trail(user.id)).toEqual(['user.updated ', 'user.updated ', 'user.updated ', expect.stringMatching(/^user\.created /)]);
+  });
+
   it('builds on a change made in another process since this one wrote the user', async () => {
     const user = await create('built-upon@example.com', { title: 'Analyst' });
     await patchElsewhere(user.id, patchOp('title', 'Manager'));
