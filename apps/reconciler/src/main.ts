@@ -3,9 +3,9 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@roster/config';
-import { createLogger, PinoNestLogger } from '@roster/platform';
+import { PinoNestLogger } from '@roster/platform';
 import { parseReconcileArguments, USAGE } from './arguments';
-import { progressLine, summaryTable, tenantLine } from './output';
+import { jobLogger, progressLine, summaryTable, tenantLine } from './output';
 import { needsAttention, reconcile } from './reconcile';
 import { ReconcilerModule } from './reconciler.module';
 import { acquireRunLock } from './run-lock';
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   }
   const interactive = process.stderr.isTTY === true;
   // On a terminal the progress bar and the table speak; log lines would only interleave with them.
-  const logger = createLogger(interactive ? 'error' : config.logLevel);
+  const logger = jobLogger(interactive ? 'error' : config.logLevel);
   const release = await acquireRunLock(config.database).catch((error: unknown) => {
     process.stderr.write(`could not take the run lock: ${(error as Error).message}\n`);
     return null;

@@ -1,4 +1,16 @@
+import pino, { type Logger } from 'pino';
+import { createLogger } from '@roster/platform';
 import type { NightlyReport, TenantResult } from './reconcile';
+
+/**
+ * The job's log lines (drift, errors) and its report lines share standard output, and collectors read the
+ * "nightly run finished" line as the last word. pino writes in the background by default, so a warning
+ * logged before the report could land after it; written synchronously, every line leaves in the order it
+ * was made. A batch job loses nothing by waiting for its few log lines.
+ */
+export function jobLogger(level: string, fd = 1): Logger {
+  return createLogger(level, pino.destination({ dest: fd, sync: true }));
+}
 
 /** A one-line progress bar, redrawn in place on a terminal. */
 export function progressLine(progress: { tenant: string; index: number; tenants: number; usersChecked: number; users: number }, width = 30): string {

@@ -1,4 +1,7 @@
-import { progressLine, summaryTable } from '../src/output';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobLogger, progressLine, summaryTable } from '../src/output';
 import type { NightlyReport } from '../src/reconcile';
 
 describe('the nightly job on a terminal', () => {
@@ -57,5 +60,26 @@ describe('the nightly job on a terminal', () => {
     ]);
     expect(table).toContain('acme: users-without-external-id (2) — users with no externalId; e.g. a@x, b@x');
     expect(table).toContain('Retention: 4 audit events, 2 delivered events pruned; 0 deleted users purged.');
+  });
+});
+
+describe("the nightly job's output", () => {
+  it('puts a log line out before the next line is written, so the summary is always the last line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-job-output-'));
+    const file = join(dir, 'stdout');
+    const fd = openSync(file, 'w');
+    try {
+      const logger = jobLogger('warn', fd);
+      logger.warn({ userId: 'u-1' }, 'drift');
+      writeSync(fd, `${JSON.stringify({ msg: 'nightly run finished' })}\n`); // as the report lines are written
+      const lines = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(lines).toEqual(['drift', 'nightly run finished']);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** The id of the request being served, for every log line written while serving it (set by requestContext). */
 export const requestIdStore = new AsyncLocalStorage<string>();
@@ -14,15 +14,17 @@ export function requestIdMixin(): { requestId?: string } {
 // Defence in depth: even if a caller logs a request or headers, these paths are censored.
 const REDACT = ['authorization', 'headers.authorization', 'req.headers.authorization', 'password', '*.password', 'token', '*.token'];
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** Standard output unless `destination` says otherwise (pino's default: written in the background). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'roster' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
     mixin: requestIdMixin,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own log lines, as JSON through pino. */
