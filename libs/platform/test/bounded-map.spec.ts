@@ -19,4 +19,16 @@ describe('BoundedMap', () => {
     for (let i = 0; i < 10_000; i++) map.set(i % 317, i);
     expect(map.size).toBe(100);
   });
+
+  it('forgets a deleted entry, and visits the rest in order when the visited one is deleted on the way', () => {
+    const map = new BoundedMap<string, number>(4);
+    map.set('a', 1).set('b', 2).set('c', 3).set('d', 4);
+    expect(map.delete('b')).toBe(true);
+    expect(map.delete('b')).toBe(false);
+    for (const [key, value] of map) if (value % 2 === 1) map.delete(key);
+    expect([...map]).toEqual([['d', 4]]);
+    expect([map.size, map.get('a'), map.get('d')]).toEqual([1, undefined, 4]);
+    map.set('e', 5).set('f', 6).set('g', 7).set('h', 8); // full again: "d" goes first
+    expect([...map.entries()].map(([key]) => key)).toEqual(['e', 'f', 'g', 'h']);
+  });
 });
