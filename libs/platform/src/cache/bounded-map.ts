@@ -31,10 +31,6 @@ export class BoundedMap<K, V> implements Iterable<[K, V]> {
     return this.index.get(key)?.value;
   }
 
-  has(key: K): boolean {
-    return this.index.has(key);
-  }
-
   set(key: K, value: V): this {
     const existing = this.index.get(key);
     if (existing) {
