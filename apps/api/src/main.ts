@@ -2,7 +2,7 @@ import './node-guard';
 import './v8-settings';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@roster/config';
-import { createLogger, MigrationRunner } from '@roster/platform';
+import { createLogger, guardProcess, MigrationRunner, RosterMetrics } from '@roster/platform';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
     mkdirSync(dirname(config.database.path), { recursive: true });
   }
   const app = await createApp(config, logger);
+  const metrics = app.get(RosterMetrics);
+  guardProcess(logger, (kind) => metrics.countUncaught(kind));
   // Clean shutdown: stop accepting, finish in-flight requests, close the database, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

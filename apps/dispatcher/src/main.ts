@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@roster/config';
 import { PushDispatcher } from '@roster/directory';
-import { createLogger, MigrationRunner, PinoNestLogger } from '@roster/platform';
+import { createLogger, guardProcess, MigrationRunner, PinoNestLogger } from '@roster/platform';
 import { DispatcherModule } from './dispatcher.module';
 
 const USAGE = `Usage: npm run dispatch
@@ -43,6 +43,7 @@ async function main(): Promise<number> {
     await app.close();
     return 2;
   }
+  guardProcess(logger);
   app.get(PushDispatcher).start();
   logger.info('dispatching push event streams');
   await new Promise<void>((resolve) => {

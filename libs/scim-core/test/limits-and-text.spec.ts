@@ -2,7 +2,7 @@ import { applyPatch } from '../src/patch/apply-patch';
 import { splitMembershipOperations } from '../src/patch/membership';
 import { normaliseOperations } from '../src/patch/quirks';
 import { toResourceDocument } from '../src/resource/document';
-import { assertText, findForbiddenText, textProblem } from '../src/resource/text';
+import { assertText, findForbiddenText, inspectJson, textProblem } from '../src/resource/text';
 import { parseFilter } from '../src/filter/parser';
 import { bindFilter, parseDateTime } from '../src/filter/bind';
 import { scimError } from './scim-error';
@@ -44,6 +44,22 @@ describe('text rules: what no string may hold (NUL, controls, unpaired surrogate
     expect(findForbiddenText({ a: [{ b: 'ok' }, { c: 'x\u0000' }] })).toBe('a[1].c contains a NUL character');
     expect(findForbiddenText({ ['k\u0000']: 1 })).toContain('attribute name');
     expect(findForbiddenText({ a: ['fine', 1, null, true] })).toBeUndefined();
+  });
+  it('measures nesting without recursion: any depth is walked, deeper than the limit is reported', () => {
+    const nest = (depth: number): unknown => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < depth; i++) value = i % 2 ? { a: value } : [value];
+      return value;
+    };
+    expect(inspectJson(nest(ScimLimits.maxJsonDepth), ScimLimits.maxJsonDepth)).toBeUndefined();
+    expect(inspectJson(nest(ScimLimits.maxJsonDepth + 1), ScimLimits.maxJsonDepth)).toEqual({ kind: 'depth', detail: 'JSON nested deeper than 32 levels' });
+    // Far deeper than any stack: a recursive walk would throw RangeError here.
+    expect(inspectJson(nest(200_000), ScimLimits.maxJsonDepth)?.kind).toBe('depth');
+    expect(findForbiddenText(nest(200_000))).toBeUndefined();
+    expect(findForbiddenText({ deep: nest(100_000), bad: 'x\u0007' })).toBe('bad contains the control character U+0007');
+    // Scalars and empty containers are depth 0 and 1.
+    expect(inspectJson('text', 0)).toBeUndefined();
+    expect(inspectJson([], 0)).toEqual({ kind: 'depth', detail: 'JSON nested deeper than 0 levels' });
   });
 });
 

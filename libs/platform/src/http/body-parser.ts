@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { findForbiddenText, ScimError } from '@roster/scim-core';
+import { inspectJson, ScimError, ScimLimits } from '@roster/scim-core';
 
 const JSON_TYPES = new Set(['application/json', 'application/scim+json']);
 
@@ -23,9 +23,16 @@ export function jsonBodyParser(limitBytes: number) {
     }
     parse(req, res, (error?: unknown) => {
       if (!error) {
-        // JSON escapes can spell what no database should receive ("\u0000", "\ud800"): refused here, once.
-        const problem = findForbiddenText(req.body);
-        return next(problem ? ScimError.invalidValue(`The request body is not acceptable: ${problem}`) : undefined);
+        // Checked here, once, for every route: nesting deep enough to exhaust a later walk's stack, and
+        // JSON escapes that spell what no database should receive ("\u0000", "\ud800"). This runs in the
+        // parser's stream callback, outside Express's own error handling: nothing here may throw.
+        try {
+          const problem = inspectJson(req.body, ScimLimits.maxJsonDepth);
+          if (problem?.kind === 'depth') return next(ScimError.invalidSyntax(`The request body is ${problem.detail}`));
+          return next(problem ? ScimError.invalidValue(`The request body is not acceptable: ${problem.detail}`) : undefined);
+        } catch (failure) {
+          return next(failure);
+        }
       }
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') return next(new ScimError(413, undefined, `Request body exceeds ${limitBytes} bytes`));

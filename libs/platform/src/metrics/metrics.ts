@@ -35,8 +35,19 @@ export class RosterMetrics {
     registers: [this.registry],
   });
 
+  private readonly uncaught = new Counter({
+    name: 'roster_uncaught_errors_total',
+    help: 'Errors thrown where no request could answer them (logged; the process goes on), by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'roster_' });
+  }
+
+  countUncaught(kind: 'exception' | 'rejection'): void {
+    this.uncaught.inc({ kind });
   }
 
   /** The database connection pool, read at every scrape (PostgreSQL; SQLite has one connection and no pool). */

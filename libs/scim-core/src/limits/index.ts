@@ -20,4 +20,10 @@ export const ScimLimits = {
   maxBulkOperations: 1000,
   /** A filter expression. */
   maxFilterLength: 4096,
+  /**
+   * Nesting of any JSON body: arrays and objects within one another. A SCIM document is a handful of
+   * levels deep (a Bulk operation's PATCH of an extension's complex attribute is six), so 32 is generous;
+   * the limit exists so that no walk over a body can run out of stack.
+   */
+  maxJsonDepth: 32,
 } as const;

@@ -35,26 +35,47 @@ export function assertText(value: string, label: string, maxLength: number): voi
   }
 }
 
-/** Walks a parsed JSON value and reports the first key or string that holds forbidden characters. */
-export function findForbiddenText(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') {
-    const problem = textProblem(value);
-    return problem ? `${path || 'value'} ${problem}` : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findForbiddenText(value[i], `${path}[${i}]`);
-      if (found) return found;
+/** What is wrong with a parsed JSON value as a whole: too deeply nested, or a key or string Roster refuses. */
+export type JsonProblem = { kind: 'depth'; detail: string } | { kind: 'text'; detail: string };
+
+/**
+ * Walks a parsed JSON value once, without recursion (a body nested thousands of levels deep must not
+ * overflow the stack), and reports the first problem: nesting deeper than `maxDepth` containers, or a key
+ * or string that holds forbidden characters. Bodies are checked here before anything else walks them, so
+ * every later walk (validation, PATCH, Bulk, copies) may recurse safely.
+ */
+export function inspectJson(value: unknown, maxDepth: number, rootPath = ''): JsonProblem | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: rootPath, depth: 0 }];
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (typeof item.value === 'string') {
+      const problem = textProblem(item.value);
+      if (problem) return { kind: 'text', detail: `${item.path || 'value'} ${problem}` };
+      continue;
     }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
+    if (item.value === null || typeof item.value !== 'object') continue;
+    const depth = item.depth + 1;
+    if (depth > maxDepth) return { kind: 'depth', detail: `JSON nested deeper than ${maxDepth} levels` };
+    // Pushed in reverse, so that the first problem in document order is the one reported.
+    if (Array.isArray(item.value)) {
+      for (let i = item.value.length - 1; i >= 0; i--) stack.push({ value: item.value[i], path: `${item.path}[${i}]`, depth });
+      continue;
+    }
+    const entries = Object.entries(item.value);
+    for (const [key] of entries) {
       const keyProblem = textProblem(key);
-      if (keyProblem) return `an attribute name ${keyProblem}`;
-      const found = findForbiddenText(item, path ? `${path}.${key}` : key);
-      if (found) return found;
+      if (keyProblem) return { kind: 'text', detail: `an attribute name ${keyProblem}` };
+    }
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i];
+      stack.push({ value: child, path: item.path ? `${item.path}.${key}` : key, depth });
     }
   }
   return undefined;
+}
+
+/** The first key or string of a parsed JSON value that holds forbidden characters (any depth, no recursion). */
+export function findForbiddenText(value: unknown, path = ''): string | undefined {
+  const problem = inspectJson(value, Number.POSITIVE_INFINITY, path);
+  return problem?.kind === 'text' ? problem.detail : undefined;
 }
