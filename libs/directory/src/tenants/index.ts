@@ -1,4 +1,5 @@
 export * from './tenant.entity';
 export * from './tenants.service';
+export * from './tenant-changes';
 export * from './tenants.module';
 export { scimBaseUrl } from './tenants.controller';

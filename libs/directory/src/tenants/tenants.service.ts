@@ -7,6 +7,7 @@ import { isUniqueViolation } from '@roster/platform';
 import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
 import { diffDocuments } from '../audit/diff';
+import { TenantChanges } from './tenant-changes';
 import { TenantEntity } from './tenant.entity';
 import { isUuid } from '../shared/ids';
 import { SLUG_PATTERN, slugify } from './slug';
@@ -26,6 +27,7 @@ export class TenantsService {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly changes: TenantChanges,
   ) {}
 
   async create(input: { name: string; slug?: string }, context: AuditContext): Promise<TenantView> {
@@ -84,7 +86,7 @@ export class TenantsService {
     if (rate !== undefined && rate !== null && (!Number.isInteger(rate) || rate < MIN_TENANT_RATE_LIMIT || rate > 1_000_000)) {
       throw ScimError.invalidValue(`rateLimitPerSecond must be an integer from ${MIN_TENANT_RATE_LIMIT} to 1000000, or null`);
     }
-    return this.em.transactional(async (em) => {
+    const updated = await this.em.transactional(async (em) => {
       const tenant = await em.findOne(TenantEntity, { id: normaliseId(id) });
       if (!tenant) throw ScimError.notFound(`Tenant ${id} not found`);
       const before = { name: tenant.name, scimEnabled: tenant.scimEnabled, rateLimitPerSecond: tenant.rateLimitPerSecond ?? null };
@@ -103,6 +105,9 @@ export class TenantsService {
       }
       return toView(tenant);
     });
+    // Committed: this process stops serving the old settings at once (other processes within a second).
+    this.changes.changed(updated.id);
+    return updated;
   }
 
   async require(id: string): Promise<TenantEntity> {

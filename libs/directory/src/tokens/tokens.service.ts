@@ -4,6 +4,7 @@ import { BoundedMap } from '@roster/platform';
 import { assertText, ScimError } from '@roster/scim-core';
 import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
+import { TenantChanges } from '../tenants/tenant-changes';
 import { TenantsService } from '../tenants/tenants.service';
 import { isUuid } from '../shared/ids';
 import { runSql } from '../shared/sql';
@@ -44,12 +45,17 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 @Injectable()
 export class TokensService {
   private readonly recent = new BoundedMap<string, { result: AuthenticationResult; until: number }>(AUTH_CACHE_MAX_ENTRIES);
+  /** Moves on whenever remembered authentications are forgotten (see authenticate). */
+  private generation = 0;
 
   constructor(
     private readonly em: EntityManager,
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
-  ) {}
+    changes: TenantChanges,
+  ) {
+    changes.onChange((tenantId) => this.forgetTenant(tenantId));
+  }
 
   /** Issues a token and revokes the tenant's earlier ones of the same scope (now, or after the overlap). */
   async issue(tenantId: string, input: IssueTokenInput, context: AuditContext, now = new Date()): Promise<TokenView & { token: string }> {
@@ -68,9 +74,10 @@ export class TokensService {
     if (scope !== 'provision' && scope !== 'read') throw ScimError.invalidValue('scope must be "provision" or "read"');
     const secret = generateToken();
     const revokeAt = new Date(now.getTime() + overlap * 1000);
-    return this.em.transactional(async (em) => {
+    const issued = await this.em.transactional(async (em) => {
       const others = await em.find(ScimTokenEntity, { tenantId: tenant.id, scope, $or: [{ revokedAt: null }, { revokedAt: { $gt: revokeAt } }] });
       for (const other of others) {
+        const before = other.revokedAt?.toISOString() ?? null;
         other.revokedAt = revokeAt;
         await this.audit.record(
           em,
@@ -79,7 +86,7 @@ export class TokensService {
           {
             action: 'token.revoked',
             resource: { type: 'Token', id: other.id, name: other.prefix },
-            changes: [{ path: 'revokedAt', before: null, after: revokeAt.toISOString() }],
+            changes: [{ path: 'revokedAt', before, after: revokeAt.toISOString() }],
             httpStatus: 201,
           },
           now,
@@ -112,6 +119,9 @@ export class TokensService {
       );
       return { ...toView(token), token: secret.token };
     });
+    // Committed: a token revoked without overlap stops working in this process at once.
+    this.forgetTenant(tenant.id);
+    return issued;
   }
 
   async list(tenantId: string): Promise<TokenView[]> {
@@ -141,6 +151,7 @@ export class TokensService {
         now,
       );
     });
+    this.forgetTenant(tenant.id);
   }
 
   /**
@@ -152,22 +163,27 @@ export class TokensService {
     const cacheKey = `${tenantKey.toLowerCase()}|${hash}`;
     const cached = this.recent.get(cacheKey);
     if (cached && cached.until > now.getTime()) return cached.result;
+    // A revocation committed while the database was being asked must not be undone by remembering what
+    // was read before it: the answer is remembered only if nothing was forgotten meanwhile.
+    const generation = this.generation;
     const result = await this.authenticateInDatabase(tenantKey, hash, now);
-    if (result.ok) this.remember(cacheKey, result, now.getTime());
+    if (result.ok && generation === this.generation) this.remember(cacheKey, result, now.getTime());
     return result;
   }
 
   /**
    * Successful authentications are remembered for AUTH_CACHE_MS, so an IdP's burst of requests costs one
-   * lookup a second instead of two per request. A revocation, an expiry, a disabled tenant or a new rate
-   * limit therefore takes effect within that second in every process; failures are never remembered.
+   * lookup a second instead of two per request. The process that revokes a token, issues one or changes a
+   * tenant forgets the tenant's at once; other processes take up the change within that second. Failures
+   * are never remembered.
    */
   private remember(key: string, result: AuthenticationResult, now: number): void {
     this.recent.set(key, { result, until: now + AUTH_CACHE_MS });
   }
 
-  /** Forgets this process's remembered authentications of a tenant (its event streams changed). */
+  /** Forgets this process's remembered authentications of a tenant (its tokens, settings or event streams changed). */
   forgetTenant(tenantId: string): void {
+    this.generation++;
     for (const [key, entry] of this.recent) if (entry.result.ok && entry.result.tenantId === tenantId) this.recent.delete(key);
   }
 
