@@ -188,7 +188,7 @@ describe.each(dialects())('audit trail on %s', (dialect) => {
     await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'crash@example.com' }).expect(201);
     await expect(
       users.create(
-        { tenantId: tenant.id, tokenId: 'x', scope: 'provision', eventStreams: false, baseUrl: 'https://x' },
+        { tenantId: tenant.id, tokenId: 'x', scope: 'provision', eventStreams: false, baseUrl: 'https://x', ratePerSecond: 50 },
         { userName: 'crash@example.com' },
         { actor: { type: 'admin' } },
       ),

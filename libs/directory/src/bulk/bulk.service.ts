@@ -6,6 +6,7 @@ import {
   parseBulkRequest,
   resolveBulkReferences,
   ScimError,
+  ScimLimits,
   toErrorResponse,
   Urn,
   type BulkOperation,
@@ -13,6 +14,7 @@ import {
 } from '@roster/scim-core';
 import type { AuditContext } from '../audit/audit-context';
 import { GroupsService } from '../groups/groups.service';
+import { ScimRateLimiter } from '../tokens/scim-rate-limiter';
 import { UsersService } from '../users/users.service';
 
 export interface BulkOperationResult {
@@ -35,10 +37,19 @@ export class BulkService {
   constructor(
     private readonly users: UsersService,
     private readonly groups: GroupsService,
+    private readonly limiter: ScimRateLimiter,
   ) {}
 
   async run(caller: ScimCaller, body: unknown, context: AuditContext): Promise<{ schemas: string[]; Operations: BulkOperationResult[] }> {
     const request = parseBulkRequest(body);
+    // Every operation is a request of the tenant's: paid for from its bucket, all before the first one runs.
+    const most = this.limiter.bulkOperationsFor(caller.ratePerSecond, ScimLimits.maxBulkOperations);
+    if (request.operations.length > most) {
+      throw ScimError.payloadTooLarge(
+        `This tenant's Bulk requests take at most ${most} operations (each is a request, and the tenant may send ${caller.ratePerSecond} per second); got ${request.operations.length}`,
+      );
+    }
+    this.limiter.assertBulkWithinRate(caller.tenantId, caller.ratePerSecond, request.operations.length);
     const results = new Map<number, BulkOperationResult>();
     const created = new Map<string, string>();
     const failedBulkIds = new Set<string>();

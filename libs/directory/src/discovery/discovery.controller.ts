@@ -2,20 +2,28 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import type { ResourceTypeBody, ResourceTypeListResponse, SchemaBody, SchemaListResponse, ServiceProviderConfig } from '@roster/contract';
 import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
-import { ScimError, toListResponse } from '@roster/scim-core';
+import { ScimError, ScimLimits, toListResponse } from '@roster/scim-core';
+import { ScimRateLimiter } from '../tokens/scim-rate-limiter';
 import { resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from './discovery.documents';
 
 @Controller('scim/v2/:tenant')
 @ScimAuthenticated()
 export class DiscoveryController {
-  constructor(@Inject(ROSTER_CONFIG) private readonly config: RosterConfig) {}
+  constructor(
+    @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
+    private readonly limiter: ScimRateLimiter,
+  ) {}
 
   @Get('ServiceProviderConfig')
   serviceProviderConfig(@Caller() caller: ScimCaller): ServiceProviderConfig {
     const origin = new URL(caller.baseUrl).origin;
     return serviceProviderConfig(
       caller.baseUrl,
-      { ...this.config.scim, maxPayloadSize: this.config.bodyLimitBytes },
+      {
+        ...this.config.scim,
+        maxPayloadSize: this.config.bodyLimitBytes,
+        maxBulkOperations: this.limiter.bulkOperationsFor(caller.ratePerSecond, ScimLimits.maxBulkOperations),
+      },
       `${origin}/docs`,
     ) as unknown as ServiceProviderConfig;
   }

@@ -1,23 +1,18 @@
-import {
-  allSchemas,
-  resourceTypes,
-  ScimLimits,
-  Urn,
-  type AttributeDefinition,
-  type JsonObject,
-  type ListQueryLimits,
-  type SchemaDefinition,
-} from '@roster/scim-core';
+import { allSchemas, resourceTypes, Urn, type AttributeDefinition, type JsonObject, type ListQueryLimits, type SchemaDefinition } from '@roster/scim-core';
 import { CURSOR_TIMEOUT_SECONDS } from '../shared/list-cursors';
 
 // RFC 7644 §4 documents, rendered from the schema registry: adding an attribute there shows it here.
 
-export function serviceProviderConfig(baseUrl: string, limits: ListQueryLimits & { maxPayloadSize: number }, documentationUri: string): JsonObject {
+export function serviceProviderConfig(
+  baseUrl: string,
+  limits: ListQueryLimits & { maxPayloadSize: number; maxBulkOperations: number },
+  documentationUri: string,
+): JsonObject {
   return {
     schemas: [Urn.ServiceProviderConfig],
     documentationUri,
     patch: { supported: true },
-    bulk: { supported: true, maxOperations: ScimLimits.maxBulkOperations, maxPayloadSize: limits.maxPayloadSize },
+    bulk: { supported: true, maxOperations: limits.maxBulkOperations, maxPayloadSize: limits.maxPayloadSize },
     filter: { supported: true, maxResults: limits.maxResults },
     // RFC 9865: both paging methods; index stays the default (what Okta and Entra use).
     pagination: {

@@ -48,6 +48,7 @@ export class ScimAuthGuard implements CanActivate {
       scope: token.scope,
       eventStreams: token.eventStreams,
       baseUrl: `${publicOrigin(this.config.publicUrl, req)}/scim/v2/${encodeURIComponent(tenantKey)}`,
+      ratePerSecond: this.limiter.rateOf(token.rateLimitPerSecond),
     };
     return true;
   }

@@ -49,10 +49,38 @@ export class ScimRateLimiter {
     this.recentlyValid.set(tokenHash, Date.now() + RECENTLY_VALID_MS);
   }
 
+  /** The rate a tenant gets: its own, or the deployment's default. */
+  rateOf(tenantRate: number | null | undefined): number {
+    return tenantRate ?? this.config.tenantRateLimit;
+  }
+
+  /**
+   * The most operations one Bulk request of a tenant may carry: each operation is a request and takes its
+   * token from the tenant's bucket, so never more than the bucket holds (twice the rate), nor more than
+   * Roster's own ceiling. ServiceProviderConfig advertises it per tenant.
+   */
+  bulkOperationsFor(ratePerSecond: number, ceiling: number): number {
+    return Math.min(ceiling, burstOf(ratePerSecond));
+  }
+
+  /**
+   * The rest of a Bulk request's tokens (its first came with the request itself), all before any operation
+   * runs: a Bulk the bucket cannot pay for now is answered 429 with the wait, and runs nothing.
+   */
+  assertBulkWithinRate(tenantId: string, ratePerSecond: number, operations: number): void {
+    const verdict = this.tenants.takeMany(tenantId, operations - 1, ratePerSecond, burstOf(ratePerSecond));
+    if (!verdict.ok) {
+      throw ScimError.tooManyRequests(
+        `Each Bulk operation counts as a request: this tenant is limited to ${ratePerSecond} SCIM requests per second and has not ${operations} to spare now; retry after the delay in Retry-After`,
+        verdict.retryAfterSeconds ?? 1,
+      );
+    }
+  }
+
   /** After authenticating: one request from the tenant's bucket. */
   assertWithinTenantRate(tenantId: string, tenantRate: number | null | undefined): void {
-    const perSecond = tenantRate ?? this.config.tenantRateLimit;
-    const verdict = this.tenants.take(tenantId, perSecond, perSecond * 2);
+    const perSecond = this.rateOf(tenantRate);
+    const verdict = this.tenants.take(tenantId, perSecond, burstOf(perSecond));
     if (!verdict.ok) {
       throw ScimError.tooManyRequests(
         `This tenant is limited to ${perSecond} SCIM requests per second; retry after the delay in Retry-After`,
@@ -60,4 +88,9 @@ export class ScimRateLimiter {
       );
     }
   }
+}
+
+/** A tenant may burst to twice its rate. */
+function burstOf(ratePerSecond: number): number {
+  return ratePerSecond * 2;
 }

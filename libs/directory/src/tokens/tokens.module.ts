@@ -15,6 +15,6 @@ import { TokensService } from './tokens.service';
   controllers: [TokensController],
   // Authentication is global (deny by default): every route of every module declares how it authenticates.
   providers: [TokensService, ScimBearerStrategy, ScimAuthGuard, ScimRateLimiter, AdminGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
-  exports: [TokensService, ScimAuthGuard, TenantsModule, AuditModule],
+  exports: [TokensService, ScimAuthGuard, ScimRateLimiter, TenantsModule, AuditModule],
 })
 export class TokensModule {}

@@ -22,6 +22,20 @@ export class TokenBuckets {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)) };
   }
 
+  /**
+   * Takes `n` tokens at once, or none: when fewer are there, says how many whole seconds until `n` are
+   * (never, if `n` is more than the bucket holds: then retryAfterSeconds is undefined).
+   */
+  takeMany(key: string, n: number, perSecond: number, capacity: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number | undefined } {
+    if (n <= 0) return { ok: true };
+    const bucket = this.refilled(key, perSecond, capacity, now);
+    if (bucket.tokens >= n) {
+      bucket.tokens -= n;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: n > capacity ? undefined : Math.max(1, Math.ceil((n - bucket.tokens) / perSecond)) };
+  }
+
   /** Whether a token is available, without taking it. */
   peek(key: string, perSecond: number, capacity: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
     const bucket = this.buckets.get(key);

@@ -11,6 +11,8 @@ export interface ScimCaller {
   eventStreams: boolean;
   /** Absolute SCIM base URL of this tenant, without trailing slash. */
   baseUrl: string;
+  /** The tenant's SCIM requests per second (its own rate, or the deployment's default). */
+  ratePerSecond: number;
 }
 
 declare module 'express-serve-static-core' {
