@@ -1241,6 +1241,8 @@ export interface components {
             };
         };
         PollResponse: {
+            /** @description The jtis in `ack` or `setErrs` that name no SET this stream has issued (another stream's, or a sequence number no change has taken yet). They changed nothing, so that no later change is skipped. Present only when there were such. */
+            ignoredAcks?: string[];
             moreAvailable: boolean;
             sets: {
                 [key: string]: string;

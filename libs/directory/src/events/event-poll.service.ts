@@ -8,7 +8,7 @@ import { hashesEqual, hashToken } from '../tokens/token-secret';
 import { EventSignals } from './event-signals';
 import { eventIssuer } from './issuer';
 import { SigningKeys } from './signing-keys';
-import { changesAfter, claimsFor, jtiOf, readStream, seqOfJti, type StreamState } from './stream-feed';
+import { changesAfter, claimsFor, jtiOf, lastSeq, readStream, seqOfJti, type StreamState } from './stream-feed';
 
 /** RFC 8936 §2.4: how long a poll with returnImmediately=false waits for an event. */
 export const LONG_POLL_MS = 30_000;
@@ -19,6 +19,12 @@ const SCAN = 500;
 export interface PollResponse {
   sets: Record<string, string>;
   moreAvailable: boolean;
+  /**
+   * Acknowledgements (and setErrs) that named no SET this stream has issued (a sequence number no change has
+   * taken yet, or another stream's jti): they changed nothing, so that no future change is ever skipped.
+   * Present only when there were such.
+   */
+  ignoredAcks?: string[];
 }
 
 /**
@@ -38,12 +44,13 @@ export class EventPollService {
   async poll(streamId: string, authorization: string | undefined, body: unknown, abort?: AbortSignal): Promise<PollResponse> {
     const stream = await this.authenticate(streamId, authorization);
     const request = parsePollRequest(body);
-    if (request.ack.length || Object.keys(request.setErrs).length) await this.acknowledge(stream, request);
-    if (request.maxEvents === 0 || stream.status !== 'active') return { sets: {}, moreAvailable: false };
+    const ignored = request.ack.length || Object.keys(request.setErrs).length ? await this.acknowledge(stream, request) : [];
+    const report = ignored.length ? { ignoredAcks: ignored } : {};
+    if (request.maxEvents === 0 || stream.status !== 'active') return { sets: {}, moreAvailable: false, ...report };
     const deadline = Date.now() + LONG_POLL_MS;
     for (;;) {
       const found = await this.pending(stream, request.maxEvents);
-      if (Object.keys(found.sets).length || request.returnImmediately || Date.now() >= deadline || abort?.aborted) return found;
+      if (Object.keys(found.sets).length || request.returnImmediately || Date.now() >= deadline || abort?.aborted) return { ...found, ...report };
       await this.signals.waitFor(stream.tenantId, Math.min(RECHECK_MS, deadline - Date.now()), abort);
     }
   }
@@ -57,23 +64,30 @@ export class EventPollService {
     return stream;
   }
 
-  /** Records acks and setErrs (an error is final: recorded and not sent again), then closes the gap. */
-  private async acknowledge(stream: StreamState, request: PollRequest): Promise<void> {
-    const acked = new Set<number>();
-    for (const jti of request.ack) {
-      const seq = seqOfJti(stream.id, jti);
-      if (seq !== undefined && seq > stream.position) acked.add(seq);
-    }
-    const errors = Object.entries(request.setErrs).flatMap(([jti, error]) => {
-      const seq = seqOfJti(stream.id, jti);
-      return seq !== undefined && seq > stream.position ? [{ seq, jti, ...error }] : [];
+  /**
+   * Records acks and setErrs (an error is final: recorded and not sent again), then closes the gap. Returns
+   * the jtis that name no SET this stream has issued: those of other streams, and those past the tenant's
+   * last sequence number, which a change committed later would take (acknowledged now, it would never be
+   * delivered). Acks of SETs already behind the stream's position are simply done.
+   */
+  private async acknowledge(stream: StreamState, request: PollRequest): Promise<string[]> {
+    const named = [...request.ack.map((jti) => ({ jti, error: undefined })), ...Object.entries(request.setErrs).map(([jti, error]) => ({ jti, error }))];
+    const ignored: string[] = [];
+    const valid = named.flatMap((item) => {
+      const seq = seqOfJti(stream.id, item.jti);
+      if (seq === undefined) ignored.push(item.jti);
+      return seq !== undefined && seq > stream.position ? [{ ...item, seq }] : [];
     });
-    for (const error of errors) acked.add(error.seq);
-    if (!acked.size) return;
+    if (!valid.length) return ignored;
     const now = new Date();
     await this.em.fork().transactional(async (em) => {
       const [row] = await runSql(em, `SELECT position FROM event_streams WHERE id = ?${dialectOf(em) === 'postgresql' ? ' FOR UPDATE' : ''}`, [stream.id]);
       if (!row) return;
+      // Read in the same transaction: a change that commits later takes a number above this one.
+      const issued = await lastSeq(em, stream.tenantId);
+      for (const item of valid) if (item.seq > issued) ignored.push(item.jti);
+      const acked = new Set(valid.filter((item) => item.seq <= issued).map((item) => item.seq));
+      const errors = valid.flatMap((item) => (item.error && item.seq <= issued ? [{ seq: item.seq, jti: item.jti, ...item.error }] : []));
       let position = Number(row.position);
       const fresh = [...acked].filter((seq) => seq > position);
       for (let i = 0; i < fresh.length; i += 500) {
@@ -104,6 +118,7 @@ export class EventPollService {
       );
       stream.position = position;
     });
+    return [...new Set(ignored)];
   }
 
   /** Moves the position over every change that is acknowledged or that the stream does not carry. */
