@@ -537,12 +537,28 @@ describe('push endpoint policy (without ROSTER_EVENTS_ALLOW_INSECURE)', () => {
     'https://[::ffff:192.168.0.1]/events',
     'https://localhost/events',
     'https://api.localhost/events',
+    // IPv6 forms that carry a private IPv4 address inside them
+    'https://[::127.0.0.1]/events', // IPv4-compatible
+    'https://[::7f00:1]/events', // the same, as WHATWG URL parsing writes it
+    'https://[::ffff:0:127.0.0.1]/events', // IPv4-translated
+    'https://[::ffff:0:a9fe:a9fe]/latest', // translated 169.254.169.254
+    'https://[64:ff9b::10.0.0.1]/events', // NAT64
+    'https://[64:ff9b:1::1]/events', // local-use NAT64
+    'https://[2002:c0a8:0001::1]/events', // 6to4 of 192.168.0.1
+    'https://[2002:7f00:1::]/events', // 6to4 of 127.0.0.1
+    'https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/events', // Teredo, client 127.0.0.1 (stored inverted)
+    'https://[fec0::1]/events',
+    'https://[2001:db8::1]/events',
   ])('refuses %s', async (url) => {
     await expect(assertPushEndpoint(url, false)).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
   });
 
   it('accepts a public https address, and anything on loopback when insecure endpoints are allowed', async () => {
     await expect(assertPushEndpoint('https://93.184.215.14/events', false)).resolves.toBe('https://93.184.215.14/events');
+    // Public addresses stay reachable through the same IPv6 forms (NAT64, 6to4) and as plain IPv6.
+    await expect(assertPushEndpoint('https://[64:ff9b::93.184.215.14]/events', false)).resolves.toBe('https://[64:ff9b::5db8:d70e]/events');
+    await expect(assertPushEndpoint('https://[2002:5db8:d70e::1]/events', false)).resolves.toBe('https://[2002:5db8:d70e::1]/events');
+    await expect(assertPushEndpoint('https://[2606:2800:220:1::1]/events', false)).resolves.toBe('https://[2606:2800:220:1::1]/events');
     await expect(assertPushEndpoint('http://127.0.0.1:8080/events', true)).resolves.toBe('http://127.0.0.1:8080/events');
   });
 });

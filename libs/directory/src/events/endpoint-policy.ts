@@ -23,20 +23,89 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
+  ['100::', 64], // discard-only
+  ['2001:db8::', 32], // documentation
+  ['64:ff9b:1::', 48], // local-use IPv4/IPv6 translation (RFC 8215)
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10], // site-local (deprecated, still routed inside some networks)
   ['ff00::', 8],
-  ['64:ff9b::', 96],
 ] as const)
   PRIVATE.addSubnet(network, prefix, 'ipv6');
 
-/** Whether an address is one a push may not reach (IPv4-mapped IPv6 addresses are judged as IPv4). */
+/**
+ * Whether an address is one a push may not reach. An IPv6 address that carries an IPv4 address inside it
+ * (mapped, compatible, translated, NAT64, 6to4, Teredo) is judged by that IPv4 address as well: otherwise
+ * `https://[::127.0.0.1]/` or `https://[::ffff:0:127.0.0.1]/` would reach this machine. Anything that is
+ * not an IP address is refused.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
   const family = isIP(address);
-  if (!family) return true;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return PRIVATE.check(address, 'ipv4');
+  if (family !== 6) return true;
+  const bytes = ipv6Bytes(address);
+  if (!bytes) return true;
+  const canonical = formatIpv6(bytes);
+  if (PRIVATE.check(canonical, 'ipv6')) return true;
+  return embeddedIpv4(bytes).some((ipv4) => PRIVATE.check(ipv4, 'ipv4'));
+}
+
+/** The IPv4 addresses an IPv6 address embeds, by the address forms that route to them. */
+export function embeddedIpv4(bytes: Uint8Array): string[] {
+  const zero = (from: number, to: number) => bytes.subarray(from, to).every((b) => b === 0);
+  const v4 = (at: number, mask = 0) => [0, 1, 2, 3].map((i) => bytes[at + i] ^ mask).join('.');
+  const word = (at: number) => (bytes[at] << 8) | bytes[at + 1];
+  const found: string[] = [];
+  // ::a.b.c.d (compatible), ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (translated)
+  if (zero(0, 10) && (word(10) === 0 || word(10) === 0xffff)) found.push(v4(12));
+  if (zero(0, 8) && word(8) === 0xffff && word(10) === 0) found.push(v4(12));
+  // 64:ff9b::a.b.c.d (NAT64, RFC 6052)
+  if (word(0) === 0x64 && word(2) === 0xff9b && zero(4, 12)) found.push(v4(12));
+  // 2002:aabb:ccdd::/48 (6to4)
+  if (word(0) === 0x2002) found.push(v4(2));
+  // 2001:0::/32 (Teredo): the server's address, and the client's, stored inverted
+  if (word(0) === 0x2001 && word(2) === 0) found.push(v4(4), v4(12, 0xff));
+  return found;
+}
+
+/** The 16 bytes of an IPv6 address in any textual form (zero compression, a dotted IPv4 tail, a zone). */
+export function ipv6Bytes(text: string): Uint8Array | undefined {
+  const address = text.replace(/%.*$/, '');
+  if (isIP(address) !== 6) return undefined;
+  let head = address;
+  const tail: number[] = [];
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (dotted) {
+    const parts = dotted[1].split('.').map(Number);
+    tail.push((parts[0] << 8) | parts[1], (parts[2] << 8) | parts[3]);
+    head = address.slice(0, -dotted[1].length);
+    if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
+  }
+  const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];
+  const words = (part: string | undefined) =>
+    part
+      ? part
+          .split(':')
+          .filter(Boolean)
+          .map((w) => parseInt(w, 16))
+      : [];
+  const before = words(left);
+  const after = [...words(right), ...tail];
+  const missing = 8 - before.length - after.length;
+  if (missing < 0 || (right === undefined && missing !== 0)) return undefined;
+  const all = [...before, ...new Array<number>(missing).fill(0), ...after];
+  const bytes = new Uint8Array(16);
+  all.forEach((w, i) => {
+    bytes[2 * i] = w >> 8;
+    bytes[2 * i + 1] = w & 0xff;
+  });
+  return bytes;
+}
+
+function formatIpv6(bytes: Uint8Array): string {
+  const words: string[] = [];
+  for (let i = 0; i < 16; i += 2) words.push(((bytes[i] << 8) | bytes[i + 1]).toString(16));
+  return words.join(':');
 }
 
 /**
