@@ -16,7 +16,11 @@ Then retention: old audit events, delivered provisioning events, users deleted p
 
 On a terminal it shows a progress bar per tenant and a summary table; otherwise it writes JSON lines.
 Only one run at a time (a PostgreSQL advisory lock, or a lock file beside the SQLite database).
-Exit codes: 0 healthy (or everything repaired), 1 findings that need a person, 2 could not run.`;
+
+Findings that need an operator (marked ! in the table) make the exit code 1: unrepaired drift, tokens
+expiring, an IdP silent, authentication failures, failing or backed-up event streams. The others (users
+without externalId, untouched users, managers not provisioned yet) are reported and leave it 0.
+Exit codes: 0 nothing needs action, 1 findings that need an operator, 2 could not run.`;
 
 export type ReconcileArguments = { help: true } | { help: false; repair: boolean; dryRun: boolean; tenant?: string; json?: string };
 

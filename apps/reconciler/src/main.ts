@@ -11,7 +11,7 @@ import { ReconcilerModule } from './reconciler.module';
 import { acquireRunLock } from './run-lock';
 
 // The nightly job (`npm run reconcile`), started by an external scheduler.
-// Exit codes: 0 healthy (or everything repaired), 1 findings that need a person, 2 could not run.
+// Exit codes: 0 nothing needs action, 1 findings that need an operator (FINDINGS_NEEDING_ACTION), 2 could not run.
 async function main(): Promise<number> {
   let args;
   try {

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { FINDINGS_NEEDING_ACTION } from '@roster/directory';
 import { createLogger } from '@roster/platform';
 import type { NightlyReport, TenantResult } from './reconcile';
 
@@ -51,14 +52,14 @@ export function summaryTable(report: NightlyReport): string {
   for (const t of report.tenants) {
     for (const finding of t.findings) {
       out.push(
-        `${t.slug}: ${finding.kind} (${finding.count}) — ${finding.detail}${finding.examples.length ? `; e.g. ${finding.examples.slice(0, 3).join(', ')}` : ''}`,
+        `${FINDINGS_NEEDING_ACTION.has(finding.kind) ? '!' : ' '} ${t.slug}: ${finding.kind} (${finding.count}) — ${finding.detail}${finding.examples.length ? `; e.g. ${finding.examples.slice(0, 3).join(', ')}` : ''}`,
       );
     }
   }
   const s = report.summary;
   out.push(
     '',
-    `${s.tenants} tenant(s), ${s.usersChecked} users checked, ${s.findings} finding(s), ${s.drift} drift (${s.repaired} repaired).`,
+    `${s.tenants} tenant(s), ${s.usersChecked} users checked, ${s.findings} finding(s) (${s.findingsNeedingAction} needing action), ${s.drift} drift (${s.repaired} repaired), ${s.unresolvedManagers} unresolved manager(s).`,
     s.retention === 'applied'
       ? `Retention: ${s.auditEventsPruned} audit events, ${s.eventsPruned} delivered events pruned; ${s.deletedUsersPurged} deleted users purged.`
       : 'Retention: skipped (dry run).',

@@ -6,6 +6,7 @@ import {
   AuditQueryService,
   DeletedUsersService,
   driftTotal,
+  FINDINGS_NEEDING_ACTION,
   pruneDelivered,
   ReconciliationService,
   TenantEntity,
@@ -43,9 +44,14 @@ export interface TenantResult {
 export interface ReconcileSummary {
   tenants: number;
   usersChecked: number;
+  /** Disagreements between users' documents and what is derived from them (repaired with --repair). */
   drift: number;
   repaired: number;
+  /** Users whose manager is not (yet) a user of the tenant: normal while an IdP sends reports first. */
+  unresolvedManagers: number;
   findings: number;
+  /** Findings an operator must act on (FINDINGS_NEEDING_ACTION): any makes the exit code 1. */
+  findingsNeedingAction: number;
   auditEventsPruned: number;
   deletedUsersPurged: number;
   eventsPruned: number;
@@ -65,9 +71,9 @@ export interface NightlyReport {
   maxRssBytes: number;
 }
 
-/** Whether the run found something a person should look at (exit code 1). */
+/** Whether the run found something an operator must act on (exit code 1); informational findings are not. */
 export function needsAttention(report: NightlyReport): boolean {
-  return report.tenants.some((tenant) => tenant.findings.length > 0);
+  return report.tenants.some((tenant) => tenant.findings.some((finding) => FINDINGS_NEEDING_ACTION.has(finding.kind)));
 }
 
 /**
@@ -86,7 +92,9 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     usersChecked: 0,
     drift: 0,
     repaired: 0,
+    unresolvedManagers: 0,
     findings: 0,
+    findingsNeedingAction: 0,
     auditEventsPruned: 0,
     deletedUsersPurged: 0,
     eventsPruned: 0,
@@ -103,7 +111,10 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     };
     progress(0);
     const walk = await walker.reconcileTenant(tenant, { repair, onProgress: progress });
-    for (const drift of walk.drift.slice(0, MAX_DRIFT_LINES_PER_TENANT)) logger.warn({ ...drift }, 'drift');
+    for (const found of walk.drift.slice(0, MAX_DRIFT_LINES_PER_TENANT)) {
+      if (found.kind === 'reference') logger.info({ ...found }, 'unresolved manager');
+      else logger.warn({ ...found }, 'drift');
+    }
     const result: TenantResult = {
       tenantId: tenant.id,
       slug: tenant.slug,
@@ -115,9 +126,12 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     results.push(result);
     summary.tenants++;
     summary.usersChecked += walk.usersChecked;
-    summary.drift += driftTotal(walk);
+    const references = walk.driftCounts.reference ?? 0;
+    summary.drift += driftTotal(walk) - references;
+    summary.unresolvedManagers += references;
     summary.repaired += walk.repaired;
     summary.findings += result.findings.length;
+    summary.findingsNeedingAction += result.findings.filter((finding) => FINDINGS_NEEDING_ACTION.has(finding.kind)).length;
     options.onTenant?.(result);
   }
   if (!options.dryRun) {

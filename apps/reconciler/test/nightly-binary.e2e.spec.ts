@@ -69,7 +69,21 @@ describe.each(dialects())('the nightly job binary on %s', (dialect) => {
     expect(healthy.tenant).toMatchObject({ msg: 'tenant checked', slug: tenant.slug, usersChecked: 1, findings: [] });
     expect(healthy.lines.at(-1)).toMatchObject({ msg: 'nightly run finished', tenants: 1, findings: 0, retention: 'applied' });
 
+    // A report whose manager the IdP has not sent yet, and a user the IdP never linked: reported, but
+    // nothing an operator must act on, so the job still exits 0 (no alarm every night).
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    await t.http
+      .post(`${tenant.base}/Users`)
+      .set(auth)
+      .send({ userName: 'report@example.com', externalId: 'okta-2', [ENT]: { manager: { value: '0190f5d2-0000-7000-8000-000000000001' } } })
+      .expect(201);
     await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'unlinked@example.com' }).expect(201);
+    const informational = run(['--tenant', tenant.slug], url);
+    expect([informational.code, informational.stderr]).toEqual([0, '']);
+    expect((informational.tenant.findings as { kind: string }[]).map((f) => f.kind).sort()).toEqual(['unresolved-managers', 'users-without-external-id']);
+    expect(informational.lines.some((l) => l.msg === 'drift')).toBe(false);
+    expect(informational.lines.at(-1)).toMatchObject({ drift: 0, unresolvedManagers: 1, findings: 2, findingsNeedingAction: 0 });
+
     await t.http.get(`${tenant.base}/Users`).set('Authorization', 'Bearer rstr-revoked-or-wrong').expect(401);
     const report = join(dir, `report-${dialect}.json`);
     const found = run(['--tenant', tenant.id, '--json', report], url);
@@ -81,7 +95,7 @@ describe.each(dialects())('the nightly job binary on %s', (dialect) => {
       count: 1,
       examples: ['unlinked@example.com'],
     });
-    expect(full.tenants[0].health.counts).toMatchObject({ users: 2, activeUsers: 2 });
+    expect(full.tenants[0].health.counts).toMatchObject({ users: 3, activeUsers: 3 });
     expect(full.maxRssBytes).toBeGreaterThan(0);
 
     // Internal drift: --dry-run reports it and changes nothing; --repair fixes it.

@@ -30,6 +30,21 @@ export type FindingKind =
   | 'event-streams-backed-up'
   | 'drift';
 
+/**
+ * The findings an operator must act on: the nightly job exits 1 when any tenant has one. The others describe
+ * the tenant's directory as its identity provider made it (users it never linked, users it stopped touching,
+ * managers it has not sent yet) and are reported without raising an alarm: they are normal for a while, and
+ * only the customer's IdP can change them.
+ */
+export const FINDINGS_NEEDING_ACTION: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  'drift',
+  'tokens-expiring',
+  'idp-silent',
+  'auth-failures',
+  'event-streams-failing',
+  'event-streams-backed-up',
+]);
+
 /** Something about a tenant's provisioning that a person should look at, with a count and a few examples. */
 export interface Finding {
   kind: FindingKind;
