@@ -65,6 +65,25 @@ describe('SET claims', () => {
     expect(deleted.sub_id).toEqual({ format: 'scim', uri: '/Groups/a1', id: 'a1' });
   });
 
+  it("one SET names one origin: the resource's SCIM URLs move to the issuer's origin, other URLs stay", () => {
+    const data = {
+      id: 'a1',
+      profileUrl: 'http://127.0.0.1:3000/people/a1',
+      groups: [{ value: 'g1', $ref: 'http://127.0.0.1:3000/scim/v2/acme/Groups/g1' }],
+      meta: { resourceType: 'User', location: 'http://127.0.0.1:3000/scim/v2/acme/Users/a1' },
+    };
+    const claims = securityEventClaims(change({ kinds: ['create'], data }), full, 'j', 'http://localhost:3000')!;
+    expect(claims.events[`${PROV}create:full`].data).toEqual({
+      id: 'a1',
+      profileUrl: 'http://127.0.0.1:3000/people/a1',
+      groups: [{ value: 'g1', $ref: 'http://localhost:3000/scim/v2/acme/Groups/g1' }],
+      meta: { resourceType: 'User', location: 'http://localhost:3000/scim/v2/acme/Users/a1' },
+    });
+    // The same origin already: the stored resource is sent as it is.
+    const same = securityEventClaims(change({ kinds: ['create'], data }), full, 'j', 'http://127.0.0.1:3000')!;
+    expect(same.events[`${PROV}create:full`].data).toBe(data);
+  });
+
   it('keeps only subscribed events, and yields nothing when none is subscribed', () => {
     const onlyDeactivate = { ...full, events: [`${PROV}deactivate`] };
     expect(Object.keys(securityEventClaims(change(), onlyDeactivate, 'j', 'i')!.events)).toEqual([`${PROV}deactivate`]);

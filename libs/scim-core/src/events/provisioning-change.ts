@@ -44,7 +44,7 @@ export function securityEventClaims(change: ProvisioningChange, stream: StreamPr
   const events: Record<string, JsonObject> = {};
   for (const kind of change.kinds) {
     const uri = eventUri(kind, stream.format);
-    if (stream.events.includes(uri)) events[uri] = payloadOf(kind, change, stream.format);
+    if (stream.events.includes(uri)) events[uri] = payloadOf(kind, change, stream.format, issuer);
   }
   if (!Object.keys(events).length) return undefined;
   const path = change.resourceType === 'User' ? 'Users' : 'Groups';
@@ -60,8 +60,35 @@ export function securityEventClaims(change: ProvisioningChange, stream: StreamPr
 }
 
 // create/put/patch carry the version and either the data or the changed attributes; the others are empty (RFC 9967 §2.4).
-function payloadOf(kind: ChangeKind, change: ProvisioningChange, format: EventFormat): JsonObject {
+function payloadOf(kind: ChangeKind, change: ProvisioningChange, format: EventFormat, issuer: string): JsonObject {
   if (kind !== 'create' && kind !== 'put' && kind !== 'patch') return {};
   const version = change.version ? { version: change.version } : {};
-  return format === 'full' ? { ...version, data: change.data ?? {} } : { ...version, attributes: change.attributes };
+  return format === 'full' ? { ...version, data: change.data ? withIssuerOrigin(change.data, issuer) : {} } : { ...version, attributes: change.attributes };
+}
+
+/**
+ * The resource with its SCIM URLs (meta.location, members' and groups' $ref, manager's $ref) on the issuer's
+ * origin, so that one SET names one origin. They were rendered for the request that made the change, whose
+ * origin is the issuer's when ROSTER_PUBLIC_URL is set; without it, the request's host (127.0.0.1:3000, say)
+ * and the issuer (http://localhost:3000) differ.
+ */
+export function withIssuerOrigin(data: JsonObject, issuer: string): JsonObject {
+  const location = (data.meta as { location?: unknown } | undefined)?.location;
+  if (typeof location !== 'string') return data;
+  let from: string;
+  let to: string;
+  try {
+    from = `${new URL(location).origin}/scim/v2/`;
+    to = `${new URL(issuer).origin}/scim/v2/`;
+  } catch {
+    return data;
+  }
+  if (from === to) return data;
+  const rebase = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.startsWith(from) ? to + value.slice(from.length) : value;
+    if (Array.isArray(value)) return value.map(rebase);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rebase(item)]));
+    return value;
+  };
+  return rebase(data) as JsonObject;
 }
