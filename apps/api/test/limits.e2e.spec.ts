@@ -70,6 +70,97 @@ describe.each(dialects())('limits on %s', (dialect) => {
     });
   });
 
+  describe('resource size and page size', () => {
+    // Valid, limit-respecting values (each phone number within the 8,192-character limit), many of them.
+    const bulky = (name: string, phones: number) => ({
+      userName: `${name}@example.com`,
+      phoneNumbers: Array.from({ length: phones }, (_, i) => ({ value: `+1 ${String(i).padStart(4, '0')} ${'5'.repeat(7990)}`, type: 'work' })),
+    });
+
+    it('a resource larger than 64 KB stored is a 413 on POST, PUT, PATCH and in Bulk, and nothing is written', async () => {
+      const tooLarge = await t.http.post(`${tenant.base}/Users`).set(auth()).send(bulky('too-large', 9));
+      expectScimError(tooLarge, 413);
+      expect(tooLarge.body.detail).toMatch(/would take 7\d,\d{3} bytes stored; a resource may take at most 65,536/);
+      const user = (await t.http.post(`${tenant.base}/Users`).set(auth()).send(bulky('grows', 7)).expect(201)).body as {
+        id: string;
+        meta: { version: string };
+      };
+      expectScimError(await t.http.put(`${tenant.base}/Users/${user.id}`).set(auth()).send(bulky('grows', 9)), 413);
+      const patch = await t.http
+        .patch(`${tenant.base}/Users/${user.id}`)
+        .set(auth())
+        .send({ Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ value: `+44 ${'6'.repeat(8000)}` }, { value: `+33 ${'7'.repeat(8000)}` }] }] });
+      expectScimError(patch, 413);
+      const bulk = await t.http
+        .post(`${tenant.base}/Bulk`)
+        .set(auth())
+        .send({ schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', bulkId: 'big', data: bulky('bulk-large', 9) }] })
+        .expect(200);
+      expect(bulk.body.Operations[0].status).toBe('413');
+      const after = await t.http.get(`${tenant.base}/Users/${user.id}`).set(auth()).expect(200);
+      expect([after.body.meta.version, after.body.phoneNumbers.length]).toEqual([user.meta.version, 7]);
+      for (const name of ['too-large', 'bulk-large']) {
+        const found = await t.http
+          .get(`${tenant.base}/Users`)
+          .query({ filter: `userName eq "${name}@example.com"` })
+          .set(auth())
+          .expect(200);
+        expect(found.body.totalResults).toBe(0);
+      }
+    });
+
+    it('a page holds at most 2 MB of resources: fewer than count, and the walk by index or by cursor still reaches every one', async () => {
+      const target = await createTenant(t, 'Big pages');
+      const ids: string[] = [];
+      for (let i = 0; i < 80; i++) {
+        ids.push(
+          (
+            await t.http
+              .post(`${target.base}/Users`)
+              .set(auth(target.token))
+              .send(bulky(`big-${i}`, 7))
+              .expect(201)
+          ).body.id,
+        );
+      }
+      const first = await t.http.get(`${target.base}/Users?count=1000`).set(auth(target.token)).expect(200);
+      expect(first.body.totalResults).toBe(80);
+      expect(first.body.itemsPerPage).toBeLessThan(80);
+      expect(first.body.itemsPerPage).toBeGreaterThan(20);
+      expect(first.body.Resources).toHaveLength(first.body.itemsPerPage);
+      expect(Buffer.byteLength(first.text)).toBeLessThan(ScimLimits.maxPageBytes + 70_000);
+
+      const seen: string[] = [];
+      for (let start = 1; start <= 80;) {
+        const page = await t.http.get(`${target.base}/Users?count=1000&startIndex=${start}`).set(auth(target.token)).expect(200);
+        expect(page.body.totalResults).toBe(80);
+        seen.push(...page.body.Resources.map((r: { id: string }) => r.id));
+        start += page.body.itemsPerPage;
+      }
+      expect(seen).toEqual(ids);
+
+      const byCursor: string[] = [];
+      for (let cursor = ''; ;) {
+        const page = await t.http.get(`${target.base}/Users`).query({ count: 1000, cursor }).set(auth(target.token)).expect(200);
+        byCursor.push(...page.body.Resources.map((r: { id: string }) => r.id));
+        if (!page.body.nextCursor) break;
+        cursor = page.body.nextCursor;
+      }
+      expect(byCursor).toEqual(ids);
+
+      // The same through a filter (a page found by search is bounded alike), and sorted (read by OFFSET).
+      const searched = await t.http
+        .post(`${target.base}/Users/.search`)
+        .set(auth(target.token))
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "big-"', count: 1000 })
+        .expect(200);
+      expect([searched.body.totalResults, searched.body.itemsPerPage]).toEqual([80, first.body.itemsPerPage]);
+      const sorted = await t.http.get(`${target.base}/Users?count=1000&startIndex=3&sortBy=userName`).set(auth(target.token)).expect(200);
+      expect(sorted.body.totalResults).toBe(80);
+      expect(sorted.body.itemsPerPage).toBeLessThan(78);
+    });
+  });
+
   describe('Bulk through the rate limit', () => {
     it('each operation takes a token: the tenant advertises its own maxOperations, a larger Bulk is a 413, a Bulk the bucket cannot pay is a 429 that runs nothing', async () => {
       const limited = await createTenant(t, 'Bulk limited');

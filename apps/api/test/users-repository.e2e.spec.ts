@@ -44,7 +44,7 @@ describe.each(dialects())('the user update statement on %s', (dialect) => {
     const { before, after } = await revision(created.id, (document) => (document.active = false));
     const statements = users.update(em, before, after, deriveUserColumns(after.document), false);
     expect(statements).toHaveLength(1);
-    expect(assigned(statements[0].sql)).toEqual(['active', 'document', 'updated_at']);
+    expect(assigned(statements[0].sql)).toEqual(['active', 'document', 'document_bytes', 'updated_at']);
     await expect(writeAll(em, statements, { firstMustChange: true })).resolves.toEqual({ changed: 1 });
     const read = (await t.http.get(`${tenant.base}/Users/${created.id}`).set(auth()).expect(200)).body;
     expect(read).toMatchObject({ active: false, userName: 'Idx@Example.com', externalId: 'ext-idx', meta: { version: 'W/"2"' } });
@@ -54,7 +54,7 @@ describe.each(dialects())('the user update statement on %s', (dialect) => {
     const created = (await t.http.post(`${tenant.base}/Users`).set(auth()).send({ userName: 'before@example.com' })).body;
     const { before, after } = await revision(created.id, (document) => (document.userName = 'After@Example.com'));
     const statements = users.update(em, before, after, deriveUserColumns(after.document), false);
-    expect(assigned(statements[0].sql)).toEqual(['user_name', 'user_name_ci', 'document', 'updated_at']);
+    expect(assigned(statements[0].sql)).toEqual(['user_name', 'user_name_ci', 'document', 'document_bytes', 'updated_at']);
     await writeAll(em, statements, { firstMustChange: true });
     const found = async (userName: string) =>
       (

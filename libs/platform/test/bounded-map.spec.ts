@@ -31,4 +31,21 @@ describe('BoundedMap', () => {
     map.set('e', 5).set('f', 6).set('g', 7).set('h', 8); // full again: "d" goes first
     expect([...map.entries()].map(([key]) => key)).toEqual(['e', 'f', 'g', 'h']);
   });
+
+  it('with a byte budget, forgets the oldest entries until what it holds fits, and never keeps an entry larger than the budget', () => {
+    const map = new BoundedMap<string, string>(100, { maxBytes: 10, sizeOf: (_key, value) => value.length });
+    map.set('a', 'xxxx').set('b', 'xxxx');
+    expect([map.size, map.bytes]).toEqual([2, 8]);
+    map.set('c', 'xxxxx'); // 13 > 10: "a" goes
+    expect([...map.entries()].map(([key]) => key)).toEqual(['b', 'c']);
+    expect(map.bytes).toBe(9);
+    map.set('b', 'x'); // a smaller value for a kept key
+    expect(map.bytes).toBe(6);
+    map.set('huge', 'x'.repeat(11));
+    expect([map.get('huge'), map.bytes]).toEqual([undefined, 6]);
+    map.set('c', 'x'.repeat(11)); // a value grown past the budget drops the key
+    expect([...map.entries()]).toEqual([['b', 'x']]);
+    map.delete('b');
+    expect([map.size, map.bytes]).toEqual([0, 0]);
+  });
 });

@@ -3,12 +3,18 @@ import { EntityManager } from '@mikro-orm/core';
 import type { ListQuery } from '@roster/scim-core';
 import type { PagePosition } from '../shared/page-positions';
 import { findResource, listResources } from '../shared/resource-query';
+import { RENDERING_OVERHEAD_BYTES } from '../shared/stored-document';
 import { isUuid } from '../shared/ids';
 import { placeholders, runSql, sqlTime } from '../shared/sql';
 import { GroupEntity } from './group.entity';
 import { groupStorage } from './group.storage';
 
 const BATCH = 500;
+// What a group takes in a page that lists its members: its own attributes, and each member's value, display and $ref.
+const MEMBER_BYTES = 160;
+const GROUP_WITH_MEMBERS_SIZE = {
+  rowBytes: `(${RENDERING_OVERHEAD_BYTES} + ${MEMBER_BYTES} * (SELECT count(*) FROM group_members m WHERE m.group_id = r.id))`,
+};
 
 export interface MemberRow {
   userId: string;
@@ -25,13 +31,19 @@ export class GroupsRepository {
     return findResource(em, GroupEntity, tenantId, id, forUpdate);
   }
 
+  /**
+   * A page of groups. With `withMembers` (the response lists them), the page is bounded in bytes by the
+   * groups' member counts, so that a page of large groups cannot take the process's memory.
+   */
   async list(
     em: EntityManager,
     tenantId: string,
     query: ListQuery,
     cursor?: { after?: PagePosition },
+    withMembers = false,
   ): Promise<{ total: number; groups: GroupEntity[]; next?: PagePosition }> {
-    const { total, items, next } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group', cursor);
+    const size = withMembers ? GROUP_WITH_MEMBERS_SIZE : undefined;
+    const { total, items, next } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group', cursor, size);
     return { total, groups: items, next };
   }
 

@@ -70,8 +70,9 @@ export class GroupsService implements OnModuleInit {
     const query = parseListQuery(GroupResourceType, rawQuery, this.config.scim);
     const scope = { tenantId: caller.tenantId, resource: 'Group', filter: query.filterText ?? '' };
     const window = await cursorWindow(this.cursors, scope, query.cursor);
-    const { total, groups, next } = await this.groups.list(this.em, caller.tenantId, query, window);
-    const members = wantsMembers(query.projection)
+    const withMembers = wantsMembers(query.projection);
+    const { total, groups, next } = await this.groups.list(this.em, caller.tenantId, query, window, withMembers);
+    const members = withMembers
       ? await this.groups.membersOf(
           this.em,
           caller.tenantId,

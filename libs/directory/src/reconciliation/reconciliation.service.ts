@@ -114,6 +114,8 @@ export class ReconciliationService {
       const stored = user[column] ?? null;
       if (stored !== derived[column]) at('columns', `${column} is ${JSON.stringify(stored)}, the document says ${JSON.stringify(derived[column])}`);
     }
+    const bytes = documentBytesOf(user);
+    if (user.documentBytes !== bytes) at('columns', `documentBytes is ${user.documentBytes}, the document takes ${bytes}`);
     // A deleted manager leaves a dangling reference; it is reported, not repaired (the IdP owns it).
     const managerId = managerOf(user);
     if (managerId && !existingManagers.has(managerId.toLowerCase())) at('reference', `manager ${managerId} is not a user of this tenant`);
@@ -131,7 +133,7 @@ export class ReconciliationService {
   async repair(user: UserEntity): Promise<boolean> {
     const { emails, ...columns } = deriveUserColumns(user.document);
     return this.em.fork().transactional(async (em) => {
-      if (!(await this.users.rewriteDerivedColumns(em, user, columns, user.version))) return false;
+      if (!(await this.users.rewriteDerivedColumns(em, user, { ...columns, documentBytes: documentBytesOf(user) }, user.version))) return false;
       await this.users.replaceEmails(em, user, { ...columns, emails });
       return true;
     });
@@ -161,4 +163,9 @@ export class ReconciliationService {
     for (const row of rows) result.set(row.user_id, [...(result.get(row.user_id) ?? []), row.value_ci]);
     return result;
   }
+}
+
+/** The size the user's document takes as Roster writes it (its JSON's UTF-8 bytes, whatever the key order). */
+function documentBytesOf(user: UserEntity): number {
+  return Buffer.byteLength(JSON.stringify(user.document));
 }

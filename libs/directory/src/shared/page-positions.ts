@@ -11,6 +11,8 @@ import { BoundedMap } from '@roster/platform';
  */
 const POSITION_TTL_MS = 10 * 60_000;
 const MAX_POSITIONS = 10_000;
+// Keys carry the filter (up to a few KB each): bounded by what they hold, too.
+const POSITIONS_BUDGET = { maxBytes: 8 * 1024 * 1024, sizeOf: (key: string) => 2 * key.length + 128 };
 
 export interface PagePosition {
   createdAt: unknown;
@@ -18,7 +20,7 @@ export interface PagePosition {
 }
 
 export class PagePositions {
-  private readonly positions = new BoundedMap<string, PagePosition & { until: number }>(MAX_POSITIONS);
+  private readonly positions = new BoundedMap<string, PagePosition & { until: number }>(MAX_POSITIONS, POSITIONS_BUDGET);
 
   get(key: string, now = Date.now()): PagePosition | undefined {
     const found = this.positions.get(key);

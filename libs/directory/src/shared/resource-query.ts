@@ -4,36 +4,35 @@ import type { ScimResourceEntity } from './scim-resource.entity';
 import { pagePositions, type PagePosition } from './page-positions';
 import { resourceCount, type CountedResource } from './resource-counts';
 import { dialectOf, runSql } from './sql';
-import { filterToSql, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
+import { filterToSql, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
-export interface PageOfIds {
+/** How a list bounds its pages in bytes: each row's size, an SQL expression over the row `r`. */
+export interface PageSize {
+  /** For users, the stored document's bytes plus what rendering adds; for groups with members, their count. */
+  rowBytes: string;
+}
+
+export interface PageRows {
   total: number;
-  ids: string[];
+  rows: Record<string, unknown>[];
+  /** More rows matched than the page holds because of its byte budget (RFC 7644 lets itemsPerPage < count). */
+  truncated: boolean;
 }
 
 /**
- * Runs a SCIM list query in the database: tenant scope, compiled filter, stable order, paging.
- * The filter fragment is always parenthesised and ANDed after the tenant condition, so an OR in a
- * client filter can never widen the scope beyond the tenant.
+ * Runs a SCIM list query in the database: tenant scope, compiled filter, stable order, paging, returning
+ * `columns` of the page's rows. The filter fragment is always parenthesised and ANDed after the tenant
+ * condition, so an OR in a client filter can never widen the scope beyond the tenant.
  *
- * `totalResults` needs a count only when the page is full: a page with room left (an IdP's
- * `userName eq` lookup, the last page of a walk) already says how many there are.
- */
-export async function queryPage(
-  em: EntityManager,
-  storage: ResourceStorage,
-  tenantId: string,
-  query: ListQuery,
-  counted?: CountedResource,
-): Promise<PageOfIds> {
-  const { total, rows } = await queryPageRows(em, storage, tenantId, query, 'r.id AS id, r.created_at AS created_at', counted);
-  return { total, ids: rows.map((row) => String(row.id)) };
-}
-
-/**
- * The same, returning `columns` of the page's rows. The first page (every filtered lookup) and a resumed
- * walk read their rows in one statement; a page reached by OFFSET picks ids on the index first, so OFFSET
- * never reads the rows it skips.
+ * `totalResults` needs a count only when the page is full: a page with room left (an IdP's `userName eq`
+ * lookup, the last page of a walk) already says how many there are.
+ *
+ * The first page (every filtered lookup) and a resumed walk read their rows in one statement; a page reached
+ * by OFFSET picks ids on the index first, so OFFSET never reads the rows it skips.
+ *
+ * With `size`, a page holds at most ScimLimits.maxPageBytes (and one resource past it): the rows' sizes are
+ * summed in the database, in page order, and rows that would start past the budget are not read. A page cut
+ * short counts the total and, for cursors, continues after its last row.
  */
 export async function queryPageRows(
   em: EntityManager,
@@ -42,8 +41,8 @@ export async function queryPageRows(
   query: ListQuery,
   columns: string,
   counted?: CountedResource,
-  options: { after?: PagePosition; lookAhead?: boolean } = {},
-): Promise<{ total: number; rows: Record<string, unknown>[] }> {
+  options: { after?: PagePosition; lookAhead?: boolean; size?: PageSize } = {},
+): Promise<PageRows> {
   const dialect = dialectOf(em);
   const filter = query.filter ? filterToSql(query.filter, storage, dialect) : undefined;
   const where = `r.tenant_id = ?${filter ? ` AND (${filter.sql})` : ''}`;
@@ -52,7 +51,7 @@ export async function queryPageRows(
     Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`, params))[0]?.n ?? 0);
   // Without a filter the tenant's kept count is the answer (exact: it changes in the same transactions).
   const count = async () => (!filter && counted ? ((await resourceCount(em, tenantId, counted)) ?? countRows()) : countRows());
-  if (query.count === 0) return { total: await count(), rows: [] };
+  if (query.count === 0) return { total: await count(), rows: [], truncated: false };
   const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
   const sortBy = query.sortBy ? sortExpression(query.sortBy, storage, dialect) : undefined;
   // Unassigned values sort last in both directions, on both dialects (their NULL orders differ).
@@ -61,19 +60,29 @@ export async function queryPageRows(
   // Walks in the default order resume from where the previous page ended (page-positions.ts).
   const positionKey = (startIndex: number) => (sortBy ? undefined : `${storage.table}|${where}|${JSON.stringify(params)}|${startIndex}`);
   const resumeAt = options.after ?? (offset > 0 ? pagePositions.get(positionKey(query.startIndex) ?? '') : undefined);
-  const page = async (select: string) =>
-    resumeAt
-      ? runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} AND (r.created_at, r.id) > (?, ?) ORDER BY ${order} LIMIT ?`, [
-          ...params,
-          resumeAt.createdAt,
-          resumeAt.id,
-          limit,
-        ])
-      : runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
   // Cursor pages read one row more than they return, to know whether there is a next page.
   const limit = options.after !== undefined || options.lookAhead ? query.count + 1 : query.count;
-  const totalFor = async (found: number) =>
-    !resumeAt && found > 0 && found < query.count ? offset + found : !resumeAt && offset === 0 && found === 0 ? 0 : count();
+  const size = options.size;
+  const page = async (select: string, sized: boolean) => {
+    const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
+    const pageParams = [...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
+    const paging = resumeAt ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
+    if (!sized || !size) return runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`, pageParams);
+    // Each row's bytes and the bytes of the rows before the one before it: what it takes to keep the rows
+    // that start within the budget and the first one past it (which says the page was cut).
+    return runSql(
+      em,
+      `SELECT ${select}, r.page_row_bytes AS page_row_bytes, r.page_bytes_before AS page_bytes_before FROM (
+         SELECT r.*, ${size.rowBytes} AS page_row_bytes,
+                coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS page_bytes_before,
+                coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS page_bytes_before_previous
+           FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}
+       ) r WHERE r.page_bytes_before_previous < ? ORDER BY ${order}`,
+      [...pageParams, ScimLimits.maxPageBytes],
+    );
+  };
+  const totalFor = async (found: number, truncated: boolean) =>
+    truncated ? count() : !resumeAt && found > 0 && found < query.count ? offset + found : !resumeAt && offset === 0 && found === 0 ? 0 : count();
   const remember = (rows: Record<string, unknown>[]) => {
     const last = rows[rows.length - 1];
     const key = limit === query.count ? positionKey(query.startIndex + rows.length) : undefined; // index paging only
@@ -81,21 +90,36 @@ export async function queryPageRows(
   };
   // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves.
   if (offset === 0 || resumeAt) {
-    const rows = await page(columns);
-    remember(rows);
-    return { total: await totalFor(rows.length), rows };
+    const { kept, truncated } = withinBudget(await page(columns, true), (row) => Number(row.page_bytes_before));
+    remember(kept);
+    return { total: await totalFor(kept.length, truncated), rows: kept, truncated };
   }
-  const keys = await page('r.id AS id, r.created_at AS created_at');
+  const read = await page(`r.id AS id, r.created_at AS created_at${size ? `, ${size.rowBytes} AS page_row_bytes` : ''}`, false);
+  let before = 0;
+  const { kept: keys, truncated } = withinBudget(read, (row) => {
+    const start = before;
+    before += Number(row.page_row_bytes ?? 0);
+    return start;
+  });
   remember(keys);
   const ids = keys.map((row) => String(row.id));
-  const total = await totalFor(ids.length);
-  if (!ids.length) return { total, rows: [] };
+  const total = await totalFor(ids.length, truncated);
+  if (!ids.length) return { total, rows: [], truncated };
   const rows = await runSql(em, `SELECT ${columns} FROM ${storage.table} r WHERE r.tenant_id = ? AND r.id IN (${ids.map(() => '?').join(', ')})`, [
     tenantId,
     ...ids,
   ]);
   const byId = new Map(rows.map((row) => [String(row.id), row]));
-  return { total, rows: ids.map((id) => byId.get(id)).filter((row): row is Record<string, unknown> => !!row) };
+  return { total, rows: ids.map((id) => byId.get(id)).filter((row): row is Record<string, unknown> => !!row), truncated };
+}
+
+/**
+ * The rows that start within the page's byte budget (`start` gives the bytes before each, in page order),
+ * always at least one, and whether any row was left out for it.
+ */
+function withinBudget<T>(rows: T[], start: (row: T) => number): { kept: T[]; truncated: boolean } {
+  for (let i = 1; i < rows.length; i++) if (start(rows[i]) >= ScimLimits.maxPageBytes) return { kept: rows.slice(0, i), truncated: true };
+  return { kept: rows, truncated: false };
 }
 
 type ResourceClass<T> = new (...args: never[]) => T;
@@ -122,6 +146,7 @@ export async function listResources<T extends ScimResourceEntity>(
   query: ListQuery,
   counted?: CountedResource,
   cursor?: { after?: PagePosition },
+  size?: PageSize,
 ): Promise<{ total: number; items: T[]; next?: PagePosition }> {
   const read = await queryPageRows(
     em,
@@ -130,9 +155,9 @@ export async function listResources<T extends ScimResourceEntity>(
     query,
     'r.id AS id, r.created_at AS created_at',
     counted,
-    cursor ? { after: cursor.after, lookAhead: true } : {},
+    cursor ? { after: cursor.after, lookAhead: true, size } : { size },
   );
-  const { rows, next } = cursor ? splitCursorPage(read.rows, query.count) : { rows: read.rows, next: undefined };
+  const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
   const ids = rows.map((row) => String(row.id));
   if (!ids.length) return { total: read.total, items: [], next };
   const found = (await em.find(entity as never, { tenantId, id: { $in: ids } } as never)) as T[];
@@ -140,10 +165,13 @@ export async function listResources<T extends ScimResourceEntity>(
   return { total: read.total, items: ids.map((id) => byId.get(id)).filter((item): item is T => !!item), next };
 }
 
-/** A cursor page read with one row of look-ahead: the rows to return, and where the next page starts. */
-export function splitCursorPage<T extends Record<string, unknown>>(rows: T[], count: number): { rows: T[]; next?: PagePosition } {
-  if (rows.length <= count) return { rows };
-  const page = rows.slice(0, count);
+/**
+ * A cursor page read with one row of look-ahead: the rows to return, and where the next page starts (after
+ * the last row returned, when more rows matched: the look-ahead row, or the rows the byte budget left out).
+ */
+export function splitCursorPage(read: PageRows, count: number): { rows: Record<string, unknown>[]; next?: PagePosition } {
+  if (read.rows.length <= count && !read.truncated) return { rows: read.rows };
+  const page = read.rows.slice(0, count);
   const last = page[page.length - 1];
   return { rows: page, next: last ? { createdAt: last.created_at, id: String(last.id) } : undefined };
 }

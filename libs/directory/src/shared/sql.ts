@@ -108,7 +108,7 @@ function isPostgres(em: EntityManager): boolean {
 
 // PostgreSQL numbers its placeholders. Roster's SQL never has "?" inside a literal (values are always
 // bound), and its statement texts repeat, so each is numbered once (least recently used out first).
-const numbered = new BoundedMap<string, string>(256);
+const numbered = new BoundedMap<string, string>(256, { maxBytes: 2 * 1024 * 1024, sizeOf: (sql, text) => 2 * (sql.length + text.length) });
 
 function numberPlaceholders(sql: string): string {
   let n = 0;

@@ -26,7 +26,9 @@ export class ScimAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    const clientKey = `${req.ip ?? ''}|${String(req.params.tenant ?? '').toLowerCase()}`;
+    // A tenant key longer than any slug names no tenant: such requests share one failure budget.
+    const tenantKey = String(req.params.tenant ?? '');
+    const clientKey = `${req.ip ?? ''}|${tenantKey.length <= 63 ? tenantKey.toLowerCase() : '(no such tenant)'}`;
     const presented = presentedTokenHash(req.headers.authorization);
     this.limiter.assertMayAuthenticate(clientKey, presented);
     let token: AuthenticatedToken;
@@ -41,7 +43,6 @@ export class ScimAuthGuard implements CanActivate {
     if (token.scope === 'read' && !isRead(req)) {
       throw new ScimError(403, undefined, 'This token is read-only: it may GET resources and POST .search requests, nothing else');
     }
-    const tenantKey = String(req.params.tenant);
     req.scimCaller = {
       tenantId: token.tenantId,
       tokenId: token.tokenId,

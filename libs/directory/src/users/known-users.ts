@@ -4,8 +4,10 @@ import { BoundedMap } from '@roster/platform';
 import type { UserEntity } from './user.entity';
 
 // Identity providers update a user right after they create or read it (Entra ID sets the manager after the
-// create, Okta deactivates after a GET); a few thousand users cover every flow in flight, in a few MB.
+// create, Okta deactivates after a GET); a few thousand users cover every flow in flight, in a few MB. Users
+// can be up to 64 KB each, so what they hold is bounded too.
 const REMEMBERED_USERS = 4096;
+const REMEMBERED_BYTES = { maxBytes: 16 * 1024 * 1024, sizeOf: (_key: string, user: UserEntity) => user.documentBytes + 512 };
 
 /**
  * The users this process last wrote or read, each as it was committed then, so that an update can skip
@@ -18,7 +20,7 @@ const REMEMBERED_USERS = 4096;
  */
 @Injectable()
 export class KnownUsers {
-  private readonly users = new BoundedMap<string, UserEntity>(REMEMBERED_USERS);
+  private readonly users = new BoundedMap<string, UserEntity>(REMEMBERED_USERS, REMEMBERED_BYTES);
 
   /** A copy of the user as this process last saw it committed, if it remembers it. */
   get(tenantId: string, id: string): UserEntity | undefined {

@@ -9,7 +9,7 @@ import { ScimResourceEntity } from '../shared/scim-resource.entity';
 @Index({ name: 'users_tenant_external_id_idx', properties: ['tenantId', 'externalId'] })
 @Index({ name: 'users_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 export class UserEntity extends ScimResourceEntity {
-  [OptionalProps]?: 'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi';
+  [OptionalProps]?: 'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi' | 'documentBytes';
 
   /** Exactly as sent (Okta compares it byte for byte). */
   @Property({ type: 'string', length: 512 })
@@ -28,4 +28,8 @@ export class UserEntity extends ScimResourceEntity {
   /** The learner's identifying email, lower-cased: primary, else first work, else first, else userName. */
   @Property({ type: 'string', length: 512, nullable: true })
   identityEmailCi?: string | null;
+
+  /** The document's size as stored (UTF-8 bytes of its JSON): pages and caches are bounded by it. */
+  @Property({ type: 'integer', default: 0 })
+  documentBytes: number = 0;
 }

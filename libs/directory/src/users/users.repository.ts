@@ -5,14 +5,18 @@ import { isUuid, newId } from '../shared/ids';
 import { adjustResourceCount, resourceCountChange } from '../shared/resource-counts';
 import type { PagePosition } from '../shared/page-positions';
 import { queryPageRows, splitCursorPage } from '../shared/resource-query';
-import { dialectOf, fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlJson, sqlTime } from '../shared/sql';
+import { dialectOf, fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlTime } from '../shared/sql';
 import type { DerivedUserColumns } from './user.columns';
 import type { UserEntity } from './user.entity';
 import { userStorage } from './user.storage';
 import { writeAll, type SqlStatement } from '../shared/write-all';
+import { RENDERING_OVERHEAD_BYTES, storedDocument } from '../shared/stored-document';
 
 const BATCH = 500;
-const COLUMNS = 'id, tenant_id, user_name, user_name_ci, external_id, display_name, active, identity_email_ci, document, version, created_at, updated_at';
+// A page of users is bounded by their stored documents (resource-query.ts).
+const USER_PAGE_SIZE = { rowBytes: `(r.document_bytes + ${RENDERING_OVERHEAD_BYTES})` };
+const COLUMNS =
+  'id, tenant_id, user_name, user_name_ci, external_id, display_name, active, identity_email_ci, document, document_bytes, version, created_at, updated_at';
 
 /**
  * All User queries, every one scoped by tenant, as hand-written SQL with bound parameters: these run on
@@ -55,8 +59,11 @@ export class UsersRepository {
       COLUMNS.split(', ')
         .map((column) => `r.${column}`)
         .join(', ') + (related ? `, ${related} AS related` : '');
-    const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', cursor ? { after: cursor.after, lookAhead: true } : {});
-    const { rows, next } = cursor ? splitCursorPage(read.rows, query.count) : { rows: read.rows, next: undefined };
+    const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', {
+      ...(cursor ? { after: cursor.after, lookAhead: true } : {}),
+      size: USER_PAGE_SIZE,
+    });
+    const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
     return { total: read.total, users: rows.map(toUser), related: rows.map((row) => row.related), next };
   }
 
@@ -83,10 +90,16 @@ export class UsersRepository {
     return found;
   }
 
-  /** The statements that create the user: its row, the tenant's count, its email rows (write-all.ts). */
+  /**
+   * The statements that create the user: its row, the tenant's count, its email rows (write-all.ts). A
+   * document larger than a resource may be is refused here, before anything is written; the user gets its
+   * stored size (documentBytes).
+   */
   insertion(em: EntityManager, user: UserEntity, columns: DerivedUserColumns): SqlStatement[] {
+    const stored = storedDocument(user.document, 'user');
+    user.documentBytes = stored.bytes;
     const row = {
-      sql: `INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       params: [
         user.id,
         user.tenantId,
@@ -96,7 +109,8 @@ export class UsersRepository {
         user.displayName ?? null,
         sqlBool(em, user.active),
         user.identityEmailCi ?? null,
-        sqlJson(user.document),
+        stored.json,
+        stored.bytes,
         user.version,
         sqlTime(em, user.createdAt),
         sqlTime(em, user.updatedAt),
@@ -110,9 +124,12 @@ export class UsersRepository {
    * was at): the first changes no row when another writer got there first (write-all.ts, firstMustChange).
    * Only the derived columns whose values changed are assigned: SQLite rewrites the entry of every index
    * over an assigned column, changed or not, and Okta's deactivation would otherwise dirty three index pages
-   * besides the row's own. Email rows are rewritten only when `emailsChanged`.
+   * besides the row's own. Email rows are rewritten only when `emailsChanged`. As for an insertion, a
+   * document too large is refused here and `user` gets its stored size.
    */
   update(em: EntityManager, before: UserEntity, user: UserEntity, columns: DerivedUserColumns, emailsChanged: boolean): SqlStatement[] {
+    const stored = storedDocument(user.document, 'user');
+    user.documentBytes = stored.bytes;
     const old = derivedValues(em, before);
     const assignments: string[] = [];
     const values: unknown[] = [];
@@ -122,8 +139,8 @@ export class UsersRepository {
       values.push(value);
     });
     const row = {
-      sql: `UPDATE users SET ${[...assignments, 'document = ?', 'updated_at = ?'].join(', ')}, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
-      params: [...values, sqlJson(user.document), sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
+      sql: `UPDATE users SET ${[...assignments, 'document = ?', 'document_bytes = ?', 'updated_at = ?'].join(', ')}, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
+      params: [...values, stored.json, stored.bytes, sqlTime(em, user.updatedAt), user.tenantId, user.id, user.version],
     };
     return emailsChanged ? [row, emailRowsRemoval(user), ...emailRows(em, user, columns)] : [row];
   }
@@ -132,11 +149,17 @@ export class UsersRepository {
    * Rewrites only the columns derived from the document (the nightly repair), if the user is still at
    * `version`; the version itself stays, since the resource clients see has not changed.
    */
-  async rewriteDerivedColumns(em: EntityManager, user: UserEntity, columns: Omit<DerivedUserColumns, 'emails'>, version: number): Promise<boolean> {
+  async rewriteDerivedColumns(
+    em: EntityManager,
+    user: UserEntity,
+    columns: Omit<DerivedUserColumns, 'emails'> & { documentBytes: number },
+    version: number,
+  ): Promise<boolean> {
     const derived = { ...user, ...columns };
     return (
-      (await runSqlWrite(em, `UPDATE users SET ${DERIVED_ASSIGNMENTS} WHERE tenant_id = ? AND id = ? AND version = ?`, [
+      (await runSqlWrite(em, `UPDATE users SET ${DERIVED_ASSIGNMENTS}, document_bytes = ? WHERE tenant_id = ? AND id = ? AND version = ?`, [
         ...derivedValues(em, derived),
+        columns.documentBytes,
         user.tenantId,
         user.id,
         version,
@@ -212,7 +235,17 @@ export type NewUserFields = Pick<UserEntity, 'tenantId' | 'userName' | 'userName
  */
 export function newUser(fields: NewUserFields): UserEntity {
   const now = new Date();
-  return userRecord({ id: newId(), externalId: null, displayName: null, identityEmailCi: null, createdAt: now, updatedAt: now, ...fields, version: 1 });
+  return userRecord({
+    id: newId(),
+    externalId: null,
+    displayName: null,
+    identityEmailCi: null,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+    documentBytes: 0,
+    version: 1,
+  });
 }
 
 function userRecord(user: UserEntity): UserEntity {
@@ -227,6 +260,7 @@ function userRecord(user: UserEntity): UserEntity {
     active: user.active,
     identityEmailCi: user.identityEmailCi ?? null,
     document: user.document,
+    documentBytes: user.documentBytes,
     version: user.version,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
@@ -244,6 +278,7 @@ function toUser(row: Record<string, unknown>): UserEntity {
     active: fromSql.bool(row.active),
     identityEmailCi: (row.identity_email_ci as string | null) ?? null,
     document: fromSql.json(row.document),
+    documentBytes: Number(row.document_bytes),
     version: Number(row.version),
     createdAt: fromSql.time(row.created_at),
     updatedAt: fromSql.time(row.updated_at),

@@ -1,15 +1,23 @@
 interface Entry<K, V> {
   readonly key: K;
   value: V;
+  bytes: number;
   older?: Entry<K, V>;
   newer?: Entry<K, V>;
 }
 
+/** A ceiling on what the entries hold, as `sizeOf` estimates it (bytes), besides their number. */
+export interface ByteBudget<K, V> {
+  maxBytes: number;
+  sizeOf(key: K, value: V): number;
+}
+
 /**
- * A map that holds at most `capacity` entries: setting a key makes it the most recent, and when the map is
- * full the least recently set entry is forgotten. The process's small caches (prepared statements,
- * authentications, rate-limit buckets, page positions, remembered users) use it, so that none grows with
- * what clients send.
+ * A map that holds at most `capacity` entries, and with a byte budget at most `maxBytes` of them as its
+ * `sizeOf` counts: setting a key makes it the most recent, and when the map is full the least recently set
+ * entries are forgotten. An entry larger than the whole budget is not kept at all. The process's caches
+ * (prepared statements, authentications, rate-limit buckets, page positions, remembered users) use it, so
+ * that none grows with what clients send — neither with how many keys they use nor with how large values are.
  *
  * The entries are kept in a list from least to most recently set, so forgetting the oldest costs the same
  * at any size. (A Map's own insertion order cannot serve: once full, every set deletes its first key, and
@@ -20,11 +28,20 @@ export class BoundedMap<K, V> implements Iterable<[K, V]> {
   private readonly index = new Map<K, Entry<K, V>>();
   private oldest?: Entry<K, V>;
   private newest?: Entry<K, V>;
+  private held = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly budget?: ByteBudget<K, V>,
+  ) {}
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** What the entries hold, as the byte budget's sizeOf counts (0 without a budget). */
+  get bytes(): number {
+    return this.held;
   }
 
   get(key: K): V | undefined {
@@ -32,17 +49,26 @@ export class BoundedMap<K, V> implements Iterable<[K, V]> {
   }
 
   set(key: K, value: V): this {
-    const existing = this.index.get(key);
-    if (existing) {
-      existing.value = value;
-      this.unlink(existing);
-      this.append(existing);
+    const bytes = this.budget ? this.budget.sizeOf(key, value) : 0;
+    if (this.budget && bytes > this.budget.maxBytes) {
+      this.delete(key);
       return this;
     }
-    if (this.oldest && this.index.size >= this.capacity) this.delete(this.oldest.key);
-    const entry: Entry<K, V> = { key, value };
-    this.index.set(key, entry);
-    this.append(entry);
+    const existing = this.index.get(key);
+    if (existing) {
+      this.held += bytes - existing.bytes;
+      existing.value = value;
+      existing.bytes = bytes;
+      this.unlink(existing);
+      this.append(existing);
+    } else {
+      if (this.oldest && this.index.size >= this.capacity) this.delete(this.oldest.key);
+      const entry: Entry<K, V> = { key, value, bytes };
+      this.index.set(key, entry);
+      this.append(entry);
+      this.held += bytes;
+    }
+    while (this.budget && this.held > this.budget.maxBytes && this.oldest) this.delete(this.oldest.key);
     return this;
   }
 
@@ -51,6 +77,7 @@ export class BoundedMap<K, V> implements Iterable<[K, V]> {
     if (!entry) return false;
     this.index.delete(key);
     this.unlink(entry);
+    this.held -= entry.bytes;
     return true;
   }
 

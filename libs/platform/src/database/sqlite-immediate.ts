@@ -58,6 +58,9 @@ export function nativeSqlite(connection: unknown): NativeSqlite | undefined {
 }
 
 const STATEMENT_CACHE_SIZE = 256;
+// A prepared statement holds memory in proportion to its text, and filters make long texts (up to a few
+// tens of KB): the cache is bounded by text as well.
+const STATEMENT_CACHE_TEXT = { maxBytes: 4 * 1024 * 1024, sizeOf: (sql: string) => 4 * sql.length };
 // Sent on every write (and the group commit's savepoints), with no parameters: worth keeping too.
 const TRANSACTION_CONTROL = /^(begin( immediate)?|commit|rollback( to \w+)?|savepoint \w+|release \w+)$/i;
 
@@ -69,7 +72,7 @@ const TRANSACTION_CONTROL = /^(begin( immediate)?|commit|rollback( to \w+)?|save
  */
 function cachePreparedStatements(database: PreparingDatabase): void {
   const prepare = database.prepare.bind(database);
-  const cache = new BoundedMap<string, unknown>(STATEMENT_CACHE_SIZE);
+  const cache = new BoundedMap<string, unknown>(STATEMENT_CACHE_SIZE, STATEMENT_CACHE_TEXT);
   database.prepare = (sql: string) => {
     if (!sql.includes('?') && !TRANSACTION_CONTROL.test(sql)) return prepare(sql);
     const statement = cache.get(sql) ?? prepare(sql);

@@ -9,7 +9,8 @@ export class TokenBuckets {
   private readonly buckets: BoundedMap<string, { tokens: number; at: number }>;
 
   constructor(maxKeys = 50_000) {
-    this.buckets = new BoundedMap(maxKeys);
+    // Keys name a client and a tenant as the request gave them: bounded in length as well as in number.
+    this.buckets = new BoundedMap(maxKeys, { maxBytes: 16 * 1024 * 1024, sizeOf: (key) => 2 * key.length + 96 });
   }
 
   /** Takes one token; when there is none, says how many whole seconds until there is. */

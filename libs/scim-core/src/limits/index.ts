@@ -26,4 +26,17 @@ export const ScimLimits = {
    * the limit exists so that no walk over a body can run out of stack.
    */
   maxJsonDepth: 32,
+  /**
+   * A resource as stored (its JSON document, in UTF-8 bytes). A learner takes a few KB; the body limit is
+   * far larger because a Bulk request carries many resources. Without this ceiling, resources of valid,
+   * limit-respecting values near the body limit (a hundred long phone numbers) made every cache and every
+   * page hold a megabyte per user.
+   */
+  maxResourceBytes: 64 * 1024,
+  /**
+   * What one page of a list or search may hold (the resources' stored bytes, plus a little per resource
+   * for what rendering adds). A page that would hold more returns fewer resources than `count` asked for,
+   * as RFC 7644 §3.4.2.4 allows; the walk goes on from there by startIndex or cursor.
+   */
+  maxPageBytes: 2 * 1024 * 1024,
 } as const;
