@@ -45,7 +45,11 @@ export class AppModule {
   static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }), DirectoryModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
+        DirectoryModule,
+      ],
       controllers: [HealthController, MetricsController],
       providers: [{ provide: RosterMetrics, useValue: new RosterMetrics() }, InProcessDispatch, OperationalGauges],
     };

@@ -9,7 +9,11 @@ export class DispatcherModule {
   static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }), EventsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
+        EventsModule,
+      ],
     };
   }
 }

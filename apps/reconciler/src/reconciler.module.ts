@@ -11,7 +11,7 @@ export class ReconcilerModule {
       module: ReconcilerModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }),
+        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
         ReconciliationModule,
         AuditModule,
       ],

@@ -68,6 +68,10 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
       defaultCount: integer('ROSTER_SCIM_DEFAULT_COUNT', 100, 1, 1000),
       maxResults: integer('ROSTER_SCIM_MAX_RESULTS', 1000, 1, 10000),
     },
+    heavyReads: {
+      budgetMs: integer('ROSTER_QUERY_BUDGET_MS', 5000, 100, 600_000),
+      concurrency: integer('ROSTER_HEAVY_READ_CONCURRENCY', 2, 1, 32),
+    },
     auditRetentionDays: integer('ROSTER_AUDIT_RETENTION_DAYS', 365, 1, 36500),
     deletedUserRetentionDays: integer('ROSTER_DELETED_USER_RETENTION_DAYS', 30, 1, 36500),
     events: {

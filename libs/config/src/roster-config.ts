@@ -16,6 +16,11 @@ export interface RosterConfig {
   tenantRateLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   scim: { defaultCount: number; maxResults: number };
+  /**
+   * Reads that may scan a tenant (substring filters, sorts, counts): how long one statement may run, and how
+   * many run at once (SQLite: worker threads; PostgreSQL: connections of their own pool).
+   */
+  heavyReads: { budgetMs: number; concurrency: number };
   auditRetentionDays: number;
   /** Days a user deleted over SCIM stays restorable before the nightly job purges it. */
   deletedUserRetentionDays: number;

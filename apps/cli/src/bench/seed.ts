@@ -4,8 +4,17 @@ import { adjustResourceCount } from '@roster/directory';
 
 const BATCH = 500;
 
-/** Bulk-inserts users (with their email index rows) straight into the tables; returns their ids. */
-export async function seedUsers(em: EntityManager, tenantId: string, count: number, prefix: string): Promise<string[]> {
+/**
+ * Bulk-inserts users (with their email index rows) straight into the tables; returns their ids. `more` adds
+ * attributes to the n-th user's document (phone numbers, say).
+ */
+export async function seedUsers(
+  em: EntityManager,
+  tenantId: string,
+  count: number,
+  prefix: string,
+  more: (n: number) => Record<string, unknown> = () => ({}),
+): Promise<string[]> {
   const connection = em.getConnection();
   const sqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
   const now = sqlite ? Date.now() : new Date().toISOString();
@@ -14,10 +23,18 @@ export async function seedUsers(em: EntityManager, tenantId: string, count: numb
     const batch = Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => {
       const n = i + j;
       const email = `${prefix}${n}@example.com`;
-      return { id: randomUUID(), email, userName: `${prefix}${n}@Example.com` };
+      const userName = `${prefix}${n}@Example.com`;
+      const document = JSON.stringify({
+        userName,
+        externalId: `ext-${email}`,
+        active: true,
+        emails: [{ value: email, type: 'work', primary: true }],
+        ...more(n),
+      });
+      return { id: randomUUID(), email, userName, document };
     });
     await connection.execute(
-      `insert into users (id, tenant_id, user_name, user_name_ci, external_id, active, identity_email_ci, document, version, created_at, updated_at) values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}`,
+      `insert into users (id, tenant_id, user_name, user_name_ci, external_id, active, identity_email_ci, document, document_bytes, version, created_at, updated_at) values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}`,
       batch.flatMap((u) => [
         u.id,
         tenantId,
@@ -26,7 +43,8 @@ export async function seedUsers(em: EntityManager, tenantId: string, count: numb
         `ext-${u.email}`,
         true,
         u.email,
-        JSON.stringify({ userName: u.userName, externalId: `ext-${u.email}`, active: true, emails: [{ value: u.email, type: 'work', primary: true }] }),
+        u.document,
+        Buffer.byteLength(u.document),
         now,
         now,
       ]),

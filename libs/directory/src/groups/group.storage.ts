@@ -6,14 +6,14 @@ export const groupStorage: ResourceStorage = {
   idColumn: 'id',
   documentColumn: 'document',
   columns: {
-    id: { column: 'id', uuid: true },
-    displayname: { column: 'display_name', ciColumn: 'display_name_ci' },
-    externalid: { column: 'external_id' },
+    id: { column: 'id', uuid: true, lookup: true },
+    displayname: { column: 'display_name', ciColumn: 'display_name_ci', lookup: true },
+    externalid: { column: 'external_id', lookup: true },
     'meta.created': { column: 'created_at' },
     'meta.lastmodified': { column: 'updated_at' },
   },
   children: {
     // `members eq "<userId>"` and `members[value eq "…"]` use the (user_id) index of group_members.
-    members: { table: 'group_members', foreignKey: 'group_id', columns: { value: { column: 'user_id', uuid: true } } },
+    members: { table: 'group_members', foreignKey: 'group_id', columns: { value: { column: 'user_id', uuid: true, lookup: true } } },
   },
 };

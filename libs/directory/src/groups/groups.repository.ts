@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
+import { HeavyReads } from '@roster/platform';
 import type { ListQuery } from '@roster/scim-core';
 import type { PagePosition } from '../shared/page-positions';
 import { findResource, listResources } from '../shared/resource-query';
@@ -27,6 +28,8 @@ export interface MemberRow {
  */
 @Injectable()
 export class GroupsRepository {
+  constructor(private readonly heavyReads: HeavyReads) {}
+
   findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity | null> {
     return findResource(em, GroupEntity, tenantId, id, forUpdate);
   }
@@ -43,7 +46,7 @@ export class GroupsRepository {
     withMembers = false,
   ): Promise<{ total: number; groups: GroupEntity[]; next?: PagePosition }> {
     const size = withMembers ? GROUP_WITH_MEMBERS_SIZE : undefined;
-    const { total, items, next } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group', cursor, size);
+    const { total, items, next } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group', cursor, size, this.heavyReads);
     return { total, groups: items, next };
   }
 

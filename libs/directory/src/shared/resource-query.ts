@@ -4,7 +4,8 @@ import type { ScimResourceEntity } from './scim-resource.entity';
 import { pagePositions, type PagePosition } from './page-positions';
 import { resourceCount, type CountedResource } from './resource-counts';
 import { dialectOf, runSql } from './sql';
-import { filterToSql, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
+import type { HeavyReads } from '@roster/platform';
+import { filterToSql, isIndexedLookup, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
 /** How a list bounds its pages in bytes: each row's size, an SQL expression over the row `r`. */
 export interface PageSize {
@@ -41,25 +42,29 @@ export async function queryPageRows(
   query: ListQuery,
   columns: string,
   counted?: CountedResource,
-  options: { after?: PagePosition; lookAhead?: boolean; size?: PageSize } = {},
+  options: { after?: PagePosition; lookAhead?: boolean; size?: PageSize; heavyReads?: HeavyReads } = {},
 ): Promise<PageRows> {
   const dialect = dialectOf(em);
   const filter = query.filter ? filterToSql(query.filter, storage, dialect) : undefined;
-  const where = `r.tenant_id = ?${filter ? ` AND (${filter.sql})` : ''}`;
+  const scope = `r.tenant_id = ?${filter ? ` AND (${filter.sql})` : ''}`;
   const params = [tenantId, ...(filter?.params ?? [])];
-  const countRows = async () =>
-    Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`, params))[0]?.n ?? 0);
+  const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
+  const sortBy = query.sortBy ? sortExpression(query.sortBy, storage, dialect) : undefined;
+  const offset = options.after ? 0 : query.startIndex - 1;
+  // Walks in the default order resume from where the previous page ended (page-positions.ts).
+  const positionKey = (startIndex: number) => (sortBy ? undefined : `${storage.table}|${scope}|${JSON.stringify(params)}|${startIndex}`);
+  const resumeAt = options.after ?? (offset > 0 ? pagePositions.get(positionKey(query.startIndex) ?? '') : undefined);
+  // A read whose cost may grow with the tenant goes where it holds up no other request (heavy-reads.ts).
+  const mayScan = !!sortBy || (!!query.filter && !isIndexedLookup(query.filter, storage)) || (offset > 0 && !resumeAt);
+  const heavy = mayScan && options.heavyReads?.enabled && !em.getTransactionContext() ? options.heavyReads : undefined;
+  const where = heavy ? `${scope}${heavy.budgetCondition}` : scope;
+  const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> => (heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values));
+  const countRows = async () => Number((await read(`SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`, params))[0]?.n ?? 0);
   // Without a filter the tenant's kept count is the answer (exact: it changes in the same transactions).
   const count = async () => (!filter && counted ? ((await resourceCount(em, tenantId, counted)) ?? countRows()) : countRows());
   if (query.count === 0) return { total: await count(), rows: [], truncated: false };
-  const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
-  const sortBy = query.sortBy ? sortExpression(query.sortBy, storage, dialect) : undefined;
   // Unassigned values sort last in both directions, on both dialects (their NULL orders differ).
   const order = sortBy ? `(${sortBy}) IS NULL, ${sortBy} ${direction}, r.created_at ${direction}, r.id ${direction}` : 'r.created_at ASC, r.id ASC';
-  const offset = options.after ? 0 : query.startIndex - 1;
-  // Walks in the default order resume from where the previous page ended (page-positions.ts).
-  const positionKey = (startIndex: number) => (sortBy ? undefined : `${storage.table}|${where}|${JSON.stringify(params)}|${startIndex}`);
-  const resumeAt = options.after ?? (offset > 0 ? pagePositions.get(positionKey(query.startIndex) ?? '') : undefined);
   // Cursor pages read one row more than they return, to know whether there is a next page.
   const limit = options.after !== undefined || options.lookAhead ? query.count + 1 : query.count;
   const size = options.size;
@@ -67,11 +72,10 @@ export async function queryPageRows(
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
     const pageParams = [...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
     const paging = resumeAt ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
-    if (!sized || !size) return runSql(em, `SELECT ${select} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`, pageParams);
+    if (!sized || !size) return read(`SELECT ${select} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`, pageParams);
     // Each row's bytes and the bytes of the rows before the one before it: what it takes to keep the rows
     // that start within the budget and the first one past it (which says the page was cut).
-    return runSql(
-      em,
+    return read(
       `SELECT ${select}, r.page_row_bytes AS page_row_bytes, r.page_bytes_before AS page_bytes_before FROM (
          SELECT r.*, ${size.rowBytes} AS page_row_bytes,
                 coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS page_bytes_before,
@@ -94,9 +98,9 @@ export async function queryPageRows(
     remember(kept);
     return { total: await totalFor(kept.length, truncated), rows: kept, truncated };
   }
-  const read = await page(`r.id AS id, r.created_at AS created_at${size ? `, ${size.rowBytes} AS page_row_bytes` : ''}`, false);
+  const keyRows = await page(`r.id AS id, r.created_at AS created_at${size ? `, ${size.rowBytes} AS page_row_bytes` : ''}`, false);
   let before = 0;
-  const { kept: keys, truncated } = withinBudget(read, (row) => {
+  const { kept: keys, truncated } = withinBudget(keyRows, (row) => {
     const start = before;
     before += Number(row.page_row_bytes ?? 0);
     return start;
@@ -147,6 +151,7 @@ export async function listResources<T extends ScimResourceEntity>(
   counted?: CountedResource,
   cursor?: { after?: PagePosition },
   size?: PageSize,
+  heavyReads?: HeavyReads,
 ): Promise<{ total: number; items: T[]; next?: PagePosition }> {
   const read = await queryPageRows(
     em,
@@ -155,7 +160,7 @@ export async function listResources<T extends ScimResourceEntity>(
     query,
     'r.id AS id, r.created_at AS created_at',
     counted,
-    cursor ? { after: cursor.after, lookAhead: true, size } : { size },
+    cursor ? { after: cursor.after, lookAhead: true, size, heavyReads } : { size, heavyReads },
   );
   const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
   const ids = rows.map((row) => String(row.id));

@@ -2,7 +2,7 @@ import { DriverException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
 import type { Pool } from 'pg';
-import { BoundedMap, nativeSqlite } from '@roster/platform';
+import { nativeSqlite, numberPlaceholders } from '@roster/platform';
 import type { Dialect } from '@roster/scim-core';
 
 /** Raw SQL inside the caller's transaction (when it has one), so reads see its own writes. */
@@ -104,17 +104,6 @@ const dialects = new WeakMap<object, Dialect>();
 
 function isPostgres(em: EntityManager): boolean {
   return dialectOf(em) === 'postgresql';
-}
-
-// PostgreSQL numbers its placeholders. Roster's SQL never has "?" inside a literal (values are always
-// bound), and its statement texts repeat, so each is numbered once (least recently used out first).
-const numbered = new BoundedMap<string, string>(256, { maxBytes: 2 * 1024 * 1024, sizeOf: (sql, text) => 2 * (sql.length + text.length) });
-
-function numberPlaceholders(sql: string): string {
-  let n = 0;
-  const text = numbered.get(sql) ?? sql.replace(/\?/g, () => `$${++n}`);
-  numbered.set(sql, text);
-  return text;
 }
 
 /** A timestamp as each database's columns hold it: milliseconds on SQLite (as the ORM writes them), ISO on PostgreSQL. */

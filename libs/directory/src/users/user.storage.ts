@@ -10,9 +10,9 @@ export const userStorage: ResourceStorage = {
   idColumn: 'id',
   documentColumn: 'document',
   columns: {
-    id: { column: 'id', uuid: true },
-    username: { column: 'user_name', ciColumn: 'user_name_ci' },
-    externalid: { column: 'external_id' },
+    id: { column: 'id', uuid: true, lookup: true },
+    username: { column: 'user_name', ciColumn: 'user_name_ci', lookup: true },
+    externalid: { column: 'external_id', lookup: true },
     displayname: { column: 'display_name' },
     active: { column: 'active' },
     'meta.created': { column: 'created_at' },
@@ -23,7 +23,7 @@ export const userStorage: ResourceStorage = {
       table: 'user_emails',
       foreignKey: 'user_id',
       columns: {
-        value: { column: 'value', ciColumn: 'value_ci' },
+        value: { column: 'value', ciColumn: 'value_ci', lookup: true },
         type: { column: 'type' },
         primary: { column: 'is_primary' },
         display: { column: 'display' },

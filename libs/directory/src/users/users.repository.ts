@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
+import { HeavyReads } from '@roster/platform';
 import type { ListQuery } from '@roster/scim-core';
 import { isUuid, newId } from '../shared/ids';
 import { adjustResourceCount, resourceCountChange } from '../shared/resource-counts';
@@ -26,6 +27,8 @@ const COLUMNS =
  */
 @Injectable()
 export class UsersRepository {
+  constructor(private readonly heavyReads: HeavyReads) {}
+
   /**
    * One user, with `related` (an SQL expression over the row `users`, such as its groups) read by the
    * same statement: one round trip instead of two on every read and write of a user.
@@ -62,6 +65,7 @@ export class UsersRepository {
     const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', {
       ...(cursor ? { after: cursor.after, lookAhead: true } : {}),
       size: USER_PAGE_SIZE,
+      heavyReads: this.heavyReads,
     });
     const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
     return { total: read.total, users: rows.map(toUser), related: rows.map((row) => row.related), next };

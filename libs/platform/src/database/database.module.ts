@@ -1,18 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import type { DatabaseConfig } from '@roster/config';
+import { HEAVY_READ_DATABASE, HEAVY_READ_SETTINGS, HeavyReads, type HeavyReadSettings } from './heavy-reads';
 import { MigrationRunner } from './migration-runner';
 import { buildOrmOptions, type EntityClass, type MigrationSets, type OrmLogging } from './orm-options';
 
 @Module({})
 export class DatabaseModule {
-  static forRoot(database: DatabaseConfig, entities: EntityClass[], migrations: MigrationSets, logging: OrmLogging = {}): DynamicModule {
+  static forRoot(
+    database: DatabaseConfig,
+    entities: EntityClass[],
+    migrations: MigrationSets,
+    logging: OrmLogging = {},
+    heavyReads: HeavyReadSettings = { budgetMs: 5000, concurrency: 2 },
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
       imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, entities, migrations, logging), registerRequestContext: true })],
-      providers: [MigrationRunner],
-      exports: [MigrationRunner],
+      providers: [MigrationRunner, HeavyReads, { provide: HEAVY_READ_DATABASE, useValue: database }, { provide: HEAVY_READ_SETTINGS, useValue: heavyReads }],
+      exports: [MigrationRunner, HeavyReads],
     };
   }
 }

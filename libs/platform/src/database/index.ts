@@ -6,3 +6,6 @@ export * from './unique-violation';
 export * from './lock-file';
 export * from './sqlite-immediate';
 export * from './database-lock';
+export * from './placeholders';
+export * from './heavy-reads';
+export * from './fair-slots';

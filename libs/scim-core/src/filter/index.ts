@@ -5,3 +5,4 @@ export * from './bind';
 export * from './storage';
 export * from './to-sql';
 export * from './evaluate';
+export * from './cost';

@@ -6,6 +6,11 @@ export interface ColumnMapping {
   ciColumn?: string;
   /** A uuid column: on PostgreSQL a non-uuid literal must not reach it (it would be a type error). */
   uuid?: boolean;
+  /**
+   * An `eq` on this attribute finds a handful of rows through an index (an id, a userName, an externalId):
+   * such a filter costs the same on any tenant, so it may run where cheap reads run (isIndexedLookup).
+   */
+  lookup?: boolean;
 }
 
 export interface ChildTableMapping {

@@ -1,0 +1,112 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { Pool, type PoolConfig } from 'pg';
+import type { DatabaseConfig } from '@roster/config';
+import { ScimError } from '@roster/scim-core';
+import { FairSlots } from './fair-slots';
+import { numberPlaceholders } from './placeholders';
+import { SQLITE_BUDGET_CHECK, SqliteReadWorkers, WorkerReadError } from './sqlite-read-workers';
+
+export interface HeavyReadSettings {
+  /** How long one heavy statement may run before it is ended and answered 400 tooMany. */
+  budgetMs: number;
+  /** SQLite: worker threads for heavy reads. PostgreSQL: connections of the heavy-read pool. */
+  concurrency: number;
+}
+
+export const HEAVY_READ_SETTINGS = Symbol('HEAVY_READ_SETTINGS');
+export const HEAVY_READ_DATABASE = Symbol('HEAVY_READ_DATABASE');
+
+/**
+ * Reads that may scan a tenant — a substring filter, a sort, a count over a filter, a page far down by
+ * OFFSET — run here instead of beside the cheap ones, so that no tenant's expensive query holds up another
+ * tenant's requests:
+ * - on SQLite, on worker threads with read-only connections (SqliteReadWorkers), off the event loop that
+ *   every request shares;
+ * - on PostgreSQL, on a small pool of its own, so that they never take the connections writes and lookups
+ *   need.
+ * Each statement has a time budget (statement_timeout on PostgreSQL, a per-row check on SQLite), a tenant
+ * holds at most all slots but one (FairSlots), and a spent budget is a SCIM 400 tooMany saying so.
+ *
+ * The cheap reads — lookups by an indexed attribute, the first page of a plain list — stay where they are:
+ * their cost does not grow with the tenant, and the extra hop would only slow Okta's and Entra's traffic.
+ */
+@Injectable()
+export class HeavyReads implements OnApplicationShutdown {
+  private readonly slots: FairSlots;
+  private sqlite?: SqliteReadWorkers;
+  private postgres?: Pool;
+
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(HEAVY_READ_DATABASE) private readonly database: DatabaseConfig,
+    @Inject(HEAVY_READ_SETTINGS) private readonly settings: HeavyReadSettings,
+  ) {
+    this.slots = new FairSlots(settings.concurrency, Math.max(1, settings.concurrency - 1));
+  }
+
+  /** Whether heavy reads run apart here (an in-memory SQLite database cannot be shared with other threads). */
+  get enabled(): boolean {
+    return this.database.dialect === 'postgresql' || this.database.path !== ':memory:';
+  }
+
+  /** What a heavy read's WHERE clause must include (SQLite's per-row budget check), as "AND …", or ''. */
+  get budgetCondition(): string {
+    return this.enabled && this.database.dialect === 'sqlite' ? ` AND ${SQLITE_BUDGET_CHECK}` : '';
+  }
+
+  /** Slots taken and reads waiting. */
+  get load(): { running: number; waiting: number } {
+    return this.slots.load;
+  }
+
+  /** Runs a read (SQL with "?" placeholders) for `owner` (a tenant), within the budget. */
+  read<T = Record<string, unknown>>(owner: string, sql: string, params: unknown[]): Promise<T[]> {
+    return this.slots.run(owner, async () => {
+      try {
+        return (await this.run(sql, params)) as T[];
+      } catch (error) {
+        throw this.budgetSpent(error) ? this.tooExpensive() : error;
+      }
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sqlite?.close();
+    await this.postgres?.end();
+    this.sqlite = undefined;
+    this.postgres = undefined;
+  }
+
+  private async run(sql: string, params: unknown[]): Promise<unknown[]> {
+    if (this.database.dialect === 'sqlite') {
+      this.sqlite ??= new SqliteReadWorkers(this.database.path, this.settings.concurrency);
+      return this.sqlite.read(sql, params, this.settings.budgetMs);
+    }
+    this.postgres ??= this.createPostgresPool();
+    return (await this.postgres.query(numberPlaceholders(sql), params)).rows;
+  }
+
+  /** The ORM's own pool settings (its type parsers among them), with a statement timeout and a few connections. */
+  private createPostgresPool(): Pool {
+    const connection = this.orm.em.getConnection() as unknown as { mapOptions(overrides: PoolConfig): PoolConfig };
+    const pool = new Pool(connection.mapOptions({ max: this.settings.concurrency, statement_timeout: this.settings.budgetMs, idleTimeoutMillis: 30_000 }));
+    // A dropped idle connection must not end the process (the query in flight rejects on its own).
+    pool.on('error', () => undefined);
+    return pool;
+  }
+
+  private budgetSpent(error: unknown): boolean {
+    if (error instanceof WorkerReadError) return error.budgetSpent;
+    // PostgreSQL's query_canceled, which statement_timeout raises.
+    return (error as { code?: unknown }).code === '57014';
+  }
+
+  private tooExpensive(): ScimError {
+    const seconds = this.settings.budgetMs / 1000;
+    return ScimError.tooMany(
+      `This query ran longer than the ${seconds} s one query may take on this tenant and was stopped: narrow the filter ` +
+        '(an eq on userName, externalId, id or emails.value is always fast), or page with a smaller count',
+    );
+  }
+}

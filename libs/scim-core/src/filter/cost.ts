@@ -1,0 +1,39 @@
+import type { BoundFilter } from './bind';
+import type { ResourceStorage } from './storage';
+
+/**
+ * Whether a filter is answered through an index whatever the tenant's size: an `eq` on an attribute whose
+ * storage is a lookup column (userName, externalId, id, an email's value, a member), an AND with such a
+ * filter on either side, or an OR of such filters. Everything else (substring matches, ranges, `ne`, `pr`,
+ * attributes read from the JSON document) may scan the tenant, and runs where a long query holds up no
+ * other request (the database's heavy-read path).
+ */
+export function isIndexedLookup(filter: BoundFilter, storage: ResourceStorage): boolean {
+  switch (filter.kind) {
+    case 'and':
+      return isIndexedLookup(filter.left, storage) || isIndexedLookup(filter.right, storage);
+    case 'or':
+      return isIndexedLookup(filter.left, storage) && isIndexedLookup(filter.right, storage);
+    case 'compare':
+      return filter.op === 'eq' && storage.columns[filter.attr.key.toLowerCase()]?.lookup === true;
+    case 'some': {
+      const child = storage.children[filter.attr.key.toLowerCase()];
+      return !!child && isElementLookup(filter.filter, child.columns);
+    }
+    default:
+      return false;
+  }
+}
+
+function isElementLookup(filter: BoundFilter, columns: ResourceStorage['columns']): boolean {
+  switch (filter.kind) {
+    case 'and':
+      return isElementLookup(filter.left, columns) || isElementLookup(filter.right, columns);
+    case 'or':
+      return isElementLookup(filter.left, columns) && isElementLookup(filter.right, columns);
+    case 'compare':
+      return filter.op === 'eq' && columns[filter.attr.sub?.name.toLowerCase() ?? 'value']?.lookup === true;
+    default:
+      return false;
+  }
+}
