@@ -155,6 +155,18 @@ describe.each(dialects())('limits on %s', (dialect) => {
         .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "big-"', count: 1000 })
         .expect(200);
       expect([searched.body.totalResults, searched.body.itemsPerPage]).toEqual([80, first.body.itemsPerPage]);
+      const root = await t.http
+        .post(`${target.base}/.search`)
+        .set(auth(target.token))
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], count: 1000 })
+        .expect(200);
+      expect([root.body.totalResults, root.body.itemsPerPage]).toEqual([80, first.body.itemsPerPage]);
+      const rootNext = await t.http
+        .post(`${target.base}/.search`)
+        .set(auth(target.token))
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], count: 1000, startIndex: root.body.itemsPerPage + 1 })
+        .expect(200);
+      expect(rootNext.body.Resources[0].id).toBe(ids[root.body.itemsPerPage]);
       const sorted = await t.http.get(`${target.base}/Users?count=1000&startIndex=3&sortBy=userName`).set(auth(target.token)).expect(200);
       expect(sorted.body.totalResults).toBe(80);
       expect(sorted.body.itemsPerPage).toBeLessThan(78);

@@ -72,6 +72,8 @@ export class SearchController {
       if (wanted <= 0) break;
       const page = await list(caller, { ...query, startIndex: String(offset + 1), count: String(wanted) });
       resources.push(...page.resources.map((resource) => projectResource(type, resource, page.projection)));
+      // A page cut short by its byte budget ends here: the next startIndex continues within this type.
+      if (page.resources.length < wanted && offset + page.resources.length < total) break;
       offset = 0;
     }
     return toListResponse(resources, { totalResults: totals.reduce<number>((sum, total) => sum + (total ?? 0), 0), startIndex });
