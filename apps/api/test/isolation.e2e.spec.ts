@@ -3,23 +3,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
 import { HeavyReads } from '@roster/platform';
-import { ScimLimits } from '@roster/scim-core';
 import { seedUsers } from '../../cli/src/bench/seed';
 import { expectScimError } from '../../../test/support/contract-assert';
+import { worstFilter } from '../../../test/support/hostile-inputs';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
 reportSkippedPostgres();
-
-/** The most expensive filter a client may send: substring matches over a multi-valued attribute, up to the length limit. */
-export function worstFilter(): string {
-  const clauses: string[] = [];
-  for (let i = 0; ; i++) {
-    const next = [...clauses, `phoneNumbers[value co "zz${String(i).padStart(3, '0')}"]`].join(' or ');
-    if (next.length > ScimLimits.maxFilterLength) return clauses.join(' or ');
-    clauses.push(`phoneNumbers[value co "zz${String(i).padStart(3, '0')}"]`);
-  }
-}
 
 const phones = (n: number) => ({
   phoneNumbers: [

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { ScimLimits } from '@roster/scim-core';
 import { expectScimError } from '../../../test/support/contract-assert';
+import { nestedJson } from '../../../test/support/hostile-inputs';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
@@ -8,11 +9,6 @@ reportSkippedPostgres();
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
-
-/** `depth` arrays or objects within one another, as raw JSON text. */
-export function nestedJson(depth: number, kind: 'array' | 'object'): string {
-  return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
-}
 
 function bulkOfCreates(n: number, prefix: string): Record<string, unknown> {
   return {

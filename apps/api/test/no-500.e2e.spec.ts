@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
+import { ScimLimits } from '@roster/scim-core';
+import { nestedJson } from '../../../test/support/hostile-inputs';
 import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
 reportSkippedPostgres();
@@ -231,6 +233,92 @@ describe.each(dialects())('no 500s on %s', (dialect) => {
         expect([200, 201, 400, 409]).toContain(res.status);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('deep nesting anywhere in a body, on any route', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.constantFrom<'array' | 'object'>('array', 'object'),
+        fc.constantFrom('Users', 'Groups', 'Bulk', 'patch', '.search', 'admin'),
+        async (depth, kind, target) => {
+          // Nested as a value inside an otherwise plausible body, or as the whole body.
+          const body = depth % 2 ? nestedJson(depth, kind) : `{"userName":"deep@example.com","title":${nestedJson(depth, kind)}}`;
+          const send = (request: ReturnType<TestApp['http']['post']>) => request.set('Content-Type', 'application/scim+json').send(body);
+          const res =
+            target === 'patch'
+              ? await send(t.http.patch(`${tenant.base}/Users/${userId}`).set(auth()))
+              : target === 'admin'
+                ? await send(t.http.post('/admin/v1/tenants').set('Authorization', `Bearer ${ADMIN_TOKEN}`))
+                : await send(t.http.post(`${tenant.base}/${target}`).set(auth()));
+          expect(res.status).toBeLessThan(500);
+          if (depth > ScimLimits.maxJsonDepth + 1) expect([res.status, res.body.scimType]).toEqual([400, 'invalidSyntax']);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('documents near and past the largest a resource may be, through POST, PUT and Bulk', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1000, max: 8192 }),
+        fc.constantFrom('POST', 'PUT', 'Bulk'),
+        async (count, length, how) => {
+          const user = {
+            userName: `big-${count}-${length}@example.com`,
+            phoneNumbers: Array.from({ length: count }, (_, i) => ({ value: `${i} ${'9'.repeat(length - 8)}` })),
+          };
+          const res =
+            how === 'POST'
+              ? await t.http.post(`${tenant.base}/Users`).set(auth()).send(user)
+              : how === 'PUT'
+                ? await t.http
+                    .put(`${tenant.base}/Users/${userId}`)
+                    .set(auth())
+                    .send({ ...user, userName: 'fuzz@example.com' })
+                : await t.http
+                    .post(`${tenant.base}/Bulk`)
+                    .set(auth())
+                    .send({
+                      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+                      Operations: [{ method: 'POST', path: '/Users', bulkId: 'b', data: user }],
+                    });
+          expect([200, 201, 400, 409, 413]).toContain(res.status);
+          const stored = JSON.stringify(user).length > ScimLimits.maxResourceBytes + 200;
+          if (how !== 'Bulk' && stored) expect(res.status).toBe(413);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('floods of Bulk requests at a tenant with the default rate', async () => {
+    const limited = await createTenant(t, 'Flooded');
+    await t.http.patch(`/admin/v1/tenants/${limited.id}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ rateLimitPerSecond: 50 }).expect(200);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 150 }), async (parallel, operations) => {
+        const answers = await Promise.all(
+          Array.from({ length: parallel }, (_, p) =>
+            t.http
+              .post(`${limited.base}/Bulk`)
+              .set('Authorization', `Bearer ${limited.token}`)
+              .send({
+                schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+                Operations: Array.from({ length: operations }, (_, i) => ({
+                  method: 'POST',
+                  path: '/Users',
+                  bulkId: `b${i}`,
+                  data: { userName: `flood-${Math.random().toString(36).slice(2)}-${p}-${i}@example.com` },
+                })),
+              }),
+          ),
+        );
+        for (const answer of answers) expect(operations > 100 ? [413, 429] : [200, 429]).toContain(answer.status);
+      }),
+      { numRuns: 15 },
     );
   });
 });
