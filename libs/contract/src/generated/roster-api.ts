@@ -809,7 +809,7 @@ export interface paths {
         };
         /**
          * List or filter users (RFC 7644 §3.4.2)
-         * @description The full RFC 7644 filter grammar, evaluated in the database; index paging (`startIndex`, `count`: what Okta and Entra use) or cursor paging (`cursor`, RFC 9865); `sortBy`/`sortOrder`; `attributes`/`excludedAttributes`. Okta looks users up with `filter=userName eq "…"`, Entra with `filter=externalId eq "…"` or on a random id to test the connection.
+         * @description The full RFC 7644 filter grammar, evaluated in the database; index paging (`startIndex`, `count`: what Okta and Entra use) or cursor paging (`cursor`, RFC 9865); `sortBy`/`sortOrder`; `attributes`/`excludedAttributes`. Okta looks users up with `filter=userName eq "…"`, Entra with `filter=externalId eq "…"` or on a random id to test the connection. A page holds at most 2 MB of users: `itemsPerPage` may be less than `count` (RFC 7644 allows it), and the walk goes on from there. A query that scans the tenant (a substring filter, a sort) may run for at most ROSTER_QUERY_BUDGET_MS (5 s by default): past it the answer is 400 `tooMany`.
          */
         get: operations["listUsers"];
         put?: never;
@@ -1594,7 +1594,7 @@ export interface components {
                 "application/scim+json": components["schemas"]["ScimError"];
             };
         };
-        /** @description The body is larger than ROSTER_BODY_LIMIT_BYTES, or a request exceeds a documented limit (operations, member values, filtered removals) */
+        /** @description The body is larger than ROSTER_BODY_LIMIT_BYTES, a resource would take more than 64 KB stored, or a request exceeds a documented limit (operations, member values, filtered removals, the tenant's Bulk maxOperations) */
         ScimTooLarge: {
             headers: {
                 [name: string]: unknown;
