@@ -55,7 +55,8 @@ export async function queryPageRows(
   const positionKey = (startIndex: number) => (sortBy ? undefined : `${storage.table}|${scope}|${JSON.stringify(params)}|${startIndex}`);
   const resumeAt = options.after ?? (offset > 0 ? pagePositions.get(positionKey(query.startIndex) ?? '') : undefined);
   // A read whose cost may grow with the tenant goes where it holds up no other request (heavy-reads.ts).
-  const mayScan = !!sortBy || (!!query.filter && !isIndexedLookup(query.filter, storage)) || (offset > 0 && !resumeAt);
+  const indexedLookup = !!query.filter && isIndexedLookup(query.filter, storage);
+  const mayScan = !!sortBy || (!!query.filter && !indexedLookup) || (offset > 0 && !resumeAt);
   const heavy = mayScan && options.heavyReads?.enabled && !em.getTransactionContext() ? options.heavyReads : undefined;
   const where = heavy ? `${scope}${heavy.budgetCondition}` : scope;
   const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> => (heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values));
@@ -67,7 +68,8 @@ export async function queryPageRows(
   const order = sortBy ? `(${sortBy}) IS NULL, ${sortBy} ${direction}, r.created_at ${direction}, r.id ${direction}` : 'r.created_at ASC, r.id ASC';
   // Cursor pages read one row more than they return, to know whether there is a next page.
   const limit = options.after !== undefined || options.lookAhead ? query.count + 1 : query.count;
-  const size = options.size;
+  // An index lookup finds a handful of rows: they cannot fill a page's budget, so they are not summed.
+  const size = indexedLookup ? undefined : options.size;
   const page = async (select: string, sized: boolean) => {
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
     const pageParams = [...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
