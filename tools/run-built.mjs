@@ -16,23 +16,41 @@ if (!apps.includes(app)) {
 }
 const main = join(root, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
 
-function newest(path) {
+function newest(path, sources = /\.ts$/) {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
-  if (!stat.isDirectory()) return path.endsWith('.ts') ? stat.mtimeMs : 0;
+  if (!stat.isDirectory()) return sources.test(path) ? stat.mtimeMs : 0;
   let latest = 0;
-  for (const entry of readdirSync(path)) if (entry !== 'test' && entry !== 'node_modules') latest = Math.max(latest, newest(join(path, entry)));
+  for (const entry of readdirSync(path)) if (entry !== 'test' && entry !== 'node_modules') latest = Math.max(latest, newest(join(path, entry), sources));
   return latest;
 }
 
 const sources = [join(root, 'apps'), join(root, 'libs'), join(root, 'migrations'), join(root, 'tsconfig.json')];
 const built = existsSync(main) ? statSync(main).mtimeMs : 0;
-if (!built || Math.max(...sources.map(newest), statSync(join(root, 'tsconfig.json')).mtimeMs) > built) {
+if (!built || Math.max(...sources.map((source) => newest(source)), statSync(join(root, 'tsconfig.json')).mtimeMs) > built) {
   process.stderr.write(`building ${app}…\n`);
   execFileSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', app], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+// The API serves the setup portal: its single-page app is built with Vite (seconds), when its sources or
+// the contract's generated types changed.
+if (app === 'api') {
+  const index = join(root, 'dist', 'portal', 'index.html');
+  const portalBuilt = existsSync(index) ? statSync(index).mtimeMs : 0;
+  const portalSources = Math.max(newest(join(root, 'apps', 'portal'), /\.(ts|tsx|mts|css|html)$/), newest(join(root, 'libs', 'contract')));
+  if (!portalBuilt || portalSources > portalBuilt) {
+    process.stderr.write('building the portal…\n');
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/portal/vite.config.mts', '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  }
 }
 // The app reads process.argv as if it had been started directly.
 process.argv = [process.argv[0], main, ...args];

@@ -12,15 +12,33 @@ export function ensureApiBuilt(): Promise<string> {
   return ensureBuilt('api');
 }
 
+/** Builds an app once per test run, however many test files need it at the same time. */
+export function ensureBuilt(app: BuiltApp): Promise<string> {
+  const main = mainOf(app);
+  return buildOncePerRun(app, main, () =>
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', app], { cwd: ROOT, stdio: 'pipe' }),
+  ).then(() => main);
+}
+
+/** The portal's single-page app, built by Vite once per test run (the server serves dist/portal). */
+export function ensurePortalBuilt(): Promise<string> {
+  const dir = join(ROOT, 'dist/portal');
+  return buildOncePerRun('portal', join(dir, 'index.html'), () =>
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/portal/vite.config.mts', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    }),
+  ).then(() => dir);
+}
+
 /**
- * Builds an app once per test run, however many test files need it at the same time: a lock directory
- * serialises them, and a marker holding this run's id says the build is done.
+ * Runs `build` once per test run: a lock directory serialises the test files that need it at the same time,
+ * and a marker holding this run's id says the build is done (and `output` exists).
  */
-export async function ensureBuilt(app: BuiltApp): Promise<string> {
+async function buildOncePerRun(name: string, output: string, build: () => void): Promise<void> {
   const runId = process.env.ROSTER_TEST_RUN_ID ?? 'single';
   const lock = join(ROOT, '.build.lock');
-  const marker = join(ROOT, `dist/.${app}-build-run`);
-  const MAIN = mainOf(app);
+  const marker = join(ROOT, `dist/.${name}-build-run`);
   for (;;) {
     try {
       mkdirSync(lock);
@@ -30,14 +48,14 @@ export async function ensureBuilt(app: BuiltApp): Promise<string> {
     }
   }
   try {
-    if (!existsSync(marker) || readFileSync(marker, 'utf8') !== runId || !existsSync(MAIN)) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', app], { cwd: ROOT, stdio: 'pipe' });
+    if (!existsSync(marker) || readFileSync(marker, 'utf8') !== runId || !existsSync(output)) {
+      build();
+      mkdirSync(join(ROOT, 'dist'), { recursive: true });
       writeFileSync(marker, runId);
     }
   } finally {
     rmdirSync(lock);
   }
-  return MAIN;
 }
 
 export async function freePort(): Promise<number> {

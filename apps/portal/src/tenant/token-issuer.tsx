@@ -1,0 +1,116 @@
+import { useId, useRef, useState } from 'react';
+import { api, csrfHeader, data, type Schemas } from '../api/client';
+import { useLoad } from '../api/use-load';
+import { CopyField } from '../components/copy-field';
+import { ErrorMessage, formatTime, Loading, Notice } from '../components/feedback';
+import { useTenantScope } from './tenant-scope';
+
+type Token = Schemas['TokenMetadata'];
+
+const OVERLAPS = [
+  { seconds: 0, label: 'Stop the current token at once' },
+  { seconds: 3600, label: 'Keep the current token working for 1 hour (while you paste the new one)' },
+  { seconds: 86_400, label: 'Keep it working for 1 day' },
+];
+
+/**
+ * Generating the provisioning token: shown once, with a copy button and a warning; replacing a token in use
+ * asks first, and may keep the old one working a while so that provisioning does not stop while the admin
+ * pastes the new one.
+ */
+export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
+  const { tenant, query } = useTenantScope();
+  const tokens = useLoad(() => data(api.GET('/portal/api/v1/tokens', { params: { query } })), tenant.id);
+  const [confirming, setConfirming] = useState(false);
+  const [overlap, setOverlap] = useState(0);
+  const [issued, setIssued] = useState<Schemas['IssuedToken']>();
+  const [failure, setFailure] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const overlapName = useId();
+  const active = (tokens.value?.items ?? []).filter(isActive);
+
+  const issue = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const token = await data(api.POST('/portal/api/v1/tokens', { params: { query, header: csrfHeader() }, body: { revokeOthersAfterSeconds: overlap } }));
+      setIssued(token);
+      setConfirming(false);
+      tokens.reload();
+      onIssued?.();
+    } catch (error) {
+      setFailure(error as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (tokens.loading && !tokens.value) return <Loading what="tokens" />;
+  if (tokens.error && !tokens.value) return <ErrorMessage error={tokens.error} what="load the tokens" />;
+  return (
+    <div className="token-issuer">
+      {issued && (
+        <Notice kind="warning" live>
+          <p>
+            <strong>Copy the token now: it will not be shown again.</strong> Only a fingerprint of it is kept. If you lose it, generate another.
+          </p>
+          <CopyField label="Bearer token" value={issued.token} secret />
+          <button type="button" className="secondary" onClick={() => setIssued(undefined)}>
+            I have copied it — hide the token
+          </button>
+        </Notice>
+      )}
+      {!issued && active.length > 0 && (
+        <p>
+          A token is in use: <code>{active[0].prefix}…</code>, created {formatTime(active[0].createdAt)}, last used {formatTime(active[0].lastUsedAt)}
+          {active[0].revokedAt ? `, ends ${formatTime(active[0].revokedAt)}` : ''}.
+        </p>
+      )}
+      {failure && <ErrorMessage error={failure} what="generate the token" />}
+      {!confirming ? (
+        <button
+          type="button"
+          onClick={() => {
+            if (active.length) {
+              setConfirming(true);
+              setTimeout(() => confirmHeading.current?.focus(), 0);
+            } else void issue();
+          }}
+          disabled={busy}
+        >
+          {active.length ? 'Generate a new token…' : 'Generate token'}
+        </button>
+      ) : (
+        <div className="confirm" role="group" aria-labelledby="replace-title">
+          <h3 id="replace-title" ref={confirmHeading} tabIndex={-1}>
+            Replace the token in use?
+          </h3>
+          <p>The new token replaces the current one: your identity provider must be given the new one.</p>
+          <fieldset>
+            <legend>The current token</legend>
+            {OVERLAPS.map((option) => (
+              <label key={option.seconds} className="radio">
+                <input type="radio" name={overlapName} checked={overlap === option.seconds} onChange={() => setOverlap(option.seconds)} />
+                {option.label}
+              </label>
+            ))}
+          </fieldset>
+          <div className="actions">
+            <button type="button" onClick={() => void issue()} disabled={busy}>
+              Replace the token
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function isActive(token: Token): boolean {
+  const now = Date.now();
+  return (!token.revokedAt || Date.parse(token.revokedAt) > now) && (!token.expiresAt || Date.parse(token.expiresAt) > now);
+}
