@@ -7,7 +7,8 @@ import { Migration20261201170000_deleted_users as M3 } from './Migration20261201
 import { Migration20261201171000_server_secrets as M4 } from './Migration20261201171000_server_secrets';
 import { Migration20261201180000_events as M5 } from './Migration20261201180000_events';
 import { Migration20261204155212_deleted_user_version as M6 } from './Migration20261204155212_deleted_user_version';
-import { Migration20261206120000_user_document_bytes as M7 } from './Migration20261206120000_user_document_bytes';
+import { Migration20261206020000_user_document_bytes as M7 } from './Migration20261206020000_user_document_bytes';
+import { Migration20261206030239_portal as M8 } from './Migration20261206030239_portal';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144231_init', class: M0 },
@@ -17,5 +18,6 @@ export const migrationsList: MigrationList = [
   { name: 'Migration20261201171000_server_secrets', class: M4 },
   { name: 'Migration20261201180000_events', class: M5 },
   { name: 'Migration20261204155212_deleted_user_version', class: M6 },
-  { name: 'Migration20261206120000_user_document_bytes', class: M7 },
+  { name: 'Migration20261206020000_user_document_bytes', class: M7 },
+  { name: 'Migration20261206030239_portal', class: M8 },
 ];

@@ -20,7 +20,9 @@ import {
   ScimExceptionFilter,
   scimContentType,
 } from '@roster/platform';
+import { ScimRequestLog } from '@roster/directory';
 import { AppModule } from './app.module';
+import { portalAssets } from './portal-assets';
 
 /**
  * Builds the HTTP application. The order of the Express middleware matters: request id and logging,
@@ -45,6 +47,7 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   app.set('etag', false);
   app.use(requestContext(logger));
   app.use(app.get(RosterMetrics).middleware());
+  app.use(app.get(ScimRequestLog).middleware());
   app.use(collapseSlashes);
   app.use(rejectForbiddenUrlText);
   app.use(scimContentType);
@@ -55,6 +58,7 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
       (error, req, res) => responder.send(error, req, res),
     ),
   );
+  app.use('/portal', portalAssets(config));
   app.use(jsonBodyParser(config.bodyLimitBytes));
   app.use(responder.expressHandler());
   app.useGlobalFilters(new ScimExceptionFilter(responder));

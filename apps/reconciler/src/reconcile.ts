@@ -7,7 +7,10 @@ import {
   DeletedUsersService,
   driftTotal,
   FINDINGS_NEEDING_ACTION,
+  PortalSessions,
   pruneDelivered,
+  ScimRequestsService,
+  SetupLinks,
   ReconciliationService,
   TenantEntity,
   TenantHealthService,
@@ -55,6 +58,10 @@ export interface ReconcileSummary {
   auditEventsPruned: number;
   deletedUsersPurged: number;
   eventsPruned: number;
+  /** SCIM request log entries past ROSTER_SCIM_REQUEST_LOG_DAYS or the per-tenant cap. */
+  scimRequestsPruned: number;
+  /** Ended portal sessions and setup links expired over a day ago. */
+  portalSessionsPruned: number;
   retention: 'applied' | 'skipped (dry run)';
 }
 
@@ -98,6 +105,8 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     auditEventsPruned: 0,
     deletedUsersPurged: 0,
     eventsPruned: 0,
+    scimRequestsPruned: 0,
+    portalSessionsPruned: 0,
     retention: options.dryRun ? 'skipped (dry run)' : 'applied',
   };
   const results: TenantResult[] = [];
@@ -138,6 +147,8 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     summary.auditEventsPruned = await app.get(AuditQueryService).prune(config.auditRetentionDays);
     summary.deletedUsersPurged = await app.get(DeletedUsersService).purge(config.deletedUserRetentionDays);
     summary.eventsPruned = await pruneDelivered(orm.em.fork(), new Date(Date.now() - config.events.retentionDays * DAY_MS));
+    summary.scimRequestsPruned = await app.get(ScimRequestsService).prune();
+    summary.portalSessionsPruned = (await app.get(PortalSessions).prune()) + (await app.get(SetupLinks).prune());
   }
   return {
     startedAt: startedAt.toISOString(),

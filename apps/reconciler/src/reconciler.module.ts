@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type RosterConfig } from '@roster/config';
-import { AuditModule, entities, ReconciliationModule } from '@roster/directory';
+import { AuditModule, entities, ReconciliationModule, ScimRequestsModule, SessionsModule } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { DatabaseModule } from '@roster/platform';
 
@@ -14,6 +14,8 @@ export class ReconcilerModule {
         DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
         ReconciliationModule,
         AuditModule,
+        ScimRequestsModule,
+        SessionsModule,
       ],
     };
   }

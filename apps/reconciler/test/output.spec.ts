@@ -41,6 +41,8 @@ describe('the nightly job on a terminal', () => {
         auditEventsPruned: 4,
         deletedUsersPurged: 0,
         eventsPruned: 2,
+        scimRequestsPruned: 5,
+        portalSessionsPruned: 1,
         retention: 'applied',
       },
       tenants: [
@@ -61,7 +63,9 @@ describe('the nightly job on a terminal', () => {
       'acme       12      10       3  2026-12-01 09:30         1',
     ]);
     expect(table).toContain('acme: users-without-external-id (2) — users with no externalId; e.g. a@x, b@x');
-    expect(table).toContain('Retention: 4 audit events, 2 delivered events pruned; 0 deleted users purged.');
+    expect(table).toContain(
+      'Retention: 4 audit events, 2 delivered events, 5 SCIM request log entries, 1 portal sessions and links pruned; 0 deleted users purged.',
+    );
   });
 });
 

@@ -79,6 +79,11 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
       allowInsecureEndpoints: flag('ROSTER_EVENTS_ALLOW_INSECURE', false),
       retentionDays: integer('ROSTER_EVENT_RETENTION_DAYS', 7, 1, 3650),
     },
+    scimRequestLog: {
+      days: integer('ROSTER_SCIM_REQUEST_LOG_DAYS', 7, 1, 365),
+      maxPerTenant: integer('ROSTER_SCIM_REQUEST_LOG_MAX_PER_TENANT', 100_000, 100, 10_000_000),
+    },
+    portal: portalSettings(env, problems, integer),
     sqlDebug: env.ROSTER_SQL_DEBUG === '1',
   };
   if (problems.length) throw new ConfigError(problems);
@@ -116,4 +121,33 @@ export function parseDatabaseUrl(raw: string | undefined, problems: string[] = [
   if (/^postgres(ql)?:\/\//i.test(value)) return { dialect: 'postgresql', url: value };
   problems.push('DATABASE_URL must start with sqlite: or postgres:// / postgresql://');
   return undefined;
+}
+
+/** The portal's branding and sessions; the branding is checked so that it can go into a CSP and CSS safely. */
+function portalSettings(
+  env: Record<string, string | undefined>,
+  problems: string[],
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+): RosterConfig['portal'] {
+  const productName = (env.ROSTER_PORTAL_PRODUCT_NAME ?? 'Roster').trim() || 'Roster';
+  if (productName.length > 60 || /[\u0000-\u001f<>]/.test(productName))
+    problems.push('ROSTER_PORTAL_PRODUCT_NAME must be at most 60 characters, without < > or control characters');
+  const accentColor = (env.ROSTER_PORTAL_ACCENT_COLOR ?? '#2459c4').trim();
+  if (!/^#[0-9a-fA-F]{6}$/.test(accentColor)) problems.push(`ROSTER_PORTAL_ACCENT_COLOR must be a colour like #2459c4 (got "${accentColor}")`);
+  const logoUrl = env.ROSTER_PORTAL_LOGO_URL?.trim() || undefined;
+  if (logoUrl && !/^(https:\/\/[^\s"'<>;]+|\/[^\s"'<>;]*)$/.test(logoUrl))
+    problems.push('ROSTER_PORTAL_LOGO_URL must be an https URL or a path on this server');
+  const frameAncestors = (env.ROSTER_PORTAL_FRAME_ANCESTORS ?? "'none'").trim() || "'none'";
+  const sources = frameAncestors.split(/\s+/);
+  if (!sources.every((source) => /^('none'|'self'|https:\/\/[a-zA-Z0-9.*-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/.test(source))) {
+    problems.push(`ROSTER_PORTAL_FRAME_ANCESTORS must be 'none', 'self' or https origins separated by spaces (got "${frameAncestors}")`);
+  }
+  return {
+    productName,
+    logoUrl,
+    accentColor: accentColor.toLowerCase(),
+    frameAncestors,
+    sessionIdleMinutes: integer('ROSTER_PORTAL_SESSION_IDLE_MINUTES', 30, 5, 24 * 60),
+    sessionMaxHours: integer('ROSTER_PORTAL_SESSION_MAX_HOURS', 8, 1, 7 * 24),
+  };
 }

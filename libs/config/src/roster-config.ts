@@ -32,6 +32,19 @@ export interface RosterConfig {
     /** Days delivered events are kept before the nightly job prunes them. */
     retentionDays: number;
   };
+  /** The SCIM request log (the portal's connection check and activity): days kept, rows kept per tenant. */
+  scimRequestLog: { days: number; maxPerTenant: number };
+  portal: {
+    /** The host application's product name, logo (an absolute https URL or a path) and accent colour. */
+    productName: string;
+    logoUrl?: string;
+    accentColor: string;
+    /** CSP frame-ancestors: who may embed the portal ("'none'" unless the host application embeds it). */
+    frameAncestors: string;
+    /** A session ends after this long unused, and after sessionMaxHours whatever the use. */
+    sessionIdleMinutes: number;
+    sessionMaxHours: number;
+  };
   /** Log every SQL statement with its parameters (development only). */
   sqlDebug: boolean;
 }

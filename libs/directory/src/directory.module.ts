@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuthenticationModule } from './authentication/authentication.module';
 import { EventsModule } from './events/events.module';
+import { PortalModule } from './portal/portal.module';
+import { ScimRequestsModule } from './scim-requests/scim-requests.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { AuditModule } from './audit/audit.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { BulkModule } from './bulk/bulk.module';
@@ -12,7 +16,22 @@ import { UsersModule } from './users/users.module';
 
 /** The feature modules, one per concept. */
 @Module({
-  imports: [TenantsModule, TokensModule, UsersModule, GroupsModule, SearchModule, BulkModule, DiscoveryModule, AuditModule, EventsModule, ReconciliationModule],
-  exports: [TenantsModule, TokensModule, UsersModule, GroupsModule, AuditModule, EventsModule],
+  imports: [
+    TenantsModule,
+    TokensModule,
+    AuthenticationModule,
+    UsersModule,
+    GroupsModule,
+    SearchModule,
+    BulkModule,
+    DiscoveryModule,
+    AuditModule,
+    EventsModule,
+    ReconciliationModule,
+    ScimRequestsModule,
+    SessionsModule,
+    PortalModule,
+  ],
+  exports: [TenantsModule, TokensModule, UsersModule, GroupsModule, AuditModule, EventsModule, ScimRequestsModule, SessionsModule],
 })
 export class DirectoryModule {}

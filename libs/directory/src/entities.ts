@@ -7,6 +7,9 @@ import { GroupMemberEntity } from './groups/group-member.entity';
 import { GroupEntity } from './groups/group.entity';
 import { ResourceCountEntity } from './shared/resource-count.entity';
 import { ServerSecretEntity } from './shared/server-secret.entity';
+import { ScimRequestEntity } from './scim-requests/scim-request.entity';
+import { PortalSessionEntity } from './sessions/portal-session.entity';
+import { SetupLinkEntity } from './sessions/setup-link.entity';
 import { ScimTokenEntity } from './tokens/scim-token.entity';
 import { TenantEntity } from './tenants/tenant.entity';
 import { DeletedUserEntity } from './users/deleted-user.entity';
@@ -32,4 +35,7 @@ export const entities = [
   EventAckEntity,
   EventFailureEntity,
   SigningKeyEntity,
+  ScimRequestEntity,
+  PortalSessionEntity,
+  SetupLinkEntity,
 ];

@@ -10,5 +10,7 @@ export * from './reconciliation';
 export * from './shared/resource-counts';
 export * from './shared/list-cursors';
 export * from './events';
+export * from './scim-requests';
+export * from './sessions';
 export { dialectOf } from './shared/sql';
 export { writeAll, type SqlStatement } from './shared/write-all';

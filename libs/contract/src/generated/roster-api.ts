@@ -307,6 +307,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/tenants/{tenantId}/scim-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Every SCIM request the tenant's base URL received, newest first, and what Roster answered
+         * @description Reads and refused requests included: time, method, path and query below the base URL, status,
+         *     `scimType`, detail, duration, user agent, request id, and for 401/403 why (no token, unknown,
+         *     revoked, expired, another tenant's, tenant disabled), with what the request was and, for a failure,
+         *     what to do about it. Never a token or a body. Entries appear within two seconds; they are kept
+         *     `ROSTER_SCIM_REQUEST_LOG_DAYS` (7) days and at most `ROSTER_SCIM_REQUEST_LOG_MAX_PER_TENANT` per tenant.
+         */
+        get: operations["listScimRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenantId}/setup-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use link to the setup portal for the tenant's IT admin
+         * @description The host application asks for a link and hands it to the customer's IT admin (a redirect from its own
+         *     settings page, or an e-mail). Opening it signs them in to the portal for this tenant only, once: the
+         *     link is used up, and expires after `expiresInMinutes` (60 by default, at most 10,080) if it is not
+         *     opened. Only a hash of its key is stored; creating one is audited.
+         */
+        post: operations["createSetupLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants/{tenantId}/tokens": {
         parameters: {
             query?: never;
@@ -459,6 +512,254 @@ export interface paths {
          *     unless ROSTER_METRICS_TOKEN is set, then `Authorization: Bearer $ROSTER_METRICS_TOKEN` is required.
          */
         get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What Roster reads of a learner, schema by schema (from the schema registry) */
+        get: operations["listPortalAttributes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live connection check: waiting for the identity provider, working, or failing (and why) */
+        get: operations["getPortalConnection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/deleted-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Learners deleted by the identity provider, restorable until purged */
+        get: operations["listPortalDeletedUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's groups, searched by the start of their name, paged by cursor */
+        get: operations["listPortalGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        /** One group with its members */
+        get: operations["getPortalGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's provisioning health, each finding with advice for the IT admin */
+        get: operations["getPortalHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/scim-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SCIM request log of the session's tenant (as the admin API's) */
+        get: operations["listPortalScimRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is signed in to the portal, and the CSRF token every change must carry
+         * @description A customer's IT admin (`kind: tenant`, with their tenant) or the operator (`kind: operator`). Every portal write, and the operator's admin API writes with a session, must send `X-CSRF-Token` with `csrfToken`, or gets 403.
+         */
+        get: operations["getPortalSession"];
+        put?: never;
+        /**
+         * The operator signs in with the admin token
+         * @description Opens an operator session (the cookie) with which the console may call the portal API for any tenant (`tenantId`) and the admin API. 401 for a wrong token; rate limited per client address.
+         */
+        post: operations["signInOperator"];
+        /** Signs out (the session ends in every process at once) */
+        delete: operations["signOutOfPortal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's provisioning tokens (never their secrets) */
+        get: operations["listPortalTokens"];
+        put?: never;
+        /**
+         * Issues the tenant's provisioning token (shown once)
+         * @description The earlier provisioning tokens stop working at once, or after `revokeOthersAfterSeconds` (up to 7 days) so that the old one keeps working while the new one is pasted. Audited with the session as the actor.
+         */
+        post: operations["issuePortalToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's id */
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes a provisioning token, at once */
+        delete: operations["revokePortalToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's learners, searched by the start of a userName, e-mail or name, paged by cursor */
+        get: operations["listPortalUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The learner's id */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        /** One learner as SCIM returns it (with the learner extension and groups), and its change history */
+        get: operations["getPortalUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Opens a setup link (the URL a setup link points at)
+         * @description An unused, unexpired link is used up and opens a portal session for its tenant: the answer sets the
+         *     session cookie (HttpOnly, SameSite=Lax, Secure when ROSTER_PUBLIC_URL is https) and redirects to
+         *     `/portal/`, a URL without the key. A used, expired or unknown link gets an HTML page that says so and
+         *     how to get a new one, and no session. Rate limited per client address.
+         */
+        get: operations["openSetupLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -906,11 +1207,14 @@ export interface components {
         };
         AuditEvent: {
             action: string;
+            /** @description Who acted: an identity provider's token, the admin token, or a portal session (portal-tenant: a customer's IT admin; portal-operator: the operator). */
             actor: {
+                /** Format: uuid */
+                sessionId?: string;
                 /** Format: uuid */
                 tokenId?: string;
                 /** @enum {string} */
-                type: "scim-token" | "admin";
+                type: "scim-token" | "admin" | "portal-tenant" | "portal-operator";
             };
             changes: {
                 after: unknown;
@@ -932,7 +1236,7 @@ export interface components {
                 /** @description userName, displayName, token prefix or tenant name */
                 name: string | null;
                 /** @enum {string} */
-                type: "User" | "Group" | "Token" | "Tenant";
+                type: "User" | "Group" | "Token" | "Tenant" | "EventStream" | "SetupLink" | "SigningKey";
             };
             scimType: string | null;
             /** Format: uuid */
@@ -1006,6 +1310,18 @@ export interface components {
             }[];
             schemas: string[];
         };
+        ConnectionState: {
+            failuresLastHour: number;
+            lastFailure: components["schemas"]["ScimRequestEntry"] | null;
+            lastRequest: components["schemas"]["ScimRequestEntry"] | null;
+            lastSuccess: components["schemas"]["ScimRequestEntry"] | null;
+            requestsLastHour: number;
+            /**
+             * @description waiting: no request yet; working: the latest succeeded; failing: it was refused
+             * @enum {string}
+             */
+            state: "waiting" | "working" | "failing";
+        };
         CreatedEventStream: components["schemas"]["EventStream"] & {
             /** @description Poll streams. The secret; shown once, only its hash is stored. */
             pollToken?: string;
@@ -1021,6 +1337,13 @@ export interface components {
             endpointUrl?: string;
             events?: components["schemas"]["EventUris"];
             format?: components["schemas"]["EventFormat"];
+        };
+        CreateSetupLinkRequest: {
+            /**
+             * @description How long the link may wait to be opened
+             * @default 60
+             */
+            expiresInMinutes: number;
         };
         CreateTenantRequest: {
             name: string;
@@ -1218,6 +1541,10 @@ export interface components {
             honorificSuffix?: string;
             middleName?: string;
         };
+        OperatorSignIn: {
+            /** @description ROSTER_ADMIN_TOKEN */
+            adminToken: string;
+        };
         PatchOp: {
             Operations: {
                 /** @description add, remove or replace, in any case */
@@ -1247,6 +1574,100 @@ export interface components {
             sets: {
                 [key: string]: string;
             };
+        };
+        PortalAttributes: {
+            schemas: {
+                attributes: {
+                    canonicalValues?: string[];
+                    description: string;
+                    multiValued: boolean;
+                    /** @description e.g. name.givenName, emails[].value, job_role */
+                    path: string;
+                    required: boolean;
+                    type: string;
+                }[];
+                /** @description The core User schema (attributes mapped by their own name) */
+                core: boolean;
+                name: string;
+                urn: string;
+            }[];
+        };
+        PortalGroupDetail: {
+            group: components["schemas"]["Group"];
+        };
+        PortalGroupPage: {
+            items: {
+                displayName: string;
+                externalId: string | null;
+                id: string;
+                memberCount: number;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            nextCursor: string | null;
+            totalResults: number;
+        };
+        PortalHealth: components["schemas"]["TenantHealth"] & {
+            findings?: (components["schemas"]["Finding"] & {
+                /** @description What the IT admin can do about it */
+                advice: string;
+            })[];
+        };
+        PortalIssueTokenRequest: {
+            description?: string;
+            expiresInDays?: number;
+            /**
+             * @description How long the earlier tokens keep working (0 ends them at once)
+             * @default 0
+             */
+            revokeOthersAfterSeconds: number;
+        };
+        PortalSession: {
+            branding: {
+                accentColor: string;
+                logoUrl: string | null;
+                productName: string;
+            };
+            /** @description Send it as X-CSRF-Token with every change */
+            csrfToken: string;
+            /**
+             * Format: date-time
+             * @description When the session ends unless used again (idle limit), at most its absolute end
+             */
+            expiresAt: string;
+            /** @enum {string} */
+            kind: "tenant" | "operator";
+            /** @description The tenant of a customer's session; null for the operator */
+            tenant: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** Format: uri */
+                scimBaseUrl: string;
+                scimEnabled: boolean;
+                slug: string;
+            } | null;
+        };
+        PortalUserDetail: {
+            history: components["schemas"]["AuditEvent"][];
+            user: components["schemas"]["User"];
+        };
+        PortalUserPage: {
+            items: components["schemas"]["PortalUserSummary"][];
+            nextCursor: string | null;
+            totalResults: number;
+        };
+        PortalUserSummary: {
+            active: boolean;
+            displayName: string | null;
+            /** @description The primary e-mail, else the first */
+            email: string | null;
+            externalId: string | null;
+            id: string;
+            name: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            userName: string;
         };
         ResourceType: {
             description?: string;
@@ -1320,6 +1741,46 @@ export interface components {
             /** @description The HTTP status code, as a string */
             status: string;
         };
+        ScimRequestEntry: {
+            /** @description For 401/403: missing Authorization header, unknown token, revoked token, expired token, another tenant's token, SCIM disabled for tenant, too many failed authentications */
+            authFailure: string | null;
+            /** @description What a write changed (its audit event) */
+            change: {
+                /** @description e.g. user.created, user.deactivated */
+                action: string;
+                /** @description userName or group name */
+                resource: string | null;
+            } | null;
+            /** @description What Roster answered (the SCIM error's detail) */
+            detail: string | null;
+            durationMs: number;
+            /** @description And what to do about it */
+            fix: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description When the request says so (its user agent, Entra ID's URL flag)
+             * @enum {string|null}
+             */
+            identityProvider: "okta" | "entra" | "onelogin" | "jumpcloud" | null;
+            method: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description Below the base URL, with the query: /Users?filter=… */
+            path: string;
+            /** @description For a refused request, what went wrong in plain words */
+            problem: string | null;
+            requestId: string;
+            scimType: string | null;
+            status: number;
+            /** @description What the request was, in a few words ("a new learner", "a connection test (a list of learners)") */
+            summary: string;
+            userAgent: string | null;
+        };
+        ScimRequestPage: {
+            items: components["schemas"]["ScimRequestEntry"][];
+            nextCursor: string | null;
+        };
         /**
          * @description RFC 7644 §3.4.3. Every member is optional; absent ones take the defaults of the GET parameters.
          * @example {
@@ -1382,6 +1843,15 @@ export interface components {
             patch: components["schemas"]["Supported"];
             schemas: string[];
             sort: components["schemas"]["Supported"];
+        };
+        SetupLink: {
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * Format: uri
+             * @description Opens the portal for this tenant, once
+             */
+            url: string;
         };
         SigningKey: {
             /** @description Whether this key signs new SETs */
@@ -1650,6 +2120,8 @@ export interface components {
         Attributes: string;
         /** @description Page size; negative is 0, 0 returns only totalResults; capped at maxResults. */
         Count: number;
+        /** @description The csrfToken of GET /portal/api/v1/session; a portal write without it is refused (403). */
+        CsrfToken: string;
         /** @description RFC 9865 cursor paging. Empty for the first page, then the nextCursor of the previous page. Not with startIndex or sortBy; errors are invalidCursor and expiredCursor. */
         Cursor: string;
         /** @description Comma-separated attribute paths to leave out. */
@@ -1658,6 +2130,15 @@ export interface components {
         Filter: string;
         /** @description An ETag from meta.version; a mismatch answers 412. */
         IfMatch: string;
+        /** @description nextCursor of the previous page */
+        LogCursor: string;
+        LogLimit: number;
+        /** @description Only requests at or after this time */
+        LogSince: string;
+        /** @description Only answers of this class; `failures` is 4xx and 5xx */
+        LogStatus: "2xx" | "3xx" | "4xx" | "5xx" | "failures";
+        /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+        OperatorTenant: string;
         SortBy: string;
         SortOrder: "ascending" | "descending";
         /** @description 1-based; values below 1 are treated as 1. */
@@ -2123,6 +2604,72 @@ export interface operations {
             404: components["responses"]["AdminError"];
         };
     };
+    listScimRequests: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: components["parameters"]["LogCursor"];
+                limit?: components["parameters"]["LogLimit"];
+                /** @description Only requests at or after this time */
+                since?: components["parameters"]["LogSince"];
+                /** @description Only answers of this class; `failures` is 4xx and 5xx */
+                status?: components["parameters"]["LogStatus"];
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's id */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScimRequestPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            403: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    createSetupLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateSetupLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The link (shown once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupLink"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            403: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
     listTokens: {
         parameters: {
             query?: never;
@@ -2330,6 +2877,459 @@ export interface operations {
                 };
             };
             401: components["responses"]["ScimError"];
+        };
+    };
+    listPortalAttributes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The core, enterprise and learner schemas' attributes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAttributes"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+        };
+    };
+    getPortalConnection: {
+        parameters: {
+            query?: {
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest request, success and failure, and the last hour's counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionState"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    listPortalDeletedUsers: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Most recently deleted first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUserPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    listPortalGroups: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                search?: string;
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalGroupPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    getPortalGroup: {
+        parameters: {
+            query?: {
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path: {
+                /** @description The group's id */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalGroupDetail"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    getPortalHealth: {
+        parameters: {
+            query?: {
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's health */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalHealth"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    listPortalScimRequests: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: components["parameters"]["LogCursor"];
+                limit?: components["parameters"]["LogLimit"];
+                /** @description Only requests at or after this time */
+                since?: components["parameters"]["LogSince"];
+                /** @description Only answers of this class; `failures` is 4xx and 5xx */
+                status?: components["parameters"]["LogStatus"];
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScimRequestPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    getPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+        };
+    };
+    signInOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorSignIn"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the session cookie is set */
+            201: {
+                headers: {
+                    /** @description roster_portal=…; Path=/; HttpOnly; SameSite=Lax (; Secure) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            429: components["responses"]["AdminError"];
+            503: components["responses"]["AdminError"];
+        };
+    };
+    signOutOfPortal: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The csrfToken of GET /portal/api/v1/session; a portal write without it is refused (403). */
+                "X-CSRF-Token": components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["AdminError"];
+            403: components["responses"]["AdminError"];
+        };
+    };
+    listPortalTokens: {
+        parameters: {
+            query?: {
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    issuePortalToken: {
+        parameters: {
+            query?: {
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header: {
+                /** @description The csrfToken of GET /portal/api/v1/session; a portal write without it is refused (403). */
+                "X-CSRF-Token": components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PortalIssueTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token (shown once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedToken"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            403: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    revokePortalToken: {
+        parameters: {
+            query?: {
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header: {
+                /** @description The csrfToken of GET /portal/api/v1/session; a portal write without it is refused (403). */
+                "X-CSRF-Token": components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The token's id */
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            403: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    listPortalUsers: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                /** @description Matches the start of userName, an e-mail, givenName, familyName or displayName (case-insensitive) */
+                search?: string;
+                status?: "active" | "deactivated";
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalUserPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    getPortalUser: {
+        parameters: {
+            query?: {
+                /** @description The operator's session names the tenant; a customer's session is about its own tenant only (another tenant's id is a 404). */
+                tenantId?: components["parameters"]["OperatorTenant"];
+            };
+            header?: never;
+            path: {
+                /** @description The learner's id */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The learner and its last 50 changes, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalUserDetail"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
+    openSetupLink: {
+        parameters: {
+            query: {
+                /** @description The link's key */
+                key: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in; on to the portal */
+            303: {
+                headers: {
+                    /** @description /portal/ */
+                    Location?: string;
+                    /** @description roster_portal=…; Path=/; HttpOnly; SameSite=Lax (; Secure) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has been used or has expired (an HTML page saying how to get a new one) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            429: components["responses"]["AdminError"];
         };
     };
     searchAll: {

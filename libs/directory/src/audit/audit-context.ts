@@ -11,7 +11,12 @@ export interface AuditContext {
 
 export function auditContextOf(req: Request): AuditContext {
   const userAgent = req.get('user-agent')?.slice(0, 256);
-  const actor: AuditActor = req.scimCaller ? { type: 'scim-token', tokenId: req.scimCaller.tokenId } : { type: 'admin' };
+  const session = req.portalSession;
+  const actor: AuditActor = req.scimCaller
+    ? { type: 'scim-token', tokenId: req.scimCaller.tokenId }
+    : session
+      ? { type: session.kind === 'tenant' ? 'portal-tenant' : 'portal-operator', sessionId: session.id }
+      : { type: 'admin' };
   return { actor, requestId: req.requestId, userAgent };
 }
 

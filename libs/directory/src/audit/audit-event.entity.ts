@@ -3,7 +3,8 @@ import { DateTimeType, OptionalProps } from '@mikro-orm/core';
 import { newId } from '../shared/ids';
 
 export type AuditOutcome = 'success' | 'failure';
-export type AuditActor = { type: 'scim-token'; tokenId: string } | { type: 'admin' };
+/** Who acted: an IdP's token, the admin token, or a portal session (a customer's IT admin or the operator). */
+export type AuditActor = { type: 'scim-token'; tokenId: string } | { type: 'admin' } | { type: 'portal-tenant' | 'portal-operator'; sessionId: string };
 export interface AuditChange {
   path: string;
   before: unknown;
@@ -30,6 +31,7 @@ export class AuditEventEntity {
   @Property({ type: 'string', length: 20 })
   actorType: AuditActor['type'];
 
+  /** The token's id (scim-token) or the session's (portal-…). */
   @Property({ type: 'uuid', nullable: true })
   actorTokenId?: string | null;
 

@@ -8,7 +8,7 @@ import type { AuditContext } from './audit-context';
 import { idTime, newId } from '../shared/ids';
 
 export interface AuditedResource {
-  type: 'User' | 'Group' | 'Token' | 'Tenant' | 'EventStream';
+  type: 'User' | 'Group' | 'Token' | 'Tenant' | 'EventStream' | 'SetupLink' | 'SigningKey';
   id?: string | null;
   name?: string | null;
   externalId?: string | null;
@@ -53,7 +53,7 @@ export class AuditService {
       tenantId,
       occurredAt: idTime(id),
       actorType: context.actor.type,
-      actorTokenId: context.actor.type === 'scim-token' ? context.actor.tokenId : null,
+      actorTokenId: context.actor.type === 'scim-token' ? context.actor.tokenId : context.actor.type === 'admin' ? null : context.actor.sessionId,
       action: entry.action,
       resourceType: entry.resource.type,
       resourceId: entry.resource.id ?? null,

@@ -72,6 +72,21 @@ export class GroupsRepository {
     return result;
   }
 
+  /** How many members each of these groups has (an index-only count per group). */
+  async memberCounts(em: EntityManager, tenantId: string, groupIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < groupIds.length; i += BATCH) {
+      const batch = groupIds.slice(i, i + BATCH);
+      const rows = await runSql<{ group_id: string; n: number | string }>(
+        em,
+        `SELECT group_id, count(*) AS n FROM group_members WHERE tenant_id = ? AND group_id IN (${placeholders(batch)}) GROUP BY group_id`,
+        [tenantId, ...batch],
+      );
+      for (const row of rows) counts.set(String(row.group_id), Number(row.n));
+    }
+    return counts;
+  }
+
   async memberIds(em: EntityManager, groupId: string): Promise<string[]> {
     const rows = await runSql<{ user_id: string }>(em, 'SELECT user_id FROM group_members WHERE group_id = ?', [groupId]);
     return rows.map((r) => r.user_id);

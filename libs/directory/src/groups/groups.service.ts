@@ -88,6 +88,11 @@ export class GroupsService implements OnModuleInit {
     };
   }
 
+  /** How many members each group has, for summaries that do not list them. */
+  memberCounts(tenantId: string, groupIds: string[]): Promise<Map<string, number>> {
+    return this.groups.memberCounts(this.em, tenantId, groupIds);
+  }
+
   async get(caller: ScimCaller, id: string, projection: Projection): Promise<GroupResult> {
     const group = await this.require(this.em, caller.tenantId, id);
     return this.result(this.em, caller, group, wantsMembers(projection));

@@ -2,4 +2,4 @@ export * from './drift';
 export * from './reconciliation.service';
 export * from './reconciliation.module';
 export * from './tenant-health.service';
-export { toBody as tenantHealthBody } from './tenant-health.controller';
+export { tenantHealthBody } from './tenant-health.controller';

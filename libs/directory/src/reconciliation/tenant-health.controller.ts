@@ -14,11 +14,11 @@ export class TenantHealthController {
 
   @Get()
   async get(@Param('tenantId') tenantId: string): Promise<TenantHealthBody> {
-    return toBody(await this.health.of(await this.tenants.require(tenantId)));
+    return tenantHealthBody(await this.health.of(await this.tenants.require(tenantId)));
   }
 }
 
-export function toBody(health: TenantHealth): TenantHealthBody {
+export function tenantHealthBody(health: TenantHealth): TenantHealthBody {
   return {
     ...health,
     generatedAt: health.generatedAt.toISOString(),

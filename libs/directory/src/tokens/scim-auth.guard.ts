@@ -30,7 +30,12 @@ export class ScimAuthGuard implements CanActivate {
     const tenantKey = String(req.params.tenant ?? '');
     const clientKey = `${req.ip ?? ''}|${tenantKey.length <= 63 ? tenantKey.toLowerCase() : '(no such tenant)'}`;
     const presented = presentedTokenHash(req.headers.authorization);
-    this.limiter.assertMayAuthenticate(clientKey, presented);
+    try {
+      this.limiter.assertMayAuthenticate(clientKey, presented);
+    } catch (error) {
+      req.scimAttempt = { authFailure: 'too many failed authentications' };
+      throw error;
+    }
     let token: AuthenticatedToken;
     try {
       token = await this.authenticate(req);
@@ -80,6 +85,7 @@ export class ScimAuthGuard implements CanActivate {
 
   private async countFailure(req: Request, reason: string): Promise<void> {
     const tenant = await this.tenants.findByKey(String(req.params.tenant ?? ''));
+    req.scimAttempt = { tenantId: tenant?.id, authFailure: reason };
     if (tenant) await this.failures.count(tenant.id, reason);
   }
 }

@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-http-bearer';
+import type { ScimAttempt } from '@roster/platform';
 import { ScimError } from '@roster/scim-core';
 import { AuthFailuresService } from '../audit/auth-failures.service';
 import type { TokenScope } from './scim-token.entity';
 import { TokensService } from './tokens.service';
 
-/** What of the request the bearer strategy may see. */
+/** What of the request the bearer strategy may see, and where it notes why it refused (the SCIM request log). */
 interface HeaderOnlyRequest {
   headers: Request['headers'];
   params: Request['params'];
+  attempt: ScimAttempt;
 }
 
 export interface AuthenticatedToken {
@@ -58,7 +60,7 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
    * realm and scope) and the three outcomes passport would attach to it.
    */
   verify(req: Request): Promise<AuthenticatedToken | undefined> {
-    const view: HeaderOnlyRequest = { headers: req.headers, params: req.params };
+    const view: HeaderOnlyRequest = { headers: req.headers, params: req.params, attempt: (req.scimAttempt ??= {}) };
     const self = this as unknown as StrategyRun;
     return new Promise((resolve, reject) => {
       const run: StrategyRun = {
@@ -71,7 +73,7 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
         fail: () => resolve(undefined),
         error: reject,
       };
-      Strategy.prototype.authenticate.call(run as unknown as Strategy<never>, view as Request);
+      Strategy.prototype.authenticate.call(run as unknown as Strategy<never>, view as unknown as Request);
     });
   }
 
@@ -86,6 +88,8 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
         rateLimitPerSecond: result.rateLimitPerSecond,
         eventStreams: result.eventStreams,
       };
+    req.attempt.tenantId = result.tenantId;
+    req.attempt.authFailure = result.reason;
     if (result.tenantId) await this.failures.count(result.tenantId, result.reason);
     // The detail is shown verbatim to the customer's admin by Okta: say what to do, not which check failed.
     if (result.status === 403)

@@ -2,9 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import type { IssuedToken, IssueTokenRequest, TokenList } from '@roster/contract';
 import { AdminAuthenticated, ContractBody } from '@roster/platform';
 import { Audit, type AuditContext } from '../audit/audit-context';
+import { issuedTokenBody, tokenListBody } from './token.presenter';
 import { TokensService } from './tokens.service';
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 @Controller('admin/v1/tenants/:tenantId/tokens')
 @AdminAuthenticated()
@@ -18,33 +17,12 @@ export class TokensController {
     @Body(new ContractBody('IssueTokenRequest')) body: IssueTokenRequest,
     @Audit() audit: AuditContext,
   ): Promise<IssuedToken> {
-    const issued = await this.tokens.issue(tenantId, body, audit);
-    return {
-      id: issued.id,
-      token: issued.token,
-      prefix: issued.prefix,
-      scope: issued.scope,
-      description: issued.description,
-      createdAt: issued.createdAt.toISOString(),
-      expiresAt: iso(issued.expiresAt),
-    };
+    return issuedTokenBody(await this.tokens.issue(tenantId, body, audit));
   }
 
   @Get()
   async list(@Param('tenantId') tenantId: string): Promise<TokenList> {
-    const tokens = await this.tokens.list(tenantId);
-    return {
-      items: tokens.map((t) => ({
-        id: t.id,
-        prefix: t.prefix,
-        scope: t.scope,
-        description: t.description,
-        createdAt: t.createdAt.toISOString(),
-        lastUsedAt: iso(t.lastUsedAt),
-        expiresAt: iso(t.expiresAt),
-        revokedAt: iso(t.revokedAt),
-      })),
-    };
+    return tokenListBody(await this.tokens.list(tenantId));
   }
 
   @Delete(':tokenId')

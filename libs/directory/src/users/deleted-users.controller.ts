@@ -3,10 +3,10 @@ import type { Request } from 'express';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import type { DeletedUserPage, ScimUser } from '@roster/contract';
 import { AdminAuthenticated, publicOrigin } from '@roster/platform';
-import { ScimError } from '@roster/scim-core';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { TenantsService } from '../tenants/tenants.service';
-import { DeletedUsersService } from './deleted-users.service';
+import { queryParams } from '../shared/query-params';
+import { deletedUserPageBody, DeletedUsersService } from './deleted-users.service';
 
 @Controller('admin/v1/tenants/:tenantId/deleted-users')
 @AdminAuthenticated()
@@ -20,16 +20,8 @@ export class DeletedUsersController {
   @Get()
   async list(@Param('tenantId') tenantId: string, @Query() query: Record<string, unknown>): Promise<DeletedUserPage> {
     const tenant = await this.tenants.require(tenantId);
-    const limitText = query.limit;
-    const limit = limitText === undefined ? 50 : Number(limitText);
-    if (typeof limitText === 'object' || !Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw ScimError.invalidValue('limit must be an integer from 1 to 500');
-    if (query.cursor !== undefined && typeof query.cursor !== 'string') throw ScimError.invalidValue('cursor must be given once');
-    const page = await this.deleted.list(tenant.id, limit, query.cursor as string | undefined);
-    return {
-      items: page.items.map((item) => ({ ...item, deletedAt: item.deletedAt.toISOString(), purgeAfter: item.purgeAfter.toISOString() })),
-      nextCursor: page.nextCursor,
-    };
+    const params = queryParams(query);
+    return deletedUserPageBody(await this.deleted.list(tenant.id, params.integer('limit', 50, 1, 500), params.text('cursor')));
   }
 
   /** 200 with the restored user as SCIM returns it; memberships are not restored. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { isUniqueViolation } from '@roster/platform';
+import type { DeletedUserPage } from '@roster/contract';
 import { ScimError, type JsonObject, type ResourceDocument } from '@roster/scim-core';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
@@ -121,4 +122,12 @@ export class DeletedUsersService {
     const em = this.em.fork();
     return runSqlWrite(em, 'DELETE FROM deleted_users WHERE deleted_at < ?', [sqlTime(em, new Date(now.getTime() - retentionDays * DAY_MS))]);
   }
+}
+
+/** A page of deleted users as the admin API and the portal send it. */
+export function deletedUserPageBody(page: { items: DeletedUserView[]; nextCursor: string | null }): DeletedUserPage {
+  return {
+    items: page.items.map((item) => ({ ...item, deletedAt: item.deletedAt.toISOString(), purgeAfter: item.purgeAfter.toISOString() })),
+    nextCursor: page.nextCursor,
+  };
 }

@@ -55,6 +55,12 @@ export class ErrorResponder {
   send(error: unknown, req: Request, res: Response): void {
     const scimError = this.toScimError(error, req);
     if (res.headersSent) return;
+    // For the SCIM request log (what the identity provider was told, and whether the path named an endpoint).
+    res.locals.scimError = {
+      scimType: scimError.scimType,
+      detail: scimError.detail,
+      noEndpoint: scimError.status === 404 && scimError.detail.startsWith('No endpoint at'),
+    };
     for (const [name, value] of Object.entries(scimError.headers)) res.setHeader(name, value);
     res.status(scimError.status);
     res.type(isScimPath(req.path) ? SCIM_MEDIA_TYPE + '; charset=utf-8' : 'application/json; charset=utf-8');

@@ -9,3 +9,4 @@ export * from './readiness';
 export * from './text-guard';
 export * from './auth-kind';
 export * from './rate-limit';
+export * from './portal-headers';

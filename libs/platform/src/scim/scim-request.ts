@@ -15,9 +15,16 @@ export interface ScimCaller {
   ratePerSecond: number;
 }
 
+/** What authentication learned about a SCIM request it refused: the tenant it named, and why it was refused. */
+export interface ScimAttempt {
+  tenantId?: string;
+  authFailure?: string;
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     scimCaller?: ScimCaller;
+    scimAttempt?: ScimAttempt;
   }
 }
 

@@ -99,7 +99,15 @@ export const rosterUserSchema: SchemaDefinition = {
   id: Urn.RosterUser,
   name: 'RosterUser',
   description: 'Learner attributes',
-  attributes: [attr.string('job_role'), attr.string('company'), attr.string('business_unit'), attr.string('team_name'), attr.boolean('security_champion')],
+  attributes: [
+    attr.string('job_role', {
+      description: "The learner's role, which decides the training assigned to them (often mapped from the directory's user type or job title).",
+    }),
+    attr.string('company', { description: 'The company or organisation the learner belongs to, for reporting across subsidiaries.' }),
+    attr.string('business_unit', { description: "The learner's business unit or cost centre, for assignments and reporting." }),
+    attr.string('team_name', { description: "The learner's team or division, for assignments and reporting." }),
+    attr.boolean('security_champion', { description: 'Whether the learner is a security champion, who gets the advanced programme; false unless set.' }),
+  ],
 };
 
 const EMAIL_SHAPED = /^[^\s@]+@[^\s@]+$/;

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261206120001_user_document_bytes extends Migration {
-  override name = 'Migration20261206120001_user_document_bytes';
+export class Migration20261206020001_user_document_bytes extends Migration {
+  override name = 'Migration20261206020001_user_document_bytes';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "users" add "document_bytes" int not null default 0;`);

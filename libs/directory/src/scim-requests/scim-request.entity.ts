@@ -1,0 +1,50 @@
+import { DateTimeType } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+
+/**
+ * One request a tenant's SCIM base URL received, and what Roster answered: the data behind the portal's
+ * connection check and activity pages. Never a token, a header other than the user agent, or a body.
+ */
+@Entity({ tableName: 'scim_requests' })
+@Index({ name: 'scim_requests_tenant_idx', properties: ['tenantId', 'id'] })
+@Index({ name: 'scim_requests_time_idx', properties: ['occurredAt'] })
+export class ScimRequestEntity {
+  /** UUIDv7: ordered by time, so the newest come first on the (tenant, id) index. */
+  @PrimaryKey({ type: 'uuid' })
+  id: string;
+
+  @Property({ type: 'uuid' })
+  tenantId: string;
+
+  @Property({ type: DateTimeType })
+  occurredAt: Date;
+
+  @Property({ type: 'string', length: 10 })
+  method: string;
+
+  /** Path and query below the tenant's base URL, as received (truncated to 2,048 characters). */
+  @Property({ type: 'string', length: 2048 })
+  path: string;
+
+  @Property({ type: 'integer' })
+  status: number;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  scimType?: string | null;
+
+  @Property({ type: 'string', length: 1000, nullable: true })
+  detail?: string | null;
+
+  @Property({ type: 'integer' })
+  durationMs: number;
+
+  @Property({ type: 'string', length: 256, nullable: true })
+  userAgent?: string | null;
+
+  @Property({ type: 'string', length: 128 })
+  requestId: string;
+
+  /** Why a 401 or 403 was given: no token, unknown, revoked, expired, another tenant's, tenant disabled. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  authFailure?: string | null;
+}

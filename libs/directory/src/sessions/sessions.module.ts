@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AdminToken } from '@roster/platform';
+import { AuditModule } from '../audit/audit.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { PortalLaunchController } from './portal-launch.controller';
+import { PortalSessionController } from './portal-session.controller';
+import { PortalSessions } from './portal-sessions.service';
+import { PortalThrottle } from './portal-throttle';
+import { SetupLinksController } from './setup-links.controller';
+import { SetupLinks } from './setup-links.service';
+
+/** Who may use the portal: setup links for a customer's IT admin, the operator's sign-in, and their sessions. */
+@Module({
+  imports: [TenantsModule, AuditModule],
+  controllers: [SetupLinksController, PortalLaunchController, PortalSessionController],
+  providers: [PortalSessions, SetupLinks, PortalThrottle, AdminToken],
+  exports: [PortalSessions, SetupLinks, AdminToken],
+})
+export class SessionsModule {}
