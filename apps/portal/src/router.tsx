@@ -10,15 +10,29 @@ interface Navigation {
 
 const RouterContext = createContext<Navigation>({ path: '', go: () => undefined });
 
+let navigated = false;
+
+/**
+ * Whether the user has moved within the portal since it loaded: a page then takes the focus (to its heading),
+ * as a new document would have; on the first page the browser's own order applies (the skip link first).
+ */
+export function hasNavigated(): boolean {
+  return navigated;
+}
+
 /** A tiny history router: the portal has a dozen pages, not worth a routing library's weight. */
 export function Router({ children }: { children: ReactNode }) {
   const [path, setPath] = useState(() => currentPath());
   useEffect(() => {
-    const onPop = () => setPath(currentPath());
+    const onPop = () => {
+      navigated = true;
+      setPath(currentPath());
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   const go = (next: string) => {
+    navigated = true;
     window.history.pushState(null, '', BASE + next.replace(/^\//, ''));
     setPath(currentPath());
     window.scrollTo(0, 0);

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { hasNavigated } from '../router';
 import { useBranding } from './branding';
 
 /**
@@ -10,7 +11,7 @@ export function Page({ title, lead, children, actions }: { title: string; lead?:
   const { productName } = useBranding();
   useEffect(() => {
     document.title = `${title} — ${productName} SCIM setup`;
-    heading.current?.focus();
+    if (hasNavigated()) heading.current?.focus();
   }, [title, productName]);
   return (
     <section className="page" aria-labelledby="page-title">

@@ -28,7 +28,7 @@ function Failures() {
   const failures = useLoad(
     () => data(api.GET('/portal/api/v1/scim-requests', { params: { query: { ...query, status: 'failures', limit: 20 } } })),
     tenant.id,
-    5000,
+    2000,
   );
   return (
     <Section title="Refused requests">
@@ -55,7 +55,7 @@ function AllRequests() {
   const requests = useLoad(
     () => data(api.GET('/portal/api/v1/scim-requests', { params: { query: { ...query, limit: 50, ...(cursor ? { cursor } : {}) } } })),
     `${tenant.id}|${cursor ?? ''}`,
-    cursor ? undefined : 5000,
+    cursor ? undefined : 2000,
   );
   return (
     <Section title="All requests">
@@ -137,8 +137,9 @@ function Health() {
       ) : (
         <>
           <p>
-            {health.value.counts.users} learners ({health.value.counts.activeUsers} active), {health.value.counts.groups} groups; in the last 24 hours{' '}
-            {health.value.last24h.writes} changes, {health.value.last24h.failedWrites} refused, {health.value.last24h.authFailures} refused tokens.
+            {count(health.value.counts.users, 'learner')} ({health.value.counts.activeUsers} active), {count(health.value.counts.groups, 'group')}. In the last
+            24 hours: {count(health.value.last24h.writes, 'change')}, {health.value.last24h.failedWrites} refused;{' '}
+            {count(health.value.last24h.authFailures, 'request')} refused for their token.
           </p>
           {health.value.findings.length === 0 ? (
             <p>Nothing to look at.</p>
@@ -148,7 +149,8 @@ function Health() {
                 <li key={finding.kind}>
                   <p>
                     <strong>
-                      {finding.detail} ({finding.count})
+                      {finding.detail[0].toUpperCase()}
+                      {finding.detail.slice(1)} ({finding.count})
                     </strong>
                   </p>
                   <p>{(finding as { advice?: string }).advice}</p>
@@ -161,4 +163,8 @@ function Health() {
       )}
     </Section>
   );
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

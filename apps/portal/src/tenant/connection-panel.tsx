@@ -54,6 +54,8 @@ export function ConnectionPanel() {
 
 function Outcome({ entry }: { entry: Entry }) {
   const ok = entry.status < 400;
+  const at = formatTime(entry.occurredAt);
+  const test = entry.summary.startsWith('a connection test');
   return (
     <div className={ok ? 'outcome ok' : 'outcome failed'}>
       <p className="outcome-line">
@@ -61,9 +63,16 @@ function Outcome({ entry }: { entry: Entry }) {
           {ok ? '✓' : '✕'}
         </span>
         {ok
-          ? `${senderOf(entry)} sent ${entry.summary} at ${formatTime(entry.occurredAt)} — OK (${entry.status})`
-          : `${entry.summary[0].toUpperCase()}${entry.summary.slice(1)} was refused at ${formatTime(entry.occurredAt)} (${entry.status}): ${entry.problem ?? ''}`}
+          ? test
+            ? `${senderOf(entry)} tested the connection at ${at} — OK`
+            : `${senderOf(entry)} sent ${entry.summary} at ${at} — OK (${entry.status})`
+          : `${entry.problem ?? 'A request was refused.'} (${at}, ${entry.status})`}
       </p>
+      {!ok && (
+        <p>
+          {senderOf(entry)} sent {entry.summary}.
+        </p>
+      )}
       {entry.change && (
         <p>
           {describeChange(entry.change.action)}

@@ -72,6 +72,8 @@ function Users() {
   );
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // The same search again looks again (the identity provider may have changed something meanwhile).
+    if (applied.search === search.trim() && applied.status === status && pages.page === 1) users.reload();
     setApplied({ search: search.trim(), status });
     pages.reset();
   };
@@ -181,6 +183,7 @@ function Groups() {
         aria-label="Groups"
         onSubmit={(event) => {
           event.preventDefault();
+          if (applied === search.trim() && pages.page === 1) groups.reload();
           setApplied(search.trim());
           pages.reset();
         }}

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { api, csrfHeader, data, type Schemas } from '../api/client';
 import { useLoad } from '../api/use-load';
 import { CopyField } from '../components/copy-field';
@@ -27,6 +27,16 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
   const [failure, setFailure] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const shown = useRef<HTMLDivElement>(null);
+  const generate = useRef<HTMLButtonElement>(null);
+  const [hidden, setHidden] = useState(false);
+  // The button pressed is replaced: the focus goes to what replaced it (the token, then the button again).
+  useEffect(() => {
+    if (issued) shown.current?.focus();
+  }, [issued]);
+  useEffect(() => {
+    if (hidden) generate.current?.focus();
+  }, [hidden]);
   const overlapName = useId();
   const active = (tokens.value?.items ?? []).filter(isActive);
 
@@ -36,6 +46,7 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
     try {
       const token = await data(api.POST('/portal/api/v1/tokens', { params: { query, header: csrfHeader() }, body: { revokeOthersAfterSeconds: overlap } }));
       setIssued(token);
+      setHidden(false);
       setConfirming(false);
       tokens.reload();
       onIssued?.();
@@ -51,15 +62,24 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
   return (
     <div className="token-issuer">
       {issued && (
-        <Notice kind="warning" live>
-          <p>
-            <strong>Copy the token now: it will not be shown again.</strong> Only a fingerprint of it is kept. If you lose it, generate another.
-          </p>
-          <CopyField label="Bearer token" value={issued.token} secret />
-          <button type="button" className="secondary" onClick={() => setIssued(undefined)}>
-            I have copied it — hide the token
-          </button>
-        </Notice>
+        <div ref={shown} tabIndex={-1} className="focus-target">
+          <Notice kind="warning" live>
+            <p>
+              <strong>Copy the token now: it will not be shown again.</strong> Only a fingerprint of it is kept. If you lose it, generate another.
+            </p>
+            <CopyField label="Bearer token" value={issued.token} secret />
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setIssued(undefined);
+                setHidden(true);
+              }}
+            >
+              I have copied it — hide the token
+            </button>
+          </Notice>
+        </div>
       )}
       {!issued && active.length > 0 && (
         <p>
@@ -70,6 +90,7 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
       {failure && <ErrorMessage error={failure} what="generate the token" />}
       {!confirming ? (
         <button
+          ref={generate}
           type="button"
           onClick={() => {
             if (active.length) {

@@ -96,7 +96,7 @@ function History({ events }: { events: Schemas['AuditEvent'][] }) {
             <ul className="changes">
               {event.changes.map((change, index) => (
                 <li key={index}>
-                  <code>{change.path}</code>: {short(change.before)} → {short(change.after)}
+                  <code>{shortPath(change.path)}</code>: {short(change.before)} → {short(change.after)}
                 </li>
               ))}
             </ul>
@@ -105,6 +105,13 @@ function History({ events }: { events: Schemas['AuditEvent'][] }) {
       ))}
     </ol>
   );
+}
+
+/** An attribute path with its extension schema named briefly ("learner: team_name"). */
+function shortPath(path: string): string {
+  if (path.startsWith(`${LEARNER}:`)) return `learner: ${path.slice(LEARNER.length + 1)}`;
+  if (path.startsWith(`${ENTERPRISE}:`)) return `enterprise: ${path.slice(ENTERPRISE.length + 1)}`;
+  return path;
 }
 
 function short(value: unknown): string {
