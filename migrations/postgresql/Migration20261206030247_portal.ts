@@ -11,10 +11,8 @@ export class Migration20261206030247_portal extends Migration {
     this.addSql(`create index "portal_sessions_expiry_idx" on "portal_sessions" ("expires_at");`);
 
     this.addSql(
-      `create table "scim_requests" ("id" uuid not null, "tenant_id" uuid not null, "occurred_at" timestamptz not null, "method" varchar(10) not null, "path" varchar(2048) not null, "status" int not null, "scim_type" varchar(32) null, "detail" varchar(1000) null, "duration_ms" int not null, "user_agent" varchar(256) null, "request_id" varchar(128) not null, "auth_failure" varchar(64) null, primary key ("id"));`,
+      `create table "scim_requests" ("tenant_id" uuid not null, "id" uuid not null, "method" varchar(10) not null, "path" varchar(2048) not null, "status" int not null, "scim_type" varchar(32) null, "detail" varchar(1000) null, "duration_ms" int not null, "user_agent" varchar(256) null, "request_id" varchar(128) not null, "auth_failure" varchar(64) null, primary key ("tenant_id", "id"));`,
     );
-    this.addSql(`create index "scim_requests_time_idx" on "scim_requests" ("occurred_at");`);
-    this.addSql(`create index "scim_requests_tenant_idx" on "scim_requests" ("tenant_id", "id");`);
 
     this.addSql(
       `create table "setup_links" ("id" uuid not null, "tenant_id" uuid not null, "secret_hash" varchar(64) not null, "created_at" timestamptz not null, "expires_at" timestamptz not null, "used_at" timestamptz null, primary key ("id"));`,

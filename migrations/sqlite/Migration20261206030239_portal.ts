@@ -10,11 +10,10 @@ export class Migration20261206030239_portal extends Migration {
     this.addSql(`create unique index \`portal_sessions_hash_unique\` on \`portal_sessions\` (\`secret_hash\`);`);
     this.addSql(`create index \`portal_sessions_expiry_idx\` on \`portal_sessions\` (\`expires_at\`);`);
 
+    // One B-tree (WITHOUT ROWID, keyed by tenant and time-ordered id): every SCIM request writes a row here.
     this.addSql(
-      `create table \`scim_requests\` (\`id\` text not null primary key, \`tenant_id\` text not null, \`occurred_at\` datetime not null, \`method\` text not null, \`path\` text not null, \`status\` integer not null, \`scim_type\` text null, \`detail\` text null, \`duration_ms\` integer not null, \`user_agent\` text null, \`request_id\` text not null, \`auth_failure\` text null);`,
+      `create table \`scim_requests\` (\`tenant_id\` text not null, \`id\` text not null, \`method\` text not null, \`path\` text not null, \`status\` integer not null, \`scim_type\` text null, \`detail\` text null, \`duration_ms\` integer not null, \`user_agent\` text null, \`request_id\` text not null, \`auth_failure\` text null, primary key (\`tenant_id\`, \`id\`)) without rowid;`,
     );
-    this.addSql(`create index \`scim_requests_time_idx\` on \`scim_requests\` (\`occurred_at\`);`);
-    this.addSql(`create index \`scim_requests_tenant_idx\` on \`scim_requests\` (\`tenant_id\`, \`id\`);`);
 
     this.addSql(
       `create table \`setup_links\` (\`id\` text not null primary key, \`tenant_id\` text not null, \`secret_hash\` text not null, \`created_at\` datetime not null, \`expires_at\` datetime not null, \`used_at\` datetime null);`,

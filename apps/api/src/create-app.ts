@@ -45,9 +45,8 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   app.disable('x-powered-by');
   // ETag means meta.version here; Express's body-hash ETags would contradict it on lists.
   app.set('etag', false);
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, [app.get(ScimRequestLog).recorder()]));
   app.use(app.get(RosterMetrics).middleware());
-  app.use(app.get(ScimRequestLog).middleware());
   app.use(collapseSlashes);
   app.use(rejectForbiddenUrlText);
   app.use(scimContentType);

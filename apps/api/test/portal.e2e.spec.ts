@@ -446,12 +446,18 @@ describe.each(dialects())('the SCIM request log retention on %s', (dialect) => {
     await t.app.get(ScimRequestLog).flush();
     const em = t.app.get(MikroORM).em.fork();
     const old = new Date(Date.now() - 8 * 86_400_000);
+    // Eight days old: the time is the id's (UUIDv7).
+    const oldId = `${old
+      .getTime()
+      .toString(16)
+      .padStart(12, '0')
+      .replace(/^(.{8})(.{4})$/, '$1-$2')}-7000-8000-000000000001`;
     await em
       .getConnection()
-      .execute(
-        "insert into scim_requests (id, tenant_id, occurred_at, method, path, status, duration_ms, request_id) values ('00000000-0000-7000-8000-000000000001', ?, ?, 'GET', '/Users', 200, 1, 'old')",
-        [quiet.id, dialect === 'sqlite' ? old.getTime() : old.toISOString()],
-      );
+      .execute("insert into scim_requests (tenant_id, id, method, path, status, duration_ms, request_id) values (?, ?, 'GET', '/Users', 200, 1, 'old')", [
+        quiet.id,
+        oldId,
+      ]);
     const newestBusy = (await t.http.get(`/admin/v1/tenants/${busy.id}/scim-requests?limit=1`).set(admin).expect(200)).body.items[0].id;
     expect(await t.app.get(ScimRequestsService).prune()).toBe(51);
     const count = async (tenantId: string) =>

@@ -1,18 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager, RequestContext } from '@mikro-orm/core';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { BoundedMap } from '@roster/platform';
+import { BoundedMap, type AnsweredListener } from '@roster/platform';
 import { textProblem } from '@roster/scim-core';
 import { newId } from '../shared/ids';
-import { runSqlWrite, sqlTime } from '../shared/sql';
+import { dialectOf, runSqlWrite } from '../shared/sql';
 import { TenantsService } from '../tenants/tenants.service';
 
 interface PendingEntry {
   id: string;
   tenantId?: string;
   tenantKey: string;
-  occurredAt: Date;
   method: string;
   path: string;
   status: number;
@@ -27,8 +26,11 @@ interface PendingEntry {
 const FLUSH_EVERY_MS = 1000;
 const FLUSH_AT = 500;
 const MAX_PENDING = 20_000;
-const BATCH = 200;
-const COLUMNS = 'id, tenant_id, occurred_at, method, path, status, scim_type, detail, duration_ms, user_agent, request_id, auth_failure';
+const BATCH = 500;
+const POSTGRES_TYPES = ['uuid', 'uuid', 'text', 'text', 'int', 'text', 'text', 'int', 'text', 'text', 'text'];
+const COLUMNS = ['tenant_id', 'id', 'method', 'path', 'status', 'scim_type', 'detail', 'duration_ms', 'user_agent', 'request_id', 'auth_failure'];
+const SQLITE_INSERT = `INSERT INTO scim_requests (${COLUMNS.join(', ')}) SELECT ${COLUMNS.map((_, i) => `j.value ->> ${i}`).join(', ')} FROM json_each(?) j`;
+const POSTGRES_INSERT = `INSERT INTO scim_requests (${COLUMNS.join(', ')}) SELECT ${COLUMNS.map((_, i) => `(j.value ->> ${i})::${POSTGRES_TYPES[i]}`).join(', ')} FROM json_array_elements(?::json) j`;
 const SCIM_PREFIX = '/scim/v2/';
 
 /**
@@ -54,14 +56,10 @@ export class ScimRequestLog implements OnApplicationShutdown {
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
-  /** Express middleware for every request: SCIM ones are recorded when their answer has been sent. */
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction) => {
-      if (req.path.startsWith(SCIM_PREFIX)) {
-        const started = performance.now();
-        res.once('finish', () => this.record(req, res, started));
-      }
-      next();
+  /** For requestContext: each request to a SCIM URL is noted once its answer has gone. */
+  recorder(): AnsweredListener {
+    return (req, res, ms) => {
+      if (req.path.startsWith(SCIM_PREFIX)) this.record(req, res, ms);
     };
   }
 
@@ -80,7 +78,7 @@ export class ScimRequestLog implements OnApplicationShutdown {
     await this.flush();
   }
 
-  private record(req: Request, res: Response, started: number): void {
+  private record(req: Request, res: Response, ms: number): void {
     const rest = req.originalUrl.slice(req.originalUrl.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length);
     const slash = rest.search(/[/?]/);
     const tenantKey = safeDecode(slash < 0 ? rest : rest.slice(0, slash));
@@ -90,13 +88,12 @@ export class ScimRequestLog implements OnApplicationShutdown {
       id: newId(),
       tenantId: req.scimCaller?.tenantId ?? req.scimAttempt?.tenantId,
       tenantKey,
-      occurredAt: new Date(),
       method: req.method.slice(0, 10),
       path: clean(slash < 0 ? '/' : rest.slice(slash), 2048) ?? '/',
       status: res.statusCode,
       scimType: error?.scimType ?? null,
       detail: clean(error?.detail, 1000),
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(ms),
       userAgent: clean(req.get('user-agent'), 256),
       requestId: req.requestId ?? '',
       authFailure: clean(req.scimAttempt?.authFailure, 64),
@@ -126,26 +123,12 @@ export class ScimRequestLog implements OnApplicationShutdown {
         entry.tenantId ??= (await this.tenantIdOf(entry.tenantKey)) ?? undefined;
         if (entry.tenantId) known.push(entry);
       }
+      // One statement text whatever the batch (SQLite keeps it prepared), its rows in one JSON parameter,
+      // written in a transaction of its own, which on SQLite joins the requests' commit groups.
+      const insert = dialectOf(em) === 'postgresql' ? POSTGRES_INSERT : SQLITE_INSERT;
       for (let i = 0; i < known.length; i += BATCH) {
-        const batch = known.slice(i, i + BATCH);
-        await runSqlWrite(
-          em,
-          `INSERT INTO scim_requests (${COLUMNS}) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          batch.flatMap((e) => [
-            e.id,
-            e.tenantId,
-            sqlTime(em, e.occurredAt),
-            e.method,
-            e.path,
-            e.status,
-            e.scimType,
-            e.detail,
-            e.durationMs,
-            e.userAgent,
-            e.requestId,
-            e.authFailure,
-          ]),
-        );
+        const rows = JSON.stringify(known.slice(i, i + BATCH).map(rowOf));
+        await em.transactional((tx) => runSqlWrite(tx, insert, [rows]));
       }
     } catch (error) {
       // The log is for people; provisioning never waits for it or fails with it.
@@ -181,4 +164,9 @@ function clean(text: string | undefined | null, max: number): string | null {
   if (!text) return null;
   const cut = text.length <= max ? text : [...text].slice(0, max).join('');
   return textProblem(cut) ? cut.replace(/[\u0000-\u001f\u007f]|[\ud800-\udfff]/g, '?') : cut;
+}
+
+/** An entry as a row of the insert's JSON parameter, in COLUMNS' order. */
+function rowOf(e: PendingEntry): unknown[] {
+  return [e.tenantId, e.id, e.method, e.path, e.status, e.scimType, e.detail, e.durationMs, e.userAgent, e.requestId, e.authFailure];
 }

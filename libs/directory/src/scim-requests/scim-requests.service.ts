@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { ScimError } from '@roster/scim-core';
-import { isUuid } from '../shared/ids';
-import { fromSql, placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { firstIdAt, idTime, isUuid } from '../shared/ids';
+import { placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { describeRequest, explainRequest, identityProviderOf, type IdentityProvider, type LoggedRequest } from './explain';
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'failures';
@@ -40,7 +40,7 @@ export interface ConnectionState {
   failuresLastHour: number;
 }
 
-const COLUMNS = 'id, occurred_at, method, path, status, scim_type, detail, duration_ms, user_agent, request_id, auth_failure';
+const COLUMNS = 'id, method, path, status, scim_type, detail, duration_ms, user_agent, request_id, auth_failure';
 const STATUS_RANGES: Record<StatusClass, [number, number]> = {
   '2xx': [200, 300],
   '3xx': [300, 400],
@@ -71,8 +71,9 @@ export class ScimRequestsService {
       params.push(...STATUS_RANGES[query.status]);
     }
     if (query.since) {
-      where.push('occurred_at >= ?');
-      params.push(sqlTime(em, query.since));
+      // An entry's time is its id's (UUIDv7): a time range is a range of ids, on the table's key.
+      where.push('id >= ?');
+      params.push(firstIdAt(query.since));
     }
     const rows = await runSql(em, `SELECT ${COLUMNS} FROM scim_requests WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, query.limit + 1]);
     const items = await this.present(em, tenantId, rows.slice(0, query.limit));
@@ -97,8 +98,8 @@ export class ScimRequestsService {
     ]);
     const hour = await runSql<{ total: number | string; failed: number | string | null }>(
       em,
-      'SELECT count(*) AS total, sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS failed FROM scim_requests WHERE tenant_id = ? AND occurred_at >= ?',
-      [tenantId, sqlTime(em, new Date(now.getTime() - 3_600_000))],
+      'SELECT count(*) AS total, sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS failed FROM scim_requests WHERE tenant_id = ? AND id >= ?',
+      [tenantId, firstIdAt(new Date(now.getTime() - 3_600_000))],
     );
     return {
       state: !lastRequest ? 'waiting' : lastRequest.status < 400 ? 'working' : 'failing',
@@ -117,27 +118,21 @@ export class ScimRequestsService {
   async prune(now = new Date()): Promise<number> {
     const em = this.em.fork();
     const { days, maxPerTenant } = this.config.scimRequestLog;
+    const tooOld = firstIdAt(new Date(now.getTime() - days * 86_400_000));
     let deleted = 0;
-    const cutoff = sqlTime(em, new Date(now.getTime() - days * 86_400_000));
-    for (;;) {
-      const batch = await runSqlWrite(em, `DELETE FROM scim_requests WHERE id IN (SELECT id FROM scim_requests WHERE occurred_at < ? LIMIT ${PRUNE_BATCH})`, [
-        cutoff,
-      ]);
-      deleted += batch;
-      if (batch < PRUNE_BATCH) break;
-    }
-    const crowded = await runSql<{ tenant_id: string }>(em, 'SELECT tenant_id FROM scim_requests GROUP BY tenant_id HAVING count(*) > ?', [maxPerTenant]);
-    for (const { tenant_id: tenantId } of crowded) {
-      const [oldestKept] = await runSql<{ id: string }>(em, 'SELECT id FROM scim_requests WHERE tenant_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?', [
-        tenantId,
-        maxPerTenant - 1,
-      ]);
-      if (!oldestKept) continue;
+    const tenants = await runSql<{ tenant_id: string; n: number | string }>(em, 'SELECT tenant_id, count(*) AS n FROM scim_requests GROUP BY tenant_id');
+    for (const { tenant_id: tenantId, n } of tenants) {
+      // The oldest id kept: the cap's, or the retention's, whichever is later.
+      const [capped] =
+        Number(n) > maxPerTenant
+          ? await runSql<{ id: string }>(em, 'SELECT id FROM scim_requests WHERE tenant_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?', [tenantId, maxPerTenant - 1])
+          : [];
+      const keepFrom = capped && String(capped.id) > tooOld ? String(capped.id) : tooOld;
       for (;;) {
         const batch = await runSqlWrite(
           em,
-          `DELETE FROM scim_requests WHERE id IN (SELECT id FROM scim_requests WHERE tenant_id = ? AND id < ? LIMIT ${PRUNE_BATCH})`,
-          [tenantId, oldestKept.id],
+          `DELETE FROM scim_requests WHERE tenant_id = ? AND id IN (SELECT id FROM scim_requests WHERE tenant_id = ? AND id < ? LIMIT ${PRUNE_BATCH})`,
+          [tenantId, tenantId, keepFrom],
         );
         deleted += batch;
         if (batch < PRUNE_BATCH) break;
@@ -150,7 +145,7 @@ export class ScimRequestsService {
   private async present(em: EntityManager, tenantId: string, rows: Record<string, unknown>[]): Promise<ScimRequestView[]> {
     const requests = rows.map((row) => ({
       id: String(row.id),
-      occurredAt: fromSql.time(row.occurred_at),
+      occurredAt: idTime(String(row.id)),
       method: String(row.method),
       path: String(row.path),
       status: Number(row.status),

@@ -51,3 +51,9 @@ export function newId(now = Date.now()): string {
 export function idTime(id: string): Date {
   return new Date(parseInt(id.replace(/-/g, '').slice(0, 12), 16));
 }
+
+/** The smallest id newId can make at `time`: ids made at or after it compare greater or equal (as text and as uuid). */
+export function firstIdAt(time: Date): string {
+  const hex = Math.max(0, Math.floor(time.getTime())).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}

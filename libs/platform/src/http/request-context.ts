@@ -11,12 +11,15 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** Called once a request's answer has gone, with how long it took (the SCIM request log listens). */
+export type AnsweredListener = (req: Request, res: Response, ms: number) => void;
+
 /**
  * Gives every request an id (a sane incoming X-Request-Id is kept) and logs one line per request.
  * Only method, path, status and timing are logged: never headers, bodies or query strings (filters
- * carry people's email addresses).
+ * carry people's email addresses). `answered` listeners share the one 'finish' listener per request.
  */
-export function requestContext(logger: Logger) {
+export function requestContext(logger: Logger, answered: AnsweredListener[] = []) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.headers[REQUEST_ID_HEADER];
     const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -26,6 +29,7 @@ export function requestContext(logger: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info({ requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      for (const listener of answered) listener(req, res, ms);
     });
     // Everything that runs on behalf of this request, however deep, logs with its id.
     requestIdStore.run(id, next);
