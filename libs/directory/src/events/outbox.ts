@@ -2,10 +2,10 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager, TransactionPropagation, type EventSubscriber, type TransactionEventArgs } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { ChangeKind, JsonObject } from '@roster/scim-core';
-import { runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
+import { dialectOf, runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
 import { writeAll, type SqlStatement, type WriteAllOptions, type WriteOutcome } from '../shared/write-all';
 import { versionOf } from './change-records';
-import { EventSignals } from './event-signals';
+import { EVENTS_CHANNEL, EventSignals } from './event-signals';
 
 /** Whose changes these are, and whether the tenant had event streams when the request authenticated. */
 export interface EventScope {
@@ -54,9 +54,11 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
   async record(em: EntityManager, scope: EventScope, changes: ChangeToRecord[], now = new Date()): Promise<void> {
     if (!changes.length || scope.eventStreams === false) return;
     const { tenantId } = scope;
+    // On PostgreSQL the same statement tells the other processes (EventSignals), at commit and only then.
+    const notify = dialectOf(em) === 'postgresql' ? `, pg_notify('${EVENTS_CHANNEL}', tenant_id::text)` : '';
     const rows = await runSql<{ last_seq: number | string }>(
       em,
-      'UPDATE event_sequences SET last_seq = last_seq + ? WHERE tenant_id = ? AND streams > 0 RETURNING last_seq',
+      `UPDATE event_sequences SET last_seq = last_seq + ? WHERE tenant_id = ? AND streams > 0 RETURNING last_seq${notify}`,
       [changes.length, tenantId],
     );
     if (!rows.length) return;

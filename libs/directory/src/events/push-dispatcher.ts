@@ -21,7 +21,12 @@ const LEASE_MS = 15_000;
 const SAVE_EVERY_SETS = 50;
 const SAVE_EVERY_MS = 2_000;
 const BATCH = 200;
+// A look that finds nothing to deliver makes the next one wait twice as long, up to IDLE_LOOK_MAX_MS: every
+// process looked twice a second, for ever, at a database with no push stream. Commits wake it at once (this
+// process's, and on PostgreSQL every process's: EventSignals), so the wait only bounds how soon it notices a
+// retry falling due, an expired lease, or (on SQLite) another process's commit.
 const IDLE_LOOK_MS = 500;
+const IDLE_LOOK_MAX_MS = 5000;
 const MAX_PARALLEL_STREAMS = 8;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -58,6 +63,7 @@ export class PushDispatcher implements BeforeApplicationShutdown {
   private stopSignals?: () => void;
   private looking?: Promise<void>;
   private lookAgain = false;
+  private idleMs = IDLE_LOOK_MS;
   /** Tenants with an active push stream, as of the last look: only their commits are worth a look now. */
   private pushTenants = new Set<string>();
 
@@ -90,8 +96,9 @@ export class PushDispatcher implements BeforeApplicationShutdown {
     this.client.close();
   }
 
-  /** Look for work now (this process just committed events, or a stream was resumed). */
+  /** Look for work now (events were committed, or a stream was resumed). */
   wake(): void {
+    this.idleMs = IDLE_LOOK_MS;
     if (this.running) this.schedule(0);
   }
 
@@ -106,7 +113,10 @@ export class PushDispatcher implements BeforeApplicationShutdown {
       this.lookAgain = true;
       return;
     }
-    this.looking = this.findAndStart().catch((error: unknown) => this.logger.error(`looking for due streams failed: ${String(error)}`));
+    let started = 0;
+    this.looking = this.findAndStart()
+      .then((count) => void (started = count))
+      .catch((error: unknown) => this.logger.error(`looking for due streams failed: ${String(error)}`));
     await this.looking;
     this.looking = undefined;
     if (!this.running) return;
@@ -114,17 +124,21 @@ export class PushDispatcher implements BeforeApplicationShutdown {
       this.lookAgain = false;
       this.schedule(0);
     } else {
-      this.schedule(IDLE_LOOK_MS);
+      this.idleMs = started ? IDLE_LOOK_MS : Math.min(IDLE_LOOK_MAX_MS, this.idleMs * 2);
+      this.schedule(this.idleMs);
     }
   }
 
-  private async findAndStart(): Promise<void> {
-    if (!this.running || !this.migrations.ready || this.delivering.size >= MAX_PARALLEL_STREAMS) return;
+  /** Starts delivering the streams that are due; how many it started. */
+  private async findAndStart(): Promise<number> {
+    if (!this.running || !this.migrations.ready) return 0;
+    if (this.delivering.size >= MAX_PARALLEL_STREAMS) return this.delivering.size;
     const em = this.em.fork();
     const now = sqlTime(em, new Date());
     const tenants = await runSql<{ tenant_id: string }>(em, "SELECT DISTINCT tenant_id FROM event_streams WHERE delivery = 'push' AND status = 'active'");
     this.pushTenants = new Set(tenants.map((row) => String(row.tenant_id)));
-    if (!this.pushTenants.size) return;
+    if (!this.pushTenants.size) return 0;
+    let started = 0;
     const due = await runSql<{ id: string; lease_owner: string | null; lease_until: unknown }>(
       em,
       `SELECT s.id AS id, s.lease_owner AS lease_owner, s.lease_until AS lease_until FROM event_streams s JOIN event_sequences q ON q.tenant_id = s.tenant_id
@@ -143,6 +157,7 @@ export class PushDispatcher implements BeforeApplicationShutdown {
       if (this.delivering.size >= MAX_PARALLEL_STREAMS) break;
       if (this.delivering.has(String(id))) continue;
       this.delivering.add(String(id));
+      started++;
       void this.deliver(String(id))
         .catch((error: unknown) => this.logger.error(`delivery of stream ${id} failed: ${String(error)}`))
         .finally(() => {
@@ -150,6 +165,7 @@ export class PushDispatcher implements BeforeApplicationShutdown {
           this.wake();
         });
     }
+    return started;
   }
 
   /** Takes the stream's lease, sends what is due in order, saves progress, and gives the lease back. */
