@@ -1,5 +1,6 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
 import { UsersRepository, writeAll, type UserEntity } from '@roster/directory';
+import { parseListQuery, UserResourceType } from '@roster/scim-core';
 import { deriveUserColumns } from '../../../libs/directory/src/users/user.columns';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
@@ -64,5 +65,19 @@ describe.each(dialects())('the user update statement on %s', (dialect) => {
           .expect(200)
       ).body.totalResults;
     expect([await found('after@example.com'), await found('before@example.com')]).toEqual([1, 0]);
+  });
+
+  it('a count asked to stop stops there and says so; one that need not stop is exact', async () => {
+    const counted = await createTenant(t, 'Counted');
+    for (let i = 0; i < 5; i++)
+      await t.http
+        .post(`${counted.base}/Users`)
+        .set({ Authorization: `Bearer ${counted.token}` })
+        .send({ userName: `cap${i}@example.com` })
+        .expect(201);
+    const query = parseListQuery(UserResourceType, { filter: 'userName sw "cap"', count: '2' }, t.config.scim);
+    expect(await users.list(em, counted.id, query, undefined, undefined, 3)).toMatchObject({ total: 3, totalCapped: true });
+    expect(await users.list(em, counted.id, query, undefined, undefined, 5)).toMatchObject({ total: 5, totalCapped: false });
+    expect(await users.list(em, counted.id, query)).toMatchObject({ total: 5, totalCapped: false });
   });
 });

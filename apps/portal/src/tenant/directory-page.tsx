@@ -101,7 +101,8 @@ function Users() {
       ) : (
         <>
           <p role="status">
-            {users.value.totalResults} learner{users.value.totalResults === 1 ? '' : 's'}
+            {users.value.totalResults.toLocaleString('en')}
+            {users.value.totalIsLowerBound ? '+' : ''} learner{users.value.totalResults === 1 && !users.value.totalIsLowerBound ? '' : 's'}
             {applied.search ? ` matching "${applied.search}"` : ''}
             {pages.page > 1 ? `, page ${pages.page}` : ''}.
           </p>

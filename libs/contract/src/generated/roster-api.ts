@@ -1655,6 +1655,9 @@ export interface components {
         PortalUserPage: {
             items: components["schemas"]["PortalUserSummary"][];
             nextCursor: string | null;
+            /** @description More learners than totalResults match (the screen says "1,000+"). */
+            totalIsLowerBound: boolean;
+            /** @description How many learners match; counting stops at 1,000 (see totalIsLowerBound). */
             totalResults: number;
         };
         PortalUserSummary: {

@@ -17,6 +17,9 @@ import { PortalTenants } from './portal-tenant';
  * cursor), one learner with its attributes, groups and change history, groups with their members, and
  * deleted learners. Read through the SCIM services, exactly as the identity provider's writes left it.
  */
+// A person reads "1,000+ learners"; counting a broad search's every match would cost more than its page.
+const PORTAL_COUNT_LIMIT = 1000;
+
 @Controller('portal/api/v1')
 @PortalAuthenticated()
 export class PortalDirectoryController {
@@ -33,12 +36,17 @@ export class PortalDirectoryController {
     const tenant = await this.portal.of(req);
     const params = queryParams(raw);
     const filter = userSearchFilter(params.text('search', 100), params.oneOf('status', ['active', 'deactivated'] as const));
-    const page = await this.users.list(this.portal.readerFor(tenant, req), {
-      ...(filter ? { filter } : {}),
-      count: String(params.integer('limit', 25, 1, 100)),
-      cursor: params.text('cursor', 1024) ?? '',
-    });
-    return { totalResults: page.total, nextCursor: page.nextCursor ?? null, items: page.resources.map(userSummary) };
+    const page = await this.users.list(
+      this.portal.readerFor(tenant, req),
+      { ...(filter ? { filter } : {}), count: String(params.integer('limit', 25, 1, 100)), cursor: params.text('cursor', 1024) ?? '' },
+      PORTAL_COUNT_LIMIT,
+    );
+    return {
+      totalResults: page.total,
+      totalIsLowerBound: page.totalCapped,
+      nextCursor: page.nextCursor ?? null,
+      items: page.resources.map(userSummary),
+    };
   }
 
   @Get('users/:userId')

@@ -49,7 +49,8 @@ export class UsersRepository {
 
   /**
    * A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one
-   * starts; `related` as in findById (over the row `r`), one value per user, in the same order.
+   * starts; `related` as in findById (over the row `r`), one value per user, in the same order; `countUpTo`
+   * stops counting there (queryPageRows).
    */
   async list(
     em: EntityManager,
@@ -57,7 +58,8 @@ export class UsersRepository {
     query: ListQuery,
     cursor?: { after?: PagePosition },
     related?: string,
-  ): Promise<{ total: number; users: UserEntity[]; related: unknown[]; next?: PagePosition }> {
+    countUpTo?: number,
+  ): Promise<{ total: number; totalCapped: boolean; users: UserEntity[]; related: unknown[]; next?: PagePosition }> {
     const columns =
       COLUMNS.split(', ')
         .map((column) => `r.${column}`)
@@ -66,9 +68,10 @@ export class UsersRepository {
       ...(cursor ? { after: cursor.after, lookAhead: true } : {}),
       size: USER_PAGE_SIZE,
       heavyReads: this.heavyReads,
+      countUpTo,
     });
     const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
-    return { total: read.total, users: rows.map(toUser), related: rows.map((row) => row.related), next };
+    return { total: read.total, totalCapped: read.totalCapped === true, users: rows.map(toUser), related: rows.map((row) => row.related), next };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */

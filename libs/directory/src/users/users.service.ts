@@ -39,15 +39,24 @@ export class UsersService {
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
-  async list(caller: ScimCaller, rawQuery: Record<string, unknown>) {
+  /** A page of users; `countUpTo` (the portal) stops counting matches there, `totalCapped` says it did. */
+  async list(caller: ScimCaller, rawQuery: Record<string, unknown>, countUpTo?: number) {
     const query = parseListQuery(UserResourceType, rawQuery, this.config.scim);
     const scope = { tenantId: caller.tenantId, resource: 'User', filter: query.filterText ?? '' };
     const window = await cursorWindow(this.cursors, scope, query.cursor);
     // Each user's groups come with the page, in the same statement.
-    const { total, users, related, next } = await this.users.list(this.em, caller.tenantId, query, window, this.userGroups.groupsColumn(this.em, 'r'));
+    const { total, totalCapped, users, related, next } = await this.users.list(
+      this.em,
+      caller.tenantId,
+      query,
+      window,
+      this.userGroups.groupsColumn(this.em, 'r'),
+      countUpTo,
+    );
     const managers = await this.views.resolvableManagers(this.em, caller.tenantId, users);
     return {
       total,
+      totalCapped,
       startIndex: window ? undefined : query.startIndex,
       nextCursor: next ? await this.cursors.encode(scope, next) : undefined,
       projection: query.projection,
