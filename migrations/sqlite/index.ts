@@ -9,6 +9,8 @@ import { Migration20261201180000_events as M5 } from './Migration20261201180000_
 import { Migration20261204155212_deleted_user_version as M6 } from './Migration20261204155212_deleted_user_version';
 import { Migration20261206020000_user_document_bytes as M7 } from './Migration20261206020000_user_document_bytes';
 import { Migration20261206030239_portal as M8 } from './Migration20261206030239_portal';
+import { Migration20261206050000_user_search as M9 } from './Migration20261206050000_user_search';
+import { Migration20261206060000_user_indexes as M10 } from './Migration20261206060000_user_indexes';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144231_init', class: M0 },
@@ -20,4 +22,6 @@ export const migrationsList: MigrationList = [
   { name: 'Migration20261204155212_deleted_user_version', class: M6 },
   { name: 'Migration20261206020000_user_document_bytes', class: M7 },
   { name: 'Migration20261206030239_portal', class: M8 },
+  { name: 'Migration20261206050000_user_search', class: M9 },
+  { name: 'Migration20261206060000_user_indexes', class: M10 },
 ];

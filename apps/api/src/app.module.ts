@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigModule, ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { MikroORM } from '@mikro-orm/core';
-import { dialectOf, DirectoryModule, entities, eventDeliveryFigures, PushDispatcher } from '@roster/directory';
+import { dialectOf, DirectoryModule, databaseSchema, eventDeliveryFigures, PushDispatcher } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { DatabaseModule, MigrationRunner, RosterMetrics } from '@roster/platform';
 import { HealthController } from './health.controller';
@@ -47,7 +47,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
+        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
         DirectoryModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import pino from 'pino';
 import request from 'supertest';
-import { entities } from '@roster/directory';
+import { databaseSchema } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { buildOrmOptions, MigrationRunner } from '@roster/platform';
 import { loadConfig } from '@roster/config';
@@ -13,7 +13,7 @@ reportSkippedPostgres();
 describe.each(dialects())('migrations on %s', (dialect) => {
   it('bring a fresh database to a schema with no drift from the entities', async () => {
     const db = await createTestDatabase(dialect);
-    const orm = await MikroORM.init(buildOrmOptions(db.config, entities, migrations));
+    const orm = await MikroORM.init(buildOrmOptions(db.config, databaseSchema, migrations));
     try {
       const applied = await orm.migrator.up();
       expect(applied.length).toBe(migrations[dialect].length);

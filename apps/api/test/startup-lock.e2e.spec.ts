@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { MikroORM } from '@mikro-orm/core';
-import { entities } from '@roster/directory';
+import { databaseSchema } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { acquireLockFile, buildOrmOptions, MigrationRunner, processStartTime } from '@roster/platform';
 import { loadConfig } from '@roster/config';
@@ -23,7 +23,7 @@ describe('the SQLite migration lock file', () => {
 
   beforeEach(async () => {
     db = await createTestDatabase('sqlite');
-    orm = await MikroORM.init(buildOrmOptions(db.config, entities, migrations));
+    orm = await MikroORM.init(buildOrmOptions(db.config, databaseSchema, migrations));
   });
   afterEach(async () => {
     holder?.kill('SIGKILL');

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type RosterConfig } from '@roster/config';
-import { entities, EventsModule } from '@roster/directory';
+import { databaseSchema, EventsModule } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { DatabaseModule } from '@roster/platform';
 
@@ -11,7 +11,7 @@ export class DispatcherModule {
       module: DispatcherModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
+        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
         EventsModule,
       ],
     };

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type RosterConfig } from '@roster/config';
-import { AuditModule, entities, ReconciliationModule, ScimRequestsModule, SessionsModule } from '@roster/directory';
+import { AuditModule, databaseSchema, ReconciliationModule, ScimRequestsModule, SessionsModule } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { DatabaseModule } from '@roster/platform';
 
@@ -11,7 +11,7 @@ export class ReconcilerModule {
       module: ReconcilerModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config.database, entities, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
+        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
         ReconciliationModule,
         AuditModule,
         ScimRequestsModule,

@@ -112,6 +112,46 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     expect(after[0]).toEqual({ user_name_ci: 'renamed@example.com', version: rows[0].version });
   });
 
+  // PostgreSQL keeps its trigram indexes itself; SQLite's search rows are Roster's, so the job checks them.
+  if (dialect === 'sqlite')
+    it('SQLite: checks the search rows behind substring filters and rebuilds them', async () => {
+      const tenant = await createTenant(t, 'Rec search');
+      const auth = { Authorization: `Bearer ${tenant.token}` };
+      const create = async (userName: string, email: string) =>
+        (
+          await t.http
+            .post(`${tenant.base}/Users`)
+            .set(auth)
+            .send({ userName, emails: [{ value: email }] })
+            .expect(201)
+        ).body.id as string;
+      const gone = await create('searchable.one@example.com', 'one@mail.example.net');
+      const stale = await create('searchable.two@example.com', 'two@mail.example.net');
+      const found = async (filter: string) =>
+        (
+          await t.http
+            .get(`${tenant.base}/Users?filter=${encodeURIComponent(filter)}`)
+            .set(auth)
+            .expect(200)
+        ).body.totalResults as number;
+      expect(await found('userName co "searchable"')).toBe(2);
+
+      // Search rows broken behind the triggers' back: one user's missing, another's and an email's outdated.
+      const connection = t.app.get(MikroORM).em.fork().getConnection();
+      await connection.execute('delete from user_search where rowid = (select key from user_search_keys where user_id = ?)', [gone]);
+      await connection.execute("update user_search set user_name = 'nothing' where rowid = (select key from user_search_keys where user_id = ?)", [stale]);
+      await connection.execute("update user_email_search set value = 'nothing' where rowid in (select id from user_emails where user_id = ?)", [stale]);
+      expect(await found('userName co "searchable"')).toBe(0);
+      expect(await found('emails.value co "mail.example"')).toBe(1);
+
+      await reconcile(job, config, logger, { repair: false });
+      expect(lines.filter((l) => l.msg === 'drift' && l.kind === 'search').map((l) => l.userId)).toEqual(expect.arrayContaining([gone, stale]));
+      await reconcile(job, config, logger, { repair: true });
+      expect(await found('userName co "searchable"')).toBe(2);
+      expect(await found('emails.value co "mail.example"')).toBe(2);
+      expect((await reconcile(job, config, logger, { repair: false })).summary).toMatchObject({ drift: 0 });
+    });
+
   it('unfiltered totalResults come from kept counts, which the job checks and recounts', async () => {
     const tenant = await createTenant(t, 'Rec counts');
     const auth = { Authorization: `Bearer ${tenant.token}` };

@@ -15,6 +15,8 @@ import { TenantEntity } from './tenants/tenant.entity';
 import { DeletedUserEntity } from './users/deleted-user.entity';
 import { UserEmailEntity } from './users/user-email.entity';
 import { UserEntity } from './users/user.entity';
+import { declareSearchIndexes, SEARCH_TABLES } from './users/user-search-index';
+import type { DatabaseSchema } from '@roster/platform';
 
 /** Every entity, explicitly: the ORM, the migration tool and the drift test all use this list. */
 export const entities = [
@@ -39,3 +41,6 @@ export const entities = [
   PortalSessionEntity,
   SetupLinkEntity,
 ];
+
+/** The entities, with each dialect's search indexes and triggers (user-search-index.ts). */
+export const databaseSchema: DatabaseSchema = { entities, declareForDialect: declareSearchIndexes, skipTables: [SEARCH_TABLES] };

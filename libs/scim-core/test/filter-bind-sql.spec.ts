@@ -122,3 +122,73 @@ describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
     expect(params).toHaveLength(2);
   });
 });
+
+describe('substring filters through a trigram index (SQLite FTS5)', () => {
+  const indexed: ResourceStorage = {
+    ...storage,
+    trigramIndex: {
+      table: 'user_search',
+      columns: { username: 'user_name', externalid: 'external_id' },
+      rowKey: { indexColumn: 'user_id', rowColumn: 'id' },
+    },
+    children: {
+      emails: {
+        ...storage.children.emails,
+        trigramIndex: { table: 'user_email_search', columns: { value: 'value' }, rowKey: { indexColumn: 'rowid', rowColumn: 'id' } },
+      },
+    },
+  };
+  const compileIndexed = (filter: string, dialect: 'sqlite' | 'postgresql' = 'sqlite') =>
+    filterToSql(bindFilter(parseFilter(filter), UserResourceType), indexed, dialect);
+
+  it('answers from the index, which compares the same expression, and lets it lead', () => {
+    const compiled = compileIndexed('userName co "Smith"');
+    expect(compiled.sql).toBe('r.id IN (SELECT user_id FROM user_search WHERE user_name LIKE ?)');
+    expect(compiled.params).toEqual(['%smith%']);
+    expect(compiled.narrowedByIndex).toBe(true);
+  });
+
+  it('keeps a caseExact literal as sent', () => {
+    expect(compileIndexed('externalId sw "00uAb"').params).toEqual(['00uAb%']);
+  });
+
+  it('asks the index a wider pattern for a literal % or _ (its LIKE takes no ESCAPE), then compares exactly', () => {
+    const compiled = compileIndexed('userName ew "_100%@x.com"');
+    expect(compiled.sql).toBe("(r.id IN (SELECT user_id FROM user_search WHERE user_name LIKE ?) AND r.user_name_ci LIKE ? ESCAPE '\\')");
+    expect(compiled.params).toEqual(['%_100_@x.com', '%\\_100\\%@x.com']);
+  });
+
+  it('uses an integer-keyed child index inside the element subquery', () => {
+    const compiled = compileIndexed('emails.value co "mail.example"');
+    expect(compiled.sql).toBe('r.id IN (SELECT e1.user_id FROM user_emails e1 WHERE e1.id IN (SELECT rowid FROM user_email_search WHERE value LIKE ?))');
+    expect(compiled.narrowedByIndex).toBe(true);
+  });
+
+  it.each([
+    ['userName co "ab"', 'fewer than three characters in a row to look up'],
+    ['userName co "a_b%c"', 'no three literal characters in a row'],
+    ['title co "engineer"', 'an attribute without an index'],
+  ])('compares without the index for %s (%s)', (filter) => {
+    const compiled = compileIndexed(filter);
+    expect(compiled.sql).not.toContain('user_search');
+    expect(compiled.narrowedByIndex).toBe(false);
+  });
+
+  it('lets the index lead only when every match is among its candidates', () => {
+    expect(compileIndexed('userName co "smith" and active eq true').narrowedByIndex).toBe(true);
+    expect(compileIndexed('userName co "smith" or active eq true').narrowedByIndex).toBe(false);
+    expect(compileIndexed('userName sw "smith" or emails.value sw "smith" or externalId co "smith"').narrowedByIndex).toBe(true);
+    expect(compileIndexed('not (userName co "smith")').narrowedByIndex).toBe(false);
+    expect(compileIndexed('emails[type eq "work" and value co "smith"]').narrowedByIndex).toBe(true);
+  });
+
+  it('leaves PostgreSQL to its own trigram indexes on the compared expressions', () => {
+    const compiled = compileIndexed('userName co "smith"', 'postgresql');
+    expect(compiled.sql).toBe("r.user_name_ci LIKE ? ESCAPE '\\'");
+    expect(compiled.narrowedByIndex).toBe(false);
+    // and looks a child table's ids up so that an OR can combine its indexes (BitmapOr)
+    expect(compileIndexed('emails.value co "smith"', 'postgresql').sql).toBe(
+      "r.id = ANY(ARRAY(SELECT e1.user_id FROM user_emails e1 WHERE e1.value_ci LIKE ? ESCAPE '\\'))",
+    );
+  });
+});

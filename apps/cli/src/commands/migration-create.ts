@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import { entities } from '@roster/directory';
+import { databaseSchema } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { buildOrmOptions } from '@roster/platform';
 import { parseCommand, UsageError } from './command-line';
@@ -22,7 +22,7 @@ export async function createMigration(args: string[]): Promise<void> {
     dialect === 'sqlite'
       ? ({ dialect, path: ':memory:' } as const)
       : ({ dialect, url: process.env.ROSTER_SCRATCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/roster_scratch' } as const);
-  const options = buildOrmOptions(database, entities, migrations, { log: (message) => console.error(message) });
+  const options = buildOrmOptions(database, databaseSchema, migrations, { log: (message) => console.error(message) });
   const orm = await MikroORM.init({
     ...options,
     migrations: { ...options.migrations, path: folder, pathTs: folder, emit: 'ts', snapshot: false },

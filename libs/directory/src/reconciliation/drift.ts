@@ -3,7 +3,7 @@ export interface Drift {
   tenantId: string;
   /** The user concerned; for 'counts', the resource type whose kept count is wrong. */
   userId: string;
-  kind: 'columns' | 'emails' | 'document' | 'reference' | 'counts';
+  kind: 'columns' | 'emails' | 'search' | 'document' | 'reference' | 'counts';
   detail: string;
 }
 

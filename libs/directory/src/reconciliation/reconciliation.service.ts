@@ -3,15 +3,18 @@ import { EntityManager } from '@mikro-orm/core';
 import { deepEqual, ScimError, toResourceDocument, UserResourceType } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
 import { resourceCount } from '../shared/resource-counts';
-import { runSql, runSqlWrite } from '../shared/sql';
+import { dialectOf, runSql, runSqlWrite } from '../shared/sql';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
 import { UserEntity } from '../users/user.entity';
 import { managerOf } from '../users/user.mapper';
 import { UsersRepository } from '../users/users.repository';
+import { rebuildSearchRows, staleSearchRows } from '../users/user-search-index';
 import { MAX_DRIFT_KEPT, type Drift, type TenantReport } from './drift';
 
 const PAGE = 500;
+// Derived data the walk rewrites from the document; the rest is reported only.
+const REPAIRABLE = new Set<Drift['kind']>(['columns', 'emails', 'search']);
 
 export interface ReconcileOptions {
   repair: boolean;
@@ -23,7 +26,8 @@ const COLUMNS: (keyof Omit<DerivedUserColumns, 'emails'>)[] = ['userName', 'user
 /**
  * The nightly walk: every user of every tenant, a page at a time (keyset on id, one fork per page, so
  * memory stays flat whatever the tenant's size), checking that the document still validates against the
- * current schema and that the indexed columns and email rows still say what the document says.
+ * current schema and that the indexed columns, email rows and (SQLite) search rows still say what the
+ * document says.
  * With `repair`, derived data is rewritten from the document; the document itself is never changed.
  */
 @Injectable()
@@ -55,12 +59,22 @@ export class ReconciliationService {
         users.map((u) => u.id),
       );
       const managers = await this.existingManagers(em, tenant.id, users);
+      // SQLite's search rows are kept by triggers; PostgreSQL's trigram indexes by the database itself.
+      const staleSearch =
+        dialectOf(em) === 'sqlite'
+          ? await staleSearchRows(
+              em,
+              users.map((u) => u.id),
+            )
+          : new Map<string, string>();
       for (const user of users) {
         report.usersChecked++;
         const drift = this.check(user, emails.get(user.id) ?? [], managers);
+        const search = staleSearch.get(user.id);
+        if (search) drift.push({ tenantId: tenant.id, userId: user.id, kind: 'search', detail: search });
         drift.forEach(note);
-        if (drift.some((d) => d.kind === 'columns' || d.kind === 'emails') && options.repair && !drift.some((d) => d.kind === 'document')) {
-          if (await this.repair(user)) report.repaired++;
+        if (drift.some((d) => REPAIRABLE.has(d.kind)) && options.repair && !drift.some((d) => d.kind === 'document')) {
+          if (await this.repair(user, !!search)) report.repaired++;
         }
       }
       options.onProgress?.(report.usersChecked);
@@ -130,11 +144,12 @@ export class ReconciliationService {
    * the user is still at the version that was read: a write the server made meanwhile derived its own
    * columns from a newer document and must not be overwritten. Returns whether it repaired.
    */
-  async repair(user: UserEntity): Promise<boolean> {
+  async repair(user: UserEntity, searchRows = false): Promise<boolean> {
     const { emails, ...columns } = deriveUserColumns(user.document);
     return this.em.fork().transactional(async (em) => {
       if (!(await this.users.rewriteDerivedColumns(em, user, { ...columns, documentBytes: documentBytesOf(user) }, user.version))) return false;
       await this.users.replaceEmails(em, user, { ...columns, emails });
+      if (searchRows) await rebuildSearchRows(em, user.id);
       return true;
     });
   }

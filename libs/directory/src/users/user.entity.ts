@@ -8,6 +8,10 @@ import { ScimResourceEntity } from '../shared/scim-resource.entity';
 @Unique({ name: 'users_tenant_email_unique', properties: ['tenantId', 'identityEmailCi'] })
 @Index({ name: 'users_tenant_external_id_idx', properties: ['tenantId', 'externalId'] })
 @Index({ name: 'users_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
+// meta.lastModified ranges (an IdP's incremental reads) and users no IdP has touched for a while.
+@Index({ name: 'users_tenant_updated_idx', properties: ['tenantId', 'updatedAt', 'id'] })
+// Deactivated (or active) learners in creation order, and their count, without reading the tenant.
+@Index({ name: 'users_tenant_active_idx', properties: ['tenantId', 'active', 'createdAt', 'id'] })
 export class UserEntity extends ScimResourceEntity {
   [OptionalProps]?: 'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi' | 'documentBytes';
 

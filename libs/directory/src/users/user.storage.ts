@@ -1,9 +1,11 @@
 import type { ResourceStorage } from '@roster/scim-core';
+import { emailTrigramIndex, userTrigramIndex } from './user-search-index';
 
 /**
  * Where User attributes live for the filter compiler. Anything not listed is read from the JSON
  * `document` column at its canonical path — so a new extension attribute filters with no entry here;
- * add one only to give an attribute an indexed column (and derive that column in user.columns.ts).
+ * add one only to give an attribute an indexed column (and derive that column in user.columns.ts). Substring
+ * matches on some attributes use trigram indexes (user-search-index.ts).
  */
 export const userStorage: ResourceStorage = {
   table: 'users',
@@ -28,6 +30,8 @@ export const userStorage: ResourceStorage = {
         primary: { column: 'is_primary' },
         display: { column: 'display' },
       },
+      trigramIndex: emailTrigramIndex,
     },
   },
+  trigramIndex: userTrigramIndex,
 };

@@ -3,13 +3,13 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import type { DatabaseConfig } from '@roster/config';
 import { HEAVY_READ_DATABASE, HEAVY_READ_SETTINGS, HeavyReads, type HeavyReadSettings } from './heavy-reads';
 import { MigrationRunner } from './migration-runner';
-import { buildOrmOptions, type EntityClass, type MigrationSets, type OrmLogging } from './orm-options';
+import { buildOrmOptions, type DatabaseSchema, type MigrationSets, type OrmLogging } from './orm-options';
 
 @Module({})
 export class DatabaseModule {
   static forRoot(
     database: DatabaseConfig,
-    entities: EntityClass[],
+    schema: DatabaseSchema,
     migrations: MigrationSets,
     logging: OrmLogging = {},
     heavyReads: HeavyReadSettings = { budgetMs: 5000, concurrency: 2 },
@@ -17,7 +17,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, entities, migrations, logging), registerRequestContext: true })],
+      imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, schema, migrations, logging), registerRequestContext: true })],
       providers: [MigrationRunner, HeavyReads, { provide: HEAVY_READ_DATABASE, useValue: database }, { provide: HEAVY_READ_SETTINGS, useValue: heavyReads }],
       exports: [MigrationRunner, HeavyReads],
     };

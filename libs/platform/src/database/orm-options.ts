@@ -1,4 +1,4 @@
-import type { Constructor, Options } from '@mikro-orm/core';
+import type { Constructor, EntityMetadata, Options } from '@mikro-orm/core';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { defineConfig as definePostgresConfig } from '@mikro-orm/postgresql';
 import { defineConfig as defineSqliteConfig } from '@mikro-orm/sqlite';
@@ -21,10 +21,22 @@ export interface OrmLogging {
 /** An entity class, as the ORM takes it (any constructor). */
 export type EntityClass = abstract new (...args: never[]) => object;
 
-export function buildOrmOptions(database: DatabaseConfig, entities: EntityClass[], migrations: MigrationSets, logging: OrmLogging = {}): Options {
+/** What the database holds: the entities, and what of each dialect's schema their decorators cannot say. */
+export interface DatabaseSchema {
+  entities: EntityClass[];
+  /** Adds a dialect's own indexes and triggers to an entity's metadata, so that schema diffs expect them. */
+  declareForDialect?: (meta: EntityMetadata, dialect: DatabaseConfig['dialect']) => void;
+  /** Tables that are not entities (SQLite's full-text tables): schema diffs leave them alone. */
+  skipTables?: RegExp[];
+}
+
+export function buildOrmOptions(database: DatabaseConfig, schema: DatabaseSchema, migrations: MigrationSets, logging: OrmLogging = {}): Options {
   const log = logging.log ?? (() => undefined);
   const shared = {
-    entities,
+    entities: schema.entities,
+    discovery: { onMetadata: (meta: EntityMetadata) => schema.declareForDialect?.(meta, database.dialect) },
+    // sqlite_stat1 holds the planner's statistics (a migration writes them): SQLite's, not the entities'.
+    schemaGenerator: { skipTables: [/^sqlite_stat\d$/, ...(schema.skipTables ?? [])] },
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,

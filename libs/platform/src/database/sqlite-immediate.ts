@@ -5,7 +5,7 @@ import type { Configuration } from '@mikro-orm/core';
 
 import { BoundedMap } from '../cache/bounded-map';
 import { withGroupCommit } from './sqlite-group-commit';
-import { CONNECTION_PRAGMAS } from './sqlite-pragmas';
+import { CONNECTION_PRAGMAS, installSqliteFunctions, type SqliteFunctionHost } from './sqlite-pragmas';
 
 /** How long a transaction waits for another process's write lock before the request gets a 503. */
 export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
@@ -26,12 +26,13 @@ class ImmediateTransactionConnection extends SqliteConnection {
     const database = (this as unknown as { database: PreparingDatabase }).database;
     // Per-connection settings, on the write connection and the read connection alike.
     for (const pragma of CONNECTION_PRAGMAS) database.exec(pragma);
+    installSqliteFunctions(database);
     cachePreparedStatements(database);
     return this.type === 'write' ? withGroupCommit(dialect, beginImmediate, () => database.inTransaction) : dialect;
   }
 }
 
-interface PreparingDatabase {
+interface PreparingDatabase extends SqliteFunctionHost {
   prepare(sql: string): unknown;
   exec(sql: string): unknown;
   readonly inTransaction: boolean;

@@ -17,7 +17,36 @@ const FILE_PRAGMAS = ['pragma journal_mode = wal', 'pragma synchronous = normal'
  * file created, written page by page and unlinked for nearly every group: half of the server's page
  * writes under Okta's workload (docs/benchmarks.md). It holds one group's pages at most, so it stays small.
  */
-export const CONNECTION_PRAGMAS = ['pragma foreign_keys = on', 'pragma busy_timeout = 50', 'pragma case_sensitive_like = on', 'pragma temp_store = memory'];
+export const CONNECTION_PRAGMAS = [
+  'pragma foreign_keys = on',
+  'pragma busy_timeout = 50',
+  'pragma case_sensitive_like = on',
+  'pragma temp_store = memory',
+  // Reads map the file instead of copying each page through a 2 MB page cache: a search touching 1,666 users
+  // of 100,000 took 18 ms with pread per page, 7 ms mapped. Pages stay the kernel's (reclaimable) cache.
+  'pragma mmap_size = 1073741824',
+];
+
+/**
+ * SQLite's own lower() folds ASCII letters only, PostgreSQL's folds every letter (under the UTF-8 locales it
+ * runs with), and Roster's lower-cased shadow columns are folded by JavaScript: `name.familyName co "ørsted"`
+ * found Ørsted on PostgreSQL and not on SQLite. Every SQLite connection replaces lower() with JavaScript's
+ * folding (read workers install the same function in their own thread). Text only; other values as
+ * SQLite's lower() gives them (a number becomes its text, NULL stays NULL).
+ */
+export function unicodeLower(value: unknown): unknown {
+  if (typeof value === 'string') return value.toLowerCase();
+  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;
+}
+
+export interface SqliteFunctionHost {
+  function(name: string, options: { deterministic: boolean }, body: (value: unknown) => unknown): unknown;
+}
+
+/** Installs Roster's SQL functions on a better-sqlite3 connection (see unicodeLower). */
+export function installSqliteFunctions(database: SqliteFunctionHost): void {
+  database.function('lower', { deterministic: true }, unicodeLower);
+}
 
 export async function applySqlitePragmas(orm: MikroORM): Promise<void> {
   const connection = orm.em.getConnection();

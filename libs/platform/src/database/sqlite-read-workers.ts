@@ -137,7 +137,7 @@ function readerThread(): void {
   interface Database {
     exec(sql: string): void;
     prepare(sql: string): Statement;
-    function(name: string, options: { deterministic: boolean }, body: () => number): void;
+    function(name: string, options: { deterministic: boolean }, body: (value?: unknown) => unknown): void;
   }
   /* eslint-disable @typescript-eslint/no-require-imports -- source text for a worker thread, which loads its own modules */
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
@@ -145,6 +145,10 @@ function readerThread(): void {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const database = new open(workerData.path as string, { readonly: true, fileMustExist: true });
   for (const pragma of workerData.pragmas as string[]) if (!/foreign_keys/.test(pragma)) database.exec(pragma);
+  // The same lower() as every other connection (sqlite-pragmas.ts, unicodeLower), restated: this body can import nothing.
+  database.function('lower', { deterministic: true }, (value) =>
+    typeof value === 'string' ? value.toLowerCase() : typeof value === 'number' || typeof value === 'bigint' ? String(value) : value,
+  );
   let deadline = Number.POSITIVE_INFINITY;
   database.function('roster_within_budget', { deterministic: false }, () => {
     if (performance.now() > deadline) throw new Error(workerData.budgetSpent as string);

@@ -18,6 +18,25 @@ export interface ChildTableMapping {
   foreignKey: string;
   /** Sub-attribute name (lower case) → column. */
   columns: Record<string, ColumnMapping>;
+  /** SQLite: the trigram index over some of its sub-attributes (TrigramIndex). */
+  trigramIndex?: TrigramIndex;
+}
+
+/**
+ * SQLite: an FTS5 table with the trigram tokenizer that finds the rows a `co`, `sw` or `ew` matches without
+ * reading the tenant. Each of its columns holds exactly the expression the compiler compares for that
+ * attribute (the lower-cased shadow column, `lower(column)`, the raw column of a caseExact attribute), and
+ * SQLite checks each candidate's value against the LIKE pattern (case-sensitively: case_sensitive_like), so
+ * for a literal without `%` or `_` its answer is the match itself; for one with them the index is asked a
+ * wider pattern and the exact comparison follows. (PostgreSQL needs no entry: pg_trgm GIN indexes on those
+ * same expressions serve LIKE directly.)
+ */
+export interface TrigramIndex {
+  table: string;
+  /** Attribute key (lower case; on a child table, the sub-attribute's name) → the FTS table's column. */
+  columns: Record<string, string>;
+  /** The FTS table's column that identifies the row (`rowid` when the row's key is an integer), and the row's. */
+  rowKey: { indexColumn: string; rowColumn: string };
 }
 
 /**
@@ -33,4 +52,6 @@ export interface ResourceStorage {
   columns: Record<string, ColumnMapping>;
   /** Multi-valued attribute key (lower case) → child table. */
   children: Record<string, ChildTableMapping>;
+  /** SQLite: the trigram index over some of its attributes (TrigramIndex). */
+  trigramIndex?: TrigramIndex;
 }

@@ -1,11 +1,18 @@
 import { ScimError } from '../errors';
 import type { ResolvedAttribute } from '../schema/resource-type';
 import type { BoundFilter, BoundValue } from './bind';
-import type { ColumnMapping, Dialect, ResourceStorage } from './storage';
+import type { ColumnMapping, Dialect, ResourceStorage, TrigramIndex } from './storage';
 
 export interface SqlFragment {
   sql: string;
   params: unknown[];
+  /**
+   * SQLite: a condition the whole filter requires is answered by a trigram index (a `co`, `sw` or `ew` of three
+   * characters or more), which finds far fewer rows than the tenant's own index would read. SQLite has no
+   * statistics to know that, so the caller should mark the tenant condition as matching most rows
+   * (`likely(…)`) for the planner to start from the trigram index.
+   */
+  narrowedByIndex: boolean;
 }
 
 const ROOT = 'r';
@@ -17,8 +24,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function filterToSql(filter: BoundFilter, storage: ResourceStorage, dialect: Dialect): SqlFragment {
   const params: unknown[] = [];
-  const sql = new SqlCompiler(storage, dialect, params).compile(filter, { alias: ROOT, element: undefined });
-  return { sql, params };
+  const compiler = new SqlCompiler(storage, dialect, params);
+  const sql = compiler.compile(filter, { alias: ROOT, element: undefined });
+  return { sql, params, narrowedByIndex: compiler.narrowed(filter) };
 }
 
 /** SQL expression for sorting by a single-valued attribute. */
@@ -30,11 +38,16 @@ export function sortExpression(attr: ResolvedAttribute, storage: ResourceStorage
 interface Scope {
   alias: string;
   /** Inside an EXISTS over a multi-valued attribute: how its elements are stored. */
-  element: { kind: 'table'; columns: Record<string, ColumnMapping> } | { kind: 'json' } | undefined;
+  element: { kind: 'table'; columns: Record<string, ColumnMapping>; trigramIndex?: TrigramIndex } | { kind: 'json' } | undefined;
 }
+
+// The shortest run of literal characters a trigram index can look up.
+const TRIGRAM = /[^%_]{3}/u;
 
 class SqlCompiler {
   private aliasCounter = 0;
+  // The comparisons whose candidates come from a trigram index.
+  private readonly fromTrigramIndex = new Set<BoundFilter>();
 
   constructor(
     private readonly storage: ResourceStorage,
@@ -58,13 +71,32 @@ class SqlCompiler {
     }
   }
 
+  /** Whether every row the (compiled) filter matches is among a trigram index's candidates (SqlFragment). */
+  narrowed(filter: BoundFilter): boolean {
+    switch (filter.kind) {
+      case 'and':
+        return this.narrowed(filter.left) || this.narrowed(filter.right);
+      case 'or':
+        return this.narrowed(filter.left) && this.narrowed(filter.right);
+      case 'some':
+        return this.narrowed(filter.filter);
+      case 'compare':
+        return this.fromTrigramIndex.has(filter);
+      default:
+        return false;
+    }
+  }
+
   private exists(attr: ResolvedAttribute, body: (scope: Scope) => string): string {
     const alias = `e${++this.aliasCounter}`;
     const child = this.storage.children[attr.key.toLowerCase()];
     if (child) {
-      // An uncorrelated IN lets the planner drive from the child table's value index.
-      const where = body({ alias, element: { kind: 'table', columns: child.columns } });
-      return `${ROOT}.${this.storage.idColumn} IN (SELECT ${alias}.${child.foreignKey} FROM ${child.table} ${alias} WHERE ${where})`;
+      // An uncorrelated subquery lets the planner drive from the child table's value index. PostgreSQL cannot
+      // combine `id IN (subquery)` with other indexes under an OR (it scans the table instead), but it can
+      // `id = ANY(ARRAY(subquery))`: the array is computed once and the id looked up by its index.
+      const where = body({ alias, element: { kind: 'table', columns: child.columns, trigramIndex: child.trigramIndex } });
+      const ids = `SELECT ${alias}.${child.foreignKey} FROM ${child.table} ${alias} WHERE ${where}`;
+      return this.dialect === 'postgresql' ? `${ROOT}.${this.storage.idColumn} = ANY(ARRAY(${ids}))` : `${ROOT}.${this.storage.idColumn} IN (${ids})`;
     }
     const array = this.jsonPath(attr, undefined);
     const source =
@@ -130,10 +162,32 @@ class SqlCompiler {
       case 'ew': {
         this.params.pop();
         const escaped = String(value).replace(/[\\%_]/g, (c) => `\\${c}`);
-        const pattern = filter.op === 'co' ? `%${escaped}%` : filter.op === 'sw' ? `${escaped}%` : `%${escaped}`;
-        return `${left} LIKE ${this.param(pattern, false)} ESCAPE '\\'`;
+        const candidates = this.trigramCandidates(filter.attr, scope, filter.op, String(value));
+        if (candidates) this.fromTrigramIndex.add(filter);
+        if (candidates?.exact) return candidates.sql;
+        // The index's parameter first: it comes first in the SQL.
+        const exact = `${left} LIKE ${this.param(likePattern(filter.op, escaped), false)} ESCAPE '\\'`;
+        return candidates ? `(${candidates.sql} AND ${exact})` : exact;
       }
     }
+  }
+
+  /**
+   * SQLite: the rows a substring match finds through the attribute's trigram index, when it has one and the
+   * literal holds three characters in a row to look up (TrigramIndex). `exact` says whether they are the
+   * answer: the index's LIKE takes no ESCAPE clause, so a literal `%` or `_` is asked as `_` (any one
+   * character), a wider pattern whose extra candidates the exact comparison must drop.
+   */
+  private trigramCandidates(attr: ResolvedAttribute, scope: Scope, op: 'co' | 'sw' | 'ew', value: string): { sql: string; exact: boolean } | undefined {
+    if (this.dialect !== 'sqlite' || !TRIGRAM.test(value)) return undefined;
+    const index = scope.element?.kind === 'table' ? scope.element.trigramIndex : scope.element ? undefined : this.storage.trigramIndex;
+    const column = index?.columns[scope.element ? (attr.sub?.name.toLowerCase() ?? 'value') : attr.key.toLowerCase()];
+    if (!index || !column) return undefined;
+    const pattern = this.param(likePattern(op, value.replace(/[%_]/g, '_')), false);
+    return {
+      sql: `${scope.alias}.${index.rowKey.rowColumn} IN (SELECT ${index.rowKey.indexColumn} FROM ${index.table} WHERE ${column} LIKE ${pattern})`,
+      exact: !/[%_]/.test(value),
+    };
   }
 
   private mapping(attr: ResolvedAttribute, scope: Scope): ColumnMapping | undefined {
@@ -197,6 +251,10 @@ class SqlCompiler {
     this.params.push(bound);
     return '?';
   }
+}
+
+function likePattern(op: 'co' | 'sw' | 'ew', literal: string): string {
+  return op === 'co' ? `%${literal}%` : op === 'sw' ? `${literal}%` : `%${literal}`;
 }
 
 function jsonSegments(attr: ResolvedAttribute): string[] {

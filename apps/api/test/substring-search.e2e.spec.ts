@@ -1,0 +1,157 @@
+import { MikroORM } from '@mikro-orm/core';
+import { userStorage } from '@roster/directory';
+import { bindFilter, filterToSql, parseFilter, UserResourceType } from '@roster/scim-core';
+import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
+import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
+
+reportSkippedPostgres();
+
+/**
+ * co, sw and ew on userName, externalId, displayName, name.givenName, name.familyName and emails.value are
+ * answered through trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL). The answers are fixed below, so
+ * both databases must give the same ones; the index must follow every write; and the database must be able
+ * to answer through the index rather than the tenant's rows.
+ */
+describe.each(dialects())('substring filters through trigram indexes on %s', (dialect) => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  const ids: Record<string, string> = {};
+  const auth = (tenant: TestTenant) => ({ Authorization: `Bearer ${tenant.token}` });
+  const find = async (filter: string, tenant = a): Promise<string[]> => {
+    const res = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent(filter)}&count=200`)
+      .set(auth(tenant))
+      .expect(200);
+    return res.body.Resources.map((r: { userName: string }) => r.userName).sort();
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    a = await createTenant(t, 'Search A');
+    b = await createTenant(t, 'Search B');
+    const people = [
+      {
+        userName: 'Jane.Smith@Example.com',
+        displayName: 'Jane Smith',
+        externalId: '00uJaneSMITH',
+        name: { givenName: 'Jane', familyName: 'Smith' },
+        emails: [
+          { value: 'Jane.Smith@Example.com', type: 'work', primary: true },
+          { value: 'jsmith@home.example.org', type: 'home' },
+        ],
+      },
+      { userName: 'john.smithers@example.com', displayName: 'John Smithers', externalId: '00uJohn', name: { givenName: 'John', familyName: 'Smithers' } },
+      { userName: 'emile.zola@example.com', displayName: 'Émile Zola', name: { givenName: 'Émile', familyName: 'Zola' } },
+      { userName: 'percent_100%@example.com', displayName: 'Per Cent', externalId: 'a_b%c\\d' },
+      { userName: 'pat@example.com', displayName: 'Pat', name: { givenName: 'Pat', familyName: 'Lee' } },
+    ];
+    for (const person of people) ids[person.userName] = (await t.http.post(`${a.base}/Users`).set(auth(a)).send(person).expect(201)).body.id;
+    await t.http.post(`${b.base}/Users`).set(auth(b)).send({ userName: 'jane.smith@example.com', displayName: 'Jane Smith' }).expect(201);
+  });
+  afterAll(async () => t?.close());
+
+  const table: [string, string[]][] = [
+    ['userName co "smith"', ['Jane.Smith@Example.com', 'john.smithers@example.com']],
+    ['userName co "SMITH@"', ['Jane.Smith@Example.com']],
+    ['userName sw "JANE."', ['Jane.Smith@Example.com']],
+    [
+      'userName ew "EXAMPLE.COM"',
+      ['Jane.Smith@Example.com', 'emile.zola@example.com', 'john.smithers@example.com', 'pat@example.com', 'percent_100%@example.com'],
+    ],
+    ['userName co "t_1"', ['percent_100%@example.com']],
+    ['userName co "n_2"', []],
+    ['userName co "t_100%"', ['percent_100%@example.com']],
+    ['userName co "e.s"', ['Jane.Smith@Example.com']],
+    ['userName co "at"', ['pat@example.com']],
+    ['displayName co "SMITH"', ['Jane.Smith@Example.com', 'john.smithers@example.com']],
+    ['displayName sw "john"', ['john.smithers@example.com']],
+    ['displayName co "mile"', ['emile.zola@example.com']],
+    ['displayName ew "zola"', ['emile.zola@example.com']],
+    ['name.familyName co "smith"', ['Jane.Smith@Example.com', 'john.smithers@example.com']],
+    ['name.familyName ew "ers"', ['john.smithers@example.com']],
+    ['name.givenName sw "émi"', ['emile.zola@example.com']],
+    ['name.givenName co "ohn"', ['john.smithers@example.com']],
+    // externalId is caseExact: the index finds candidates in any case, the comparison keeps the exact ones
+    ['externalId co "SMITH"', ['Jane.Smith@Example.com']],
+    ['externalId co "smith"', []],
+    ['externalId sw "00uJo"', ['john.smithers@example.com']],
+    ['externalId co "b%c\\\\d"', ['percent_100%@example.com']],
+    ['externalId co "b_c"', []],
+    ['emails.value co "home.example"', ['Jane.Smith@Example.com']],
+    ['emails co "SMITH@"', ['Jane.Smith@Example.com']],
+    ['emails co "smith"', ['Jane.Smith@Example.com', 'john.smithers@example.com']],
+    ['emails[type eq "home" and value ew ".org"]', ['Jane.Smith@Example.com']],
+    ['userName co "smith" and displayName co "jane"', ['Jane.Smith@Example.com']],
+    ['userName co "smith" or displayName co "zola"', ['Jane.Smith@Example.com', 'emile.zola@example.com', 'john.smithers@example.com']],
+    ['userName co "example" and not (displayName co "smith")', ['emile.zola@example.com', 'pat@example.com', 'percent_100%@example.com']],
+  ];
+  it.each(table)('%s', async (filter, expected) => {
+    expect(await find(filter)).toEqual(expected);
+  });
+
+  it('never finds another tenant’s users', async () => {
+    expect(await find('displayName co "jane smith"', b)).toEqual(['jane.smith@example.com']);
+    expect(await find('userName co "smithers"', b)).toEqual([]);
+  });
+
+  it('follows every write: rename, replace, email change, delete', async () => {
+    const id = ids['pat@example.com'];
+    await t.http
+      .patch(`${a.base}/Users/${id}`)
+      .set(auth(a))
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'replace', path: 'userName', value: 'patricia.lee@example.com' },
+          { op: 'replace', path: 'name.givenName', value: 'Patricia' },
+          { op: 'replace', path: 'emails', value: [{ value: 'plee@newmail.example.net', primary: true }] },
+        ],
+      })
+      .expect(200);
+    expect(await find('userName co "patricia"')).toEqual(['patricia.lee@example.com']);
+    expect(await find('name.givenName co "tricia"')).toEqual(['patricia.lee@example.com']);
+    expect(await find('emails.value co "newmail"')).toEqual(['patricia.lee@example.com']);
+    expect(await find('userName sw "pat@"')).toEqual([]);
+    await t.http
+      .put(`${a.base}/Users/${id}`)
+      .set(auth(a))
+      .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'patricia.lee@example.com', displayName: 'Trish Lee' })
+      .expect(200);
+    expect(await find('displayName co "trish"')).toEqual(['patricia.lee@example.com']);
+    expect(await find('name.givenName co "tricia"')).toEqual([]);
+    expect(await find('emails.value co "newmail"')).toEqual([]);
+    await t.http.delete(`${a.base}/Users/${id}`).set(auth(a)).expect(204);
+    expect(await find('displayName co "trish"')).toEqual([]);
+  });
+
+  it('answers through the index, not by reading the tenant', async () => {
+    const em = t.app.get(MikroORM).em.fork();
+    const connection = em.getConnection();
+    for (const filter of ['userName co "smith"', 'displayName co "smith"', 'name.familyName co "smith"', 'externalId co "SMITH"', 'emails.value co "smith"']) {
+      const compiled = filterToSql(bindFilter(parseFilter(filter), UserResourceType), userStorage, dialect);
+      const tenant = compiled.narrowedByIndex ? 'likely(r.tenant_id = ?)' : 'r.tenant_id = ?';
+      const sql = `SELECT count(*) AS n FROM users r WHERE ${tenant} AND (${compiled.sql})`;
+      if (dialect === 'sqlite') {
+        expect(compiled.narrowedByIndex).toBe(true);
+        const plan = (await connection.execute(`EXPLAIN QUERY PLAN ${sql}`, [a.id, ...compiled.params]))
+          .map((row: { detail: string }) => row.detail)
+          .join('\n');
+        expect(plan).toMatch(/VIRTUAL TABLE INDEX/);
+        expect(plan).not.toMatch(/users_tenant|SCAN r\b/);
+      } else {
+        // A handful of rows is cheapest to read whole, so the planner is left only bitmap scans, which need an
+        // index on the compared expression; without the tenant condition, that can only be a trigram index.
+        const plan = await em.transactional(async (tx) => {
+          for (const setting of ['enable_seqscan', 'enable_indexscan', 'enable_indexonlyscan'])
+            await tx.getConnection().execute(`SET LOCAL ${setting} = off`, [], 'run', tx.getTransactionContext());
+          const rows = await tx
+            .getConnection()
+            .execute(`EXPLAIN SELECT count(*) AS n FROM users r WHERE ${compiled.sql}`, compiled.params, 'all', tx.getTransactionContext());
+          return rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+        });
+        expect(plan).toMatch(/Bitmap Index Scan on \w+_trgm/);
+      }
+    }
+  });
+});
