@@ -70,7 +70,8 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
     },
     heavyReads: {
       budgetMs: integer('ROSTER_QUERY_BUDGET_MS', 5000, 100, 600_000),
-      concurrency: integer('ROSTER_HEAVY_READ_CONCURRENCY', 2, 1, 32),
+      // A tenant may use all but one: with 4, a busy tenant's substring searches and ranges run three at once.
+      concurrency: integer('ROSTER_HEAVY_READ_CONCURRENCY', 4, 1, 32),
     },
     auditRetentionDays: integer('ROSTER_AUDIT_RETENTION_DAYS', 365, 1, 36500),
     deletedUserRetentionDays: integer('ROSTER_DELETED_USER_RETENTION_DAYS', 30, 1, 36500),

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { noteRowChanges } from '@roster/platform';
 import { runSql, runSqlWrite } from './sql';
 import type { SqlStatement } from './write-all';
 
@@ -10,8 +11,12 @@ export async function adjustResourceCount(em: EntityManager, tenantId: string, t
   await runSqlWrite(em, sql, params);
 }
 
-/** The statement that adds `delta` to the tenant's count, to be written with the change it counts. */
+/**
+ * The statement that adds `delta` to the tenant's count, to be written with the change it counts. Every
+ * created or deleted resource passes here, so it is also where the planner's statistics hear of it.
+ */
 export function resourceCountChange(tenantId: string, type: CountedResource, delta: number): SqlStatement {
+  noteRowChanges(Math.abs(delta));
   return {
     sql: `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?)
      ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + excluded.count`,

@@ -3,6 +3,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import type { DatabaseConfig } from '@roster/config';
 import { HEAVY_READ_DATABASE, HEAVY_READ_SETTINGS, HeavyReads, type HeavyReadSettings } from './heavy-reads';
 import { MigrationRunner } from './migration-runner';
+import { PlannerStatistics } from './planner-statistics';
 import { buildOrmOptions, type DatabaseSchema, type MigrationSets, type OrmLogging } from './orm-options';
 
 @Module({})
@@ -12,14 +13,20 @@ export class DatabaseModule {
     schema: DatabaseSchema,
     migrations: MigrationSets,
     logging: OrmLogging = {},
-    heavyReads: HeavyReadSettings = { budgetMs: 5000, concurrency: 2 },
+    heavyReads: HeavyReadSettings = { budgetMs: 5000, concurrency: 4 },
   ): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
       imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, schema, migrations, logging), registerRequestContext: true })],
-      providers: [MigrationRunner, HeavyReads, { provide: HEAVY_READ_DATABASE, useValue: database }, { provide: HEAVY_READ_SETTINGS, useValue: heavyReads }],
-      exports: [MigrationRunner, HeavyReads],
+      providers: [
+        MigrationRunner,
+        HeavyReads,
+        PlannerStatistics,
+        { provide: HEAVY_READ_DATABASE, useValue: database },
+        { provide: HEAVY_READ_SETTINGS, useValue: heavyReads },
+      ],
+      exports: [MigrationRunner, HeavyReads, PlannerStatistics],
     };
   }
 }

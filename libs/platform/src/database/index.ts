@@ -9,3 +9,4 @@ export * from './database-lock';
 export * from './placeholders';
 export * from './heavy-reads';
 export * from './fair-slots';
+export * from './planner-statistics';
