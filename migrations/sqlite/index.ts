@@ -11,6 +11,7 @@ import { Migration20261206020000_user_document_bytes as M7 } from './Migration20
 import { Migration20261206030239_portal as M8 } from './Migration20261206030239_portal';
 import { Migration20261206050000_user_search as M9 } from './Migration20261206050000_user_search';
 import { Migration20261206060000_user_indexes as M10 } from './Migration20261206060000_user_indexes';
+import { Migration20261206070000_tenant_deletion as M11 } from './Migration20261206070000_tenant_deletion';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144231_init', class: M0 },
@@ -24,4 +25,5 @@ export const migrationsList: MigrationList = [
   { name: 'Migration20261206030239_portal', class: M8 },
   { name: 'Migration20261206050000_user_search', class: M9 },
   { name: 'Migration20261206060000_user_indexes', class: M10 },
+  { name: 'Migration20261206070000_tenant_deletion', class: M11 },
 ];

@@ -75,4 +75,20 @@ describe('the roster CLI binary', () => {
     // Nothing was issued by the refused commands: still the two tokens.
     expect(run(['tokens', 'list', 'binary-co']).stdout.trim().split('\n')).toHaveLength(2);
   });
+
+  it('deletes a tenant, restores it, and deletes it for good with --now', () => {
+    expect(run(['tenants', 'create', 'Gone', 'Co']).code).toBe(0);
+    const deleted = run(['tenants', 'delete', 'gone-co']);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toContain('Tenant deleted: Gone Co (gone-co)');
+    expect(run(['tenants', 'list']).stdout).toMatch(/gone-co\s+deleted, purged after /);
+    expect(run(['tokens', 'issue', 'gone-co']).stderr).toMatch(/no tenant "gone-co"/);
+    expect(run(['tenants', 'restore', 'gone-co']).stdout).toContain('Tenant restored: Gone Co (gone-co)');
+    expect(run(['tokens', 'issue', 'gone-co']).code).toBe(0);
+    const purged = run(['tenants', 'delete', 'gone-co', '--now']);
+    expect(purged.code).toBe(0);
+    expect(purged.stdout).toMatch(/Purged: \d+ rows removed \(.*scim_tokens 2/);
+    expect(run(['tenants', 'list']).stdout).not.toContain('gone-co');
+    expect(run(['tenants', 'restore', 'gone-co'])).toMatchObject({ code: 1, stderr: expect.stringContaining('not found') });
+  });
 });

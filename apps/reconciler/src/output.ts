@@ -61,7 +61,7 @@ export function summaryTable(report: NightlyReport): string {
     '',
     `${s.tenants} tenant(s), ${s.usersChecked} users checked, ${s.findings} finding(s) (${s.findingsNeedingAction} needing action), ${s.drift} drift (${s.repaired} repaired), ${s.unresolvedManagers} unresolved manager(s).`,
     s.retention === 'applied'
-      ? `Retention: ${s.auditEventsPruned} audit events, ${s.eventsPruned} delivered events, ${s.scimRequestsPruned} SCIM request log entries, ${s.portalSessionsPruned} portal sessions and links pruned; ${s.deletedUsersPurged} deleted users purged.`
+      ? `Retention: ${s.auditEventsPruned} audit events, ${s.eventsPruned} delivered events, ${s.scimRequestsPruned} SCIM request log entries, ${s.portalSessionsPruned} portal sessions and links pruned; ${s.deletedUsersPurged} deleted users and ${s.tenantsPurged} deleted tenants purged.`
       : 'Retention: skipped (dry run).',
   );
   return `${out.join('\n')}\n`;

@@ -14,6 +14,7 @@ import {
   ReconciliationService,
   TenantEntity,
   TenantHealthService,
+  TenantPurge,
   TenantsService,
   type Finding,
   type TenantHealth,
@@ -62,6 +63,8 @@ export interface ReconcileSummary {
   scimRequestsPruned: number;
   /** Ended portal sessions and setup links expired over a day ago. */
   portalSessionsPruned: number;
+  /** Deleted tenants whose data was purged (their retention ended, or a purge was asked for). */
+  tenantsPurged: number;
   retention: 'applied' | 'skipped (dry run)';
 }
 
@@ -85,7 +88,8 @@ export function needsAttention(report: NightlyReport): boolean {
 
 /**
  * One nightly run: refuses an unmigrated database; per tenant, the health figures and findings, then a walk
- * over every user (drift, unresolved managers; repaired with `repair`); then retention unless dry-run.
+ * over every user (drift, unresolved managers; repaired with `repair`); then retention unless dry-run,
+ * deleted tenants' purges included.
  */
 export async function reconcile(app: INestApplicationContext, config: RosterConfig, logger: Logger, options: RunOptions): Promise<NightlyReport> {
   const startedAt = new Date();
@@ -107,6 +111,7 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     eventsPruned: 0,
     scimRequestsPruned: 0,
     portalSessionsPruned: 0,
+    tenantsPurged: 0,
     retention: options.dryRun ? 'skipped (dry run)' : 'applied',
   };
   const results: TenantResult[] = [];
@@ -149,6 +154,13 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
     summary.eventsPruned = await pruneDelivered(orm.em.fork(), new Date(Date.now() - config.events.retentionDays * DAY_MS));
     summary.scimRequestsPruned = await app.get(ScimRequestsService).prune();
     summary.portalSessionsPruned = (await app.get(PortalSessions).prune()) + (await app.get(SetupLinks).prune());
+    const purge = app.get(TenantPurge);
+    for (const tenantId of await purge.due()) {
+      const removed = await purge.purge(tenantId);
+      if (!removed) continue;
+      summary.tenantsPurged++;
+      logger.info({ tenantId, rows: removed }, 'tenant purged');
+    }
   }
   return {
     startedAt: startedAt.toISOString(),
@@ -162,7 +174,7 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
 
 async function tenantsToCheck(app: INestApplicationContext, key: string | undefined): Promise<TenantEntity[]> {
   const em = app.get(MikroORM).em.fork();
-  if (key === undefined) return em.find(TenantEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  if (key === undefined) return em.find(TenantEntity, { deletedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   const found = await RequestContext.create(em, () => app.get(TenantsService).findByKey(key));
   if (!found) throw new Error(`no tenant "${key}"`);
   return [await em.findOneOrFail(TenantEntity, { id: found.id })];

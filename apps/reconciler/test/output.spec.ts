@@ -43,6 +43,7 @@ describe('the nightly job on a terminal', () => {
         eventsPruned: 2,
         scimRequestsPruned: 5,
         portalSessionsPruned: 1,
+        tenantsPurged: 1,
         retention: 'applied',
       },
       tenants: [
@@ -64,7 +65,7 @@ describe('the nightly job on a terminal', () => {
     ]);
     expect(table).toContain('acme: users-without-external-id (2) — users with no externalId; e.g. a@x, b@x');
     expect(table).toContain(
-      'Retention: 4 audit events, 2 delivered events, 5 SCIM request log entries, 1 portal sessions and links pruned; 0 deleted users purged.',
+      'Retention: 4 audit events, 2 delivered events, 5 SCIM request log entries, 1 portal sessions and links pruned; 0 deleted users and 1 deleted tenants purged.',
     );
   });
 });

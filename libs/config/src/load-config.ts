@@ -75,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>): RosterConfi
     },
     auditRetentionDays: integer('ROSTER_AUDIT_RETENTION_DAYS', 365, 1, 36500),
     deletedUserRetentionDays: integer('ROSTER_DELETED_USER_RETENTION_DAYS', 30, 1, 36500),
+    deletedTenantRetentionDays: integer('ROSTER_DELETED_TENANT_RETENTION_DAYS', 30, 0, 36500),
     events: {
       dispatch: flag('ROSTER_EVENTS_DISPATCH', true),
       allowInsecureEndpoints: flag('ROSTER_EVENTS_ALLOW_INSECURE', false),

@@ -24,6 +24,8 @@ export interface RosterConfig {
   auditRetentionDays: number;
   /** Days a user deleted over SCIM stays restorable before the nightly job purges it. */
   deletedUserRetentionDays: number;
+  /** Days a deleted tenant stays restorable before the nightly job purges its data. */
+  deletedTenantRetentionDays: number;
   events: {
     /** Whether this process delivers push streams (ROSTER_EVENTS_DISPATCH=off leaves it to `npm run dispatch`). */
     dispatch: boolean;

@@ -1,12 +1,15 @@
 import { loadConfig } from '@roster/config';
-import { scimBaseUrl, TenantsService, TokensService, type AuditContext } from '@roster/directory';
+import { scimBaseUrl, TenantPurge, TenantsService, TokensService, type AuditContext } from '@roster/directory';
 import { numberOption, parseCommand, UsageError } from './command-line';
 import { withServices } from './with-services';
 
 const CLI: AuditContext = { actor: { type: 'admin' }, userAgent: 'roster-cli' };
 
 export const TENANTS_USAGE = `tenants create "<name>" [--slug <slug>]   create a tenant and issue its first SCIM token
-  tenants list                               every tenant with its SCIM base URL`;
+  tenants list                               every tenant with its SCIM base URL (deleted ones marked)
+  tenants delete <tenant> [--now]            stop the tenant at once; its data is purged after the retention
+                                             (ROSTER_DELETED_TENANT_RETENTION_DAYS), or right now with --now
+  tenants restore <tenant>                   undo a deletion whose purge has not begun`;
 export const TOKENS_USAGE = `tokens issue <tenant> [--scope provision|read] [--description d] [--expires-in-days n] [--overlap-seconds n]
                                              issue a token; earlier tokens of its scope stop working (after the overlap)
   tokens list <tenant>                       the tenant's tokens (never the secrets)
@@ -32,9 +35,38 @@ export async function tenantsCommand(args: string[]): Promise<void> {
   } else if (action === 'list') {
     parseCommand(rest, TENANTS_USAGE);
     await withServices(async (app) => {
-      for (const t of await app.get(TenantsService).list()) {
-        console.log(`${t.id}  ${t.slug.padEnd(24)} ${t.scimEnabled ? 'enabled ' : 'disabled'}  ${scimBaseUrl(origin(), t.slug)}  ${t.name}`);
+      for (const t of await app.get(TenantsService).list({ includeDeleted: true })) {
+        const state = t.deletedAt ? `deleted, purged after ${t.purgeAfter?.toISOString()}` : t.scimEnabled ? 'enabled ' : 'disabled';
+        console.log(`${t.id}  ${t.slug.padEnd(24)} ${state}  ${scimBaseUrl(origin(), t.slug)}  ${t.name}`);
       }
+    });
+  } else if (action === 'delete') {
+    const { values, positionals } = parseCommand(rest, TENANTS_USAGE, { now: { type: 'boolean' } }, { min: 1, max: 1 });
+    await withServices(async (app) => {
+      const tenant = await app.get(TenantsService).delete(positionals[0], { purgeNow: values.now === true }, CLI);
+      console.log(`Tenant deleted: ${tenant.name} (${tenant.slug}); it answers nothing from now on.`);
+      if (!values.now) {
+        console.log(`Its data is purged by the nightly job after ${tenant.purgeAfter?.toISOString()}; until then: tenants restore ${tenant.slug}`);
+        return;
+      }
+      const removed = await app.get(TenantPurge).purge(tenant.id);
+      const rows = Object.values(removed ?? {}).reduce((sum, n) => sum + n, 0);
+      console.log(
+        `Purged: ${rows} rows removed${
+          removed
+            ? ` (${Object.entries(removed)
+                .filter(([, n]) => n > 0)
+                .map(([table, n]) => `${table} ${n}`)
+                .join(', ')})`
+            : ''
+        }.`,
+      );
+    });
+  } else if (action === 'restore') {
+    const { positionals } = parseCommand(rest, TENANTS_USAGE, {}, { min: 1, max: 1 });
+    await withServices(async (app) => {
+      const tenant = await app.get(TenantsService).restore(positionals[0], CLI);
+      console.log(`Tenant restored: ${tenant.name} (${tenant.slug}) at ${scimBaseUrl(origin(), tenant.slug)}`);
     });
   } else {
     throw new UsageError(action ? `unknown action: tenants ${action}` : 'missing action', TENANTS_USAGE);

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The deployment's audit trail: tenants deleted, restored and purged
+         * @description Events about tenants rather than inside one, newest first, keyset-paginated. They outlive the tenants they name.
+         */
+        get: operations["listDeploymentAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/signing-keys": {
         parameters: {
             query?: never;
@@ -93,19 +113,29 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
         /**
          * One tenant
-         * @description By id.
+         * @description By id or slug; a deleted tenant awaiting its purge too (`deletedAt`).
          */
         get: operations["getTenant"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a tenant (restorable until its data is purged)
+         * @description From this call on the tenant answers nothing: its tokens are refused, its SCIM URL, event streams and portal
+         *     sessions stop, in every process within a second. Its data — users, deleted users, groups and memberships,
+         *     audit trail, events and streams, tokens, request log — stays until `purgeAfter`
+         *     (ROSTER_DELETED_TENANT_RETENTION_DAYS, default 30, after the deletion), when the nightly job removes it in
+         *     small batches; `purge=now` removes it at once, in the background (GET answers 404 once it is done). Until the
+         *     purge begins, `POST …/restore` undoes the deletion. Deleting again can only bring the purge forward.
+         *     Recorded in the deployment's audit trail (`GET /admin/v1/audit-events`), which outlives the tenant.
+         */
+        delete: operations["deleteTenant"];
         options?: never;
         head?: never;
         /**
@@ -120,8 +150,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -143,8 +173,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -166,8 +196,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -191,8 +221,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
                 userId: string;
             };
             cookie?: never;
@@ -215,8 +245,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -253,8 +283,8 @@ export interface paths {
             header?: never;
             path: {
                 streamId: string;
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -284,8 +314,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -307,13 +337,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/tenants/{tenantId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo a tenant's deletion
+         * @description Its tokens, SCIM URL, streams and data are back as they were. Refused with 409 once its purge has begun. Recorded in the deployment's audit trail.
+         */
+        post: operations["restoreTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants/{tenantId}/scim-requests": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -339,8 +392,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -365,8 +418,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -394,8 +447,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
                 tokenId: string;
             };
             cookie?: never;
@@ -1876,9 +1929,19 @@ export interface components {
         Tenant: {
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description Deleted: from then on the tenant answers nothing (tokens, SCIM, event streams, portal). Restorable until purgeAfter.
+             */
+            deletedAt: string | null;
             /** Format: uuid */
             id: string;
             name: string;
+            /**
+             * Format: date-time
+             * @description When the nightly job purges a deleted tenant's data (ROSTER_DELETED_TENANT_RETENTION_DAYS after the deletion, or at once with purge=now).
+             */
+            purgeAfter: string | null;
             /** @description This tenant's own SCIM rate limit (requests per second); null means the server default, ROSTER_TENANT_RATE_LIMIT. */
             rateLimitPerSecond: number | null;
             /**
@@ -2146,6 +2209,8 @@ export interface components {
         SortOrder: "ascending" | "descending";
         /** @description 1-based; values below 1 are treated as 1. */
         StartIndex: number;
+        /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+        TenantKey: string;
     };
     requestBodies: never;
     headers: never;
@@ -2172,6 +2237,41 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadQuery"];
+        };
+    };
+    listDeploymentAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description tenant.deleted, tenant.restored or tenant.purged */
+                action?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                outcome?: "success" | "failure";
+                /** @description A tenant id */
+                resourceId?: string;
+                /** @description Inclusive */
+                since?: string;
+                /** @description Exclusive */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
         };
     };
     listSigningKeys: {
@@ -2276,8 +2376,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2296,13 +2396,42 @@ export interface operations {
             404: components["responses"]["AdminError"];
         };
     };
+    deleteTenant: {
+        parameters: {
+            query?: {
+                /** @description "now" purges the data at once instead of after the retention period */
+                purge?: "now";
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; `deletedAt` and `purgeAfter` say when */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            400: components["responses"]["AdminError"];
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+        };
+    };
     updateTenant: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2343,8 +2472,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2369,8 +2498,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2398,8 +2527,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2424,8 +2553,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
                 userId: string;
             };
             cookie?: never;
@@ -2451,8 +2580,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2476,8 +2605,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2507,8 +2636,8 @@ export interface operations {
             header?: never;
             path: {
                 streamId: string;
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2533,8 +2662,8 @@ export interface operations {
             header?: never;
             path: {
                 streamId: string;
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2557,8 +2686,8 @@ export interface operations {
             header?: never;
             path: {
                 streamId: string;
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2587,8 +2716,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2607,6 +2736,32 @@ export interface operations {
             404: components["responses"]["AdminError"];
         };
     };
+    restoreTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored (or was not deleted) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            401: components["responses"]["AdminError"];
+            404: components["responses"]["AdminError"];
+            409: components["responses"]["AdminError"];
+        };
+    };
     listScimRequests: {
         parameters: {
             query?: {
@@ -2620,8 +2775,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2647,8 +2802,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2678,8 +2833,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2703,8 +2858,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
             };
             cookie?: never;
         };
@@ -2733,8 +2888,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tenant's id */
-                tenantId: string;
+                /** @description The tenant's id or its slug (what `roster tenants list` and the SCIM base URL show). */
+                tenantId: components["parameters"]["TenantKey"];
                 tokenId: string;
             };
             cookie?: never;

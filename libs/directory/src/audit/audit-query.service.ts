@@ -13,7 +13,13 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-/** Reads the trail: strictly one tenant, newest first, keyset-paginated on (occurredAt, id). */
+/**
+ * The scope of events about the deployment rather than one tenant (a tenant deleted, restored, purged): they
+ * must outlive the tenant, whose own trail its purge removes. No tenant can have this id (ids are random).
+ */
+export const DEPLOYMENT_AUDIT_SCOPE = '00000000-0000-0000-0000-000000000000';
+
+/** Reads the trail: strictly one tenant (or the deployment), newest first, keyset-paginated on (occurredAt, id). */
 @Injectable()
 export class AuditQueryService {
   constructor(private readonly em: EntityManager) {}

@@ -1,13 +1,11 @@
-import { Module, forwardRef } from '@nestjs/common';
-import { TenantsModule } from '../tenants/tenants.module';
-import { AuditController } from './audit.controller';
+import { Module } from '@nestjs/common';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
 import { AuthFailuresService } from './auth-failures.service';
+import { DeploymentAuditController } from './deployment-audit.controller';
 
 @Module({
-  imports: [forwardRef(() => TenantsModule)],
-  controllers: [AuditController],
+  controllers: [DeploymentAuditController],
   providers: [AuditService, AuthFailuresService, AuditQueryService],
   exports: [AuditService, AuthFailuresService, AuditQueryService],
 })

@@ -58,7 +58,9 @@ export class EventPollService {
   private async authenticate(streamId: string, authorization: string | undefined): Promise<StreamState> {
     const token = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!token) throw ScimError.unauthorized('Send the stream\'s poll token as "Authorization: Bearer <token>"');
-    const stream = isUuid(streamId) ? await readStream(this.em.fork(), streamId.toLowerCase(), "delivery = 'poll'") : undefined;
+    // A deleted tenant's streams answer as if they did not exist (TenantsService.delete).
+    const live = "delivery = 'poll' AND tenant_id IN (SELECT id FROM tenants WHERE deleted_at IS NULL)";
+    const stream = isUuid(streamId) ? await readStream(this.em.fork(), streamId.toLowerCase(), live) : undefined;
     if (!stream?.pollTokenHash || !hashesEqual(stream.pollTokenHash, hashToken(token)))
       throw ScimError.unauthorized('The poll token is not valid for this stream');
     return stream;

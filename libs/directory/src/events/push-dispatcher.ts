@@ -135,13 +135,19 @@ export class PushDispatcher implements BeforeApplicationShutdown {
     if (this.delivering.size >= MAX_PARALLEL_STREAMS) return this.delivering.size;
     const em = this.em.fork();
     const now = sqlTime(em, new Date());
-    const tenants = await runSql<{ tenant_id: string }>(em, "SELECT DISTINCT tenant_id FROM event_streams WHERE delivery = 'push' AND status = 'active'");
+    // A deleted tenant's streams stop with it (TenantsService.delete).
+    const tenants = await runSql<{ tenant_id: string }>(
+      em,
+      `SELECT DISTINCT s.tenant_id AS tenant_id FROM event_streams s JOIN tenants t ON t.id = s.tenant_id
+        WHERE s.delivery = 'push' AND s.status = 'active' AND t.deleted_at IS NULL`,
+    );
     this.pushTenants = new Set(tenants.map((row) => String(row.tenant_id)));
     if (!this.pushTenants.size) return 0;
     let started = 0;
     const due = await runSql<{ id: string; lease_owner: string | null; lease_until: unknown }>(
       em,
       `SELECT s.id AS id, s.lease_owner AS lease_owner, s.lease_until AS lease_until FROM event_streams s JOIN event_sequences q ON q.tenant_id = s.tenant_id
+         JOIN tenants t ON t.id = s.tenant_id AND t.deleted_at IS NULL
         WHERE s.delivery = 'push' AND s.status = 'active' AND s.position < q.last_seq
           AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?)
           AND (s.lease_until IS NULL OR s.lease_until < ? OR s.lease_owner LIKE ?)
@@ -236,7 +242,7 @@ export class PushDispatcher implements BeforeApplicationShutdown {
       `UPDATE event_streams SET position = ?, delivered_count = delivered_count + ?, failed_count = failed_count + ?,
               consecutive_failures = ${success ? '0' : 'consecutive_failures'}, next_attempt_at = NULL,
               last_success_at = ${success ? '?' : 'last_success_at'}, lease_until = ?
-        WHERE id = ? AND lease_owner = ? AND status = 'active'`,
+        WHERE id = ? AND lease_owner = ? AND status = 'active' AND tenant_id IN (SELECT id FROM tenants WHERE deleted_at IS NULL)`,
       [
         position,
         progress.delivered,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import { HeavyReads } from '@roster/platform';
+import { HeavyReads, noteRowChanges } from '@roster/platform';
 import type { ListQuery } from '@roster/scim-core';
 import type { PagePosition } from '../shared/page-positions';
 import { findResource, listResources } from '../shared/resource-query';
@@ -107,6 +107,7 @@ export class GroupsRepository {
       );
       added.push(...rows.map((r) => r.user_id));
     }
+    noteRowChanges(added.length);
     return added;
   }
 
@@ -123,11 +124,13 @@ export class GroupsRepository {
       );
       removed.push(...rows.map((r) => r.user_id));
     }
+    noteRowChanges(removed.length);
     return removed;
   }
 
   async removeAllMembers(em: EntityManager, groupId: string): Promise<string[]> {
     const rows = await runSql<{ user_id: string }>(em, 'DELETE FROM group_members WHERE group_id = ? RETURNING user_id', [groupId]);
+    noteRowChanges(rows.length);
     return rows.map((r) => r.user_id);
   }
 }

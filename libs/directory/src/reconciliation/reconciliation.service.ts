@@ -38,7 +38,7 @@ export class ReconciliationService {
   ) {}
 
   async *run(options: ReconcileOptions): AsyncGenerator<TenantReport> {
-    const tenants = await this.em.fork().find(TenantEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const tenants = await this.em.fork().find(TenantEntity, { deletedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
     for (const tenant of tenants) yield await this.reconcileTenant(tenant, options);
   }
 

@@ -55,7 +55,14 @@ export class PortalSessions {
   async verify(secret: string, now = new Date()): Promise<ActiveSession | undefined> {
     if (!/^[\w-]{43}$/.test(secret)) return undefined;
     const em = this.em.fork();
-    const [row] = await runSql(em, 'SELECT id, kind, tenant_id, last_seen_at, expires_at FROM portal_sessions WHERE secret_hash = ?', [hashToken(secret)]);
+    // A deleted tenant's sessions open nothing (TenantsService.delete); the operator's have no tenant.
+    const [row] = await runSql(
+      em,
+      `SELECT s.id AS id, s.kind AS kind, s.tenant_id AS tenant_id, s.last_seen_at AS last_seen_at, s.expires_at AS expires_at
+         FROM portal_sessions s LEFT JOIN tenants t ON t.id = s.tenant_id
+        WHERE s.secret_hash = ? AND (s.tenant_id IS NULL OR t.deleted_at IS NULL)`,
+      [hashToken(secret)],
+    );
     if (!row) return undefined;
     const expiresAt = fromSql.time(row.expires_at);
     const lastSeenAt = fromSql.time(row.last_seen_at);

@@ -71,7 +71,8 @@ export class SetupLinks {
     const em = this.em.fork();
     const rows = await runSql<{ tenant_id: string }>(
       em,
-      'UPDATE setup_links SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING tenant_id',
+      `UPDATE setup_links SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL AND expires_at > ?
+          AND tenant_id IN (SELECT id FROM tenants WHERE deleted_at IS NULL) RETURNING tenant_id`,
       [sqlTime(em, now), hashToken(secret), sqlTime(em, now)],
     );
     return rows[0]?.tenant_id;

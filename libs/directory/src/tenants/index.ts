@@ -3,3 +3,4 @@ export * from './tenants.service';
 export * from './tenant-changes';
 export * from './tenants.module';
 export { scimBaseUrl } from './tenants.controller';
+export * from './tenant-purge';

@@ -4,7 +4,7 @@ import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/lega
 
 @Entity({ tableName: 'tenants' })
 export class TenantEntity {
-  [OptionalProps]?: 'id' | 'scimEnabled' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'scimEnabled' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'purgeAfter' | 'purgeStartedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -29,4 +29,16 @@ export class TenantEntity {
 
   @Property({ type: DateTimeType, onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /** Deleted: answers nothing from then on, restorable until its data is purged (tenant-purge.ts). */
+  @Property({ type: DateTimeType, nullable: true })
+  deletedAt?: Date | null;
+
+  /** When the nightly job may purge its data (the deletion plus the retention, or at once when asked). */
+  @Property({ type: DateTimeType, nullable: true })
+  purgeAfter?: Date | null;
+
+  /** Set when a purge began: from then on the tenant cannot be restored. */
+  @Property({ type: DateTimeType, nullable: true })
+  purgeStartedAt?: Date | null;
 }

@@ -1,16 +1,21 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import type { CreateTenantRequest, Tenant, TenantList, UpdateTenantRequest } from '@roster/contract';
 import { AdminAuthenticated, ContractBody, publicOrigin } from '@roster/platform';
+import { ScimError } from '@roster/scim-core';
 import { Audit, type AuditContext } from '../audit/audit-context';
+import { TenantPurge } from './tenant-purge';
 import { TenantsService, type TenantView } from './tenants.service';
 
 @Controller('admin/v1/tenants')
 @AdminAuthenticated()
 export class TenantsController {
+  private readonly logger = new Logger('TenantsController');
+
   constructor(
     private readonly tenants: TenantsService,
+    private readonly purge: TenantPurge,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -20,14 +25,34 @@ export class TenantsController {
     return this.present(await this.tenants.create(body, audit), req);
   }
 
+  /** Every tenant, deleted ones awaiting their purge included (deletedAt says which). */
   @Get()
   async list(@Req() req: Request): Promise<TenantList> {
-    return { items: (await this.tenants.list()).map((t) => this.present(t, req)) };
+    return { items: (await this.tenants.list({ includeDeleted: true })).map((t) => this.present(t, req)) };
   }
 
   @Get(':tenantId')
   async get(@Param('tenantId') id: string, @Req() req: Request): Promise<Tenant> {
-    return this.present(await this.tenants.get(id), req);
+    return this.present(await this.tenants.get(id, { includeDeleted: true }), req);
+  }
+
+  /**
+   * Deletes the tenant (TenantsService.delete); `purge=now` purges its data at once, in the background, in
+   * batches (GET answers 404 when it is done).
+   */
+  @Delete(':tenantId')
+  async delete(@Param('tenantId') id: string, @Query('purge') purge: unknown, @Audit() audit: AuditContext, @Req() req: Request): Promise<Tenant> {
+    if (purge !== undefined && purge !== 'now') throw ScimError.invalidValue('purge may only be "now"');
+    const deleted = await this.tenants.delete(id, { purgeNow: purge === 'now' }, audit);
+    if (purge === 'now')
+      void this.purge.purge(deleted.id).catch((error: unknown) => this.logger.error(`purging tenant ${deleted.id} failed: ${String(error)}`));
+    return this.present(deleted, req);
+  }
+
+  @Post(':tenantId/restore')
+  @HttpCode(200)
+  async restore(@Param('tenantId') id: string, @Audit() audit: AuditContext, @Req() req: Request): Promise<Tenant> {
+    return this.present(await this.tenants.restore(id, audit), req);
   }
 
   @Patch(':tenantId')
@@ -50,6 +75,8 @@ export class TenantsController {
       scimBaseUrl: scimBaseUrl(publicOrigin(this.config.publicUrl, req), tenant.slug),
       createdAt: tenant.createdAt.toISOString(),
       updatedAt: tenant.updatedAt.toISOString(),
+      deletedAt: tenant.deletedAt?.toISOString() ?? null,
+      purgeAfter: tenant.purgeAfter?.toISOString() ?? null,
     };
   }
 }

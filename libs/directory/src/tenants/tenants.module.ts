@@ -1,13 +1,15 @@
-import { Module, forwardRef } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { TenantsController } from './tenants.controller';
+import { TenantAuditController } from './tenant-audit.controller';
 import { TenantChanges } from './tenant-changes';
+import { TenantPurge } from './tenant-purge';
+import { TenantsController } from './tenants.controller';
 import { TenantsService } from './tenants.service';
 
 @Module({
-  imports: [forwardRef(() => AuditModule)],
-  controllers: [TenantsController],
-  providers: [TenantsService, TenantChanges],
-  exports: [TenantsService, TenantChanges],
+  imports: [AuditModule],
+  controllers: [TenantsController, TenantAuditController],
+  providers: [TenantsService, TenantChanges, TenantPurge],
+  exports: [TenantsService, TenantChanges, TenantPurge],
 })
 export class TenantsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import { dialectOf, fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { dialectOf, fromSql, placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import type { GroupRef } from './user.mapper';
 
 /**
@@ -20,6 +20,29 @@ export class UserGroupsQuery {
     return dialectOf(em) === 'postgresql'
       ? `(SELECT coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) ${order}), '[]') ${memberships})`
       : `(SELECT json_group_array(json_object('value', g.id, 'display', g.display_name) ${order}) ${memberships})`;
+  }
+
+  /**
+   * The groups of a page of users, in one grouped statement: a sub-select per row (groupsColumn) let
+   * PostgreSQL plan a scan of the memberships for each of a page's hundred users whenever its statistics
+   * were behind (10 ms of a 12 ms page).
+   */
+  async groupsOf(em: EntityManager, tenantId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+    const groups = new Map<string, GroupRef[]>();
+    if (!userIds.length) return groups;
+    const rows = await runSql<{ user_id: string; id: string; display_name: string }>(
+      em,
+      `SELECT m.user_id AS user_id, g.id AS id, g.display_name AS display_name FROM group_members m JOIN groups g ON g.id = m.group_id
+        WHERE m.tenant_id = ? AND m.user_id IN (${placeholders(userIds)}) ORDER BY m.user_id, g.display_name_ci, g.id`,
+      [tenantId, ...userIds],
+    );
+    for (const row of rows) {
+      const userId = String(row.user_id);
+      const list = groups.get(userId) ?? [];
+      if (!list.length) groups.set(userId, list);
+      list.push({ value: String(row.id), display: row.display_name });
+    }
+    return groups;
   }
 
   /** The groups groupsColumn read; undefined when the user belongs to none. */

@@ -18,6 +18,9 @@ const BATCH = 500;
 const USER_PAGE_SIZE = { rowBytes: `(r.document_bytes + ${RENDERING_OVERHEAD_BYTES})` };
 const COLUMNS =
   'id, tenant_id, user_name, user_name_ci, external_id, display_name, active, identity_email_ci, document, document_bytes, version, created_at, updated_at';
+const PAGE_COLUMNS = COLUMNS.split(', ')
+  .map((column) => `r.${column}`)
+  .join(', ');
 
 /**
  * All User queries, every one scoped by tenant, as hand-written SQL with bound parameters: these run on
@@ -49,29 +52,23 @@ export class UsersRepository {
 
   /**
    * A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one
-   * starts; `related` as in findById (over the row `r`), one value per user, in the same order; `countUpTo`
-   * stops counting there (queryPageRows).
+   * starts; `countUpTo` stops counting there (queryPageRows).
    */
   async list(
     em: EntityManager,
     tenantId: string,
     query: ListQuery,
     cursor?: { after?: PagePosition },
-    related?: string,
     countUpTo?: number,
-  ): Promise<{ total: number; totalCapped: boolean; users: UserEntity[]; related: unknown[]; next?: PagePosition }> {
-    const columns =
-      COLUMNS.split(', ')
-        .map((column) => `r.${column}`)
-        .join(', ') + (related ? `, ${related} AS related` : '');
-    const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', {
+  ): Promise<{ total: number; totalCapped: boolean; users: UserEntity[]; next?: PagePosition }> {
+    const read = await queryPageRows(em, userStorage, tenantId, query, PAGE_COLUMNS, 'User', {
       ...(cursor ? { after: cursor.after, lookAhead: true } : {}),
       size: USER_PAGE_SIZE,
       heavyReads: this.heavyReads,
       countUpTo,
     });
     const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
-    return { total: read.total, totalCapped: read.totalCapped === true, users: rows.map(toUser), related: rows.map((row) => row.related), next };
+    return { total: read.total, totalCapped: read.totalCapped === true, users: rows.map(toUser), next };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */

@@ -44,14 +44,11 @@ export class UsersService {
     const query = parseListQuery(UserResourceType, rawQuery, this.config.scim);
     const scope = { tenantId: caller.tenantId, resource: 'User', filter: query.filterText ?? '' };
     const window = await cursorWindow(this.cursors, scope, query.cursor);
-    // Each user's groups come with the page, in the same statement.
-    const { total, totalCapped, users, related, next } = await this.users.list(
+    const { total, totalCapped, users, next } = await this.users.list(this.em, caller.tenantId, query, window, countUpTo);
+    const groups = await this.userGroups.groupsOf(
       this.em,
       caller.tenantId,
-      query,
-      window,
-      this.userGroups.groupsColumn(this.em, 'r'),
-      countUpTo,
+      users.map((u) => u.id),
     );
     const managers = await this.views.resolvableManagers(this.em, caller.tenantId, users);
     return {
@@ -60,7 +57,7 @@ export class UsersService {
       startIndex: window ? undefined : query.startIndex,
       nextCursor: next ? await this.cursors.encode(scope, next) : undefined,
       projection: query.projection,
-      resources: users.map((u, i) => toScimUser(u, caller.baseUrl, this.userGroups.groupsFrom(related[i]), managers)),
+      resources: users.map((u) => toScimUser(u, caller.baseUrl, groups.get(u.id), managers)),
     };
   }
 

@@ -58,6 +58,10 @@ export class ScimError extends Error {
   static tooManyRequests(detail: string, retryAfterSeconds: number): ScimError {
     return new ScimError(429, undefined, detail, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
+  /** 409 for a request the resource's state forbids (not a uniqueness clash: RFC 7644 §3.12 gives no scimType). */
+  static conflict(detail: string): ScimError {
+    return new ScimError(409, undefined, detail);
+  }
   static notFound(detail: string): ScimError {
     return new ScimError(404, undefined, detail);
   }

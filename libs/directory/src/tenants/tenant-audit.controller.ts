@@ -1,15 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import type { AuditEventPage, AuthFailureList } from '@roster/contract';
 import { AdminAuthenticated } from '@roster/platform';
-import { queryParams } from '../shared/query-params';
-import { TenantsService } from '../tenants/tenants.service';
-import { auditEventBody } from './audit-event.presenter';
-import { AuditQueryService, type AuditQuery } from './audit-query.service';
-import { AuthFailuresService } from './auth-failures.service';
+import { auditEventBody } from '../audit/audit-event.presenter';
+import { auditQueryOf } from '../audit/audit-query';
+import { AuditQueryService } from '../audit/audit-query.service';
+import { AuthFailuresService } from '../audit/auth-failures.service';
+import { TenantsService } from './tenants.service';
 
+/** A tenant's audit trail and its rejected authentications, for the operator (the admin API). */
 @Controller('admin/v1/tenants/:tenantId')
 @AdminAuthenticated()
-export class AuditController {
+export class TenantAuditController {
   constructor(
     private readonly tenants: TenantsService,
     private readonly events: AuditQueryService,
@@ -19,7 +20,7 @@ export class AuditController {
   @Get('audit-events')
   async list(@Param('tenantId') tenantId: string, @Query() raw: Record<string, unknown>): Promise<AuditEventPage> {
     const tenant = await this.tenants.require(tenantId);
-    const page = await this.events.list(tenant.id, parseQuery(raw));
+    const page = await this.events.list(tenant.id, auditQueryOf(raw));
     return { items: page.items.map(auditEventBody), nextCursor: page.nextCursor };
   }
 
@@ -28,17 +29,4 @@ export class AuditController {
     const tenant = await this.tenants.require(tenantId);
     return { items: await this.failures.list(tenant.id) };
   }
-}
-
-function parseQuery(raw: Record<string, unknown>): AuditQuery {
-  const params = queryParams(raw);
-  return {
-    resourceId: params.text('resourceId'),
-    action: params.text('action'),
-    outcome: params.oneOf('outcome', ['success', 'failure'] as const),
-    since: params.date('since'),
-    until: params.date('until'),
-    limit: params.integer('limit', 50, 1, 500),
-    cursor: params.text('cursor'),
-  };
 }
