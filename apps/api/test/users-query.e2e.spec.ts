@@ -356,5 +356,31 @@ describe.each(dialects())('user filtering, projection, ETags and isolation on %s
     expect(roster.attributes.map((x: { name: string }) => x.name)).toEqual(['job_role', 'company', 'business_unit', 'team_name', 'security_champion']);
     expectScimError(await t.http.get(`${a.base}/Schemas/urn:nope`).set(auth(a)), 404);
     expectScimError(await t.http.get(`${a.base}/ResourceTypes/Nope`).set(auth(a)), 404);
+    // What /Schemas says is what is enforced: learner attributes are described, an email needs its address,
+    // a member is a user.
+    expect(roster.attributes.every((x: { description: string }) => x.description.length > 20)).toBe(true);
+    const core = (await t.http.get(`${a.base}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`).set(auth(a)).expect(200)).body;
+    const emails = core.attributes.find((x: { name: string }) => x.name === 'emails');
+    expect(emails.subAttributes.find((x: { name: string }) => x.name === 'value').required).toBe(true);
+    const group = (await t.http.get(`${a.base}/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group`).set(auth(a)).expect(200)).body;
+    const members = group.attributes.find((x: { name: string }) => x.name === 'members').subAttributes;
+    expect(members.find((x: { name: string }) => x.name === '$ref').referenceTypes).toEqual(['User']);
+    expect(members.find((x: { name: string }) => x.name === 'type').canonicalValues).toEqual(['User']);
+  });
+
+  it('refuses an email entry without an address, whatever the userName, and stores nothing', async () => {
+    const valueless = [{ type: 'work', primary: true }];
+    for (const userName of ['valueless@example.com', 'valueless-user']) {
+      const refused = await t.http.post(`${a.base}/Users`).set(auth(a)).send({ userName, emails: valueless });
+      expectScimError(refused, 400, 'invalidValue');
+      expect(refused.body.detail).toContain('emails[0].value');
+      expect(await find(a, `userName eq "${userName}"`)).toEqual([]);
+    }
+    const id = ids['carol@example.com'];
+    const patched = await t.http
+      .patch(`${a.base}/Users/${id}`)
+      .set(auth(a))
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'emails', value: [{ type: 'home' }] }] });
+    expectScimError(patched, 400, 'invalidValue');
   });
 });

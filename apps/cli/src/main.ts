@@ -2,6 +2,7 @@ import '../../api/src/node-guard';
 import 'reflect-metadata';
 import { ScimError } from '@roster/scim-core';
 import { UsageError } from './commands/command-line';
+import { CONTRACT_USAGE, writeScimSchemas } from './commands/contract-schemas';
 import { KEYS_USAGE, keysCommand } from './commands/keys';
 import { createMigration, MIGRATION_USAGE } from './commands/migration-create';
 import { TENANTS_USAGE, tenantsCommand, TOKENS_USAGE, tokensCommand } from './commands/tenants';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise
     },
   },
   'migration:create': { usage: MIGRATION_USAGE, run: createMigration },
+  'contract:scim-schemas': { usage: CONTRACT_USAGE, run: writeScimSchemas },
 };
 
 const USAGE = `Roster CLI (npm run roster -- <command>; add --help to any command)

@@ -1248,16 +1248,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Address: {
-            country?: string;
-            formatted?: string;
-            locality?: string;
-            postalCode?: string;
-            primary?: boolean;
-            region?: string;
-            streetAddress?: string;
-            type?: string;
-        };
         AuditEvent: {
             action: string;
             /** @description Who acted: an identity provider's token, the admin token, or a portal session (portal-tenant: a customer's IT admin; portal-operator: the operator). */
@@ -1420,15 +1410,17 @@ export interface components {
             items: components["schemas"]["DeletedUser"][];
             nextCursor: string | null;
         };
+        /** @description Enterprise User (urn:ietf:params:scim:schemas:extension:enterprise:2.0:User) */
         EnterpriseUser: {
             costCenter?: string;
             department?: string;
             division?: string;
             employeeNumber?: string;
             manager?: {
-                $ref?: string;
+                /** @description The URI of the manager, computed by Roster when value names a user of this tenant. */
+                readonly $ref?: string;
                 readonly displayName?: string;
-                /** @description The manager's id in this tenant */
+                /** @description The manager's id. Stored as sent, whether or not it names a user of this tenant yet (IdPs may send their own ids, or a manager before the manager is provisioned). */
                 value?: string;
             };
             organization?: string;
@@ -1499,14 +1491,23 @@ export interface components {
             /** @enum {string} */
             kind: "users-without-external-id" | "untouched-active-users" | "unresolved-managers" | "tokens-expiring" | "idp-silent" | "auth-failures" | "event-streams-failing" | "event-streams-backed-up" | "drift";
         };
-        /** @description schemas and id are always returned; every other attribute can be left out by attributes/excludedAttributes (RFC 7644 §3.4.2.5). */
-        Group: {
-            displayName?: string;
-            externalId?: string;
+        /** @description A Group as Roster returns it: schemas and id always, every other attribute unless attributes/excludedAttributes leave it out (RFC 7644 §3.4.2.5). */
+        Group: components["schemas"]["GroupAttributes"] & {
             id: string;
-            members?: components["schemas"]["GroupMember"][];
             meta?: components["schemas"]["Meta"];
             schemas: string[];
+        };
+        /** @description Group: the attributes a client writes and reads back (urn:ietf:params:scim:schemas:core:2.0:Group). */
+        GroupAttributes: {
+            displayName?: string;
+            externalId?: string;
+            members?: {
+                $ref?: string;
+                readonly display?: string;
+                type?: string;
+                /** @description The member's id: a user of this tenant. */
+                value: string;
+            }[];
         };
         GroupListResponse: {
             itemsPerPage: number;
@@ -1518,18 +1519,8 @@ export interface components {
             startIndex?: number;
             totalResults: number;
         };
-        GroupMember: {
-            $ref?: string | null;
-            readonly display?: string;
-            type?: string;
-            /** @description The member's id (a User of the same tenant) */
-            value?: string;
-        };
-        /** @description A Group as sent by a client; readOnly echoes and unknown schema URNs (Entra's ADSCIM one) are ignored. */
-        GroupWrite: {
-            displayName: string;
-            externalId?: string;
-            members?: components["schemas"]["GroupMember"][];
+        /** @description A Group as a client sends it (POST, PUT). Unknown attributes, readOnly echoes, null values and unknown schema URNs are ignored; writeOnly attributes are accepted and never returned. */
+        GroupWrite: components["schemas"]["GroupAttributes"] & {
             schemas?: string[];
         };
         Health: {
@@ -1579,20 +1570,6 @@ export interface components {
             resourceType: string;
             /** @description Weak ETag, also sent as the ETag header */
             version: string;
-        };
-        MultiValued: {
-            display?: string;
-            primary?: boolean;
-            type?: string;
-            value?: string;
-        };
-        Name: {
-            familyName?: string;
-            formatted?: string;
-            givenName?: string;
-            honorificPrefix?: string;
-            honorificSuffix?: string;
-            middleName?: string;
         };
         OperatorSignIn: {
             /** @description ROSTER_ADMIN_TOKEN */
@@ -1747,10 +1724,15 @@ export interface components {
         };
         /** @description Learner attributes (urn:ietf:params:scim:schemas:extension:roster:2.0:User) */
         RosterUser: {
+            /** @description The learner's business unit or cost centre, for assignments and reporting. */
             business_unit?: string;
+            /** @description The company or organisation the learner belongs to, for reporting across subsidiaries. */
             company?: string;
+            /** @description The learner's role, which decides the training assigned to them (often mapped from the directory's user type or job title). */
             job_role?: string;
+            /** @description Whether the learner is a security champion, who gets the advanced programme; false unless set. */
             security_champion?: boolean;
+            /** @description The learner's team or division, for assignments and reporting. */
             team_name?: string;
         };
         RotateSigningKeyRequest: {
@@ -2041,34 +2023,73 @@ export interface components {
             /** @description false makes every SCIM request answer 403 */
             scimEnabled?: boolean;
         };
+        /** @description A User as Roster returns it: schemas and id always, every other attribute unless attributes/excludedAttributes leave it out (RFC 7644 §3.4.2.5). */
         User: components["schemas"]["UserAttributes"] & {
-            groups?: {
-                $ref?: string;
-                display?: string;
-                type?: string;
-                value?: string;
+            /** @description Direct group memberships; change them through /Groups. */
+            readonly groups?: {
+                readonly $ref?: string;
+                readonly display?: string;
+                readonly type?: string;
+                readonly value?: string;
             }[];
             id: string;
             meta?: components["schemas"]["Meta"];
             schemas: string[];
         };
+        /** @description User Account: the attributes a client writes and reads back (urn:ietf:params:scim:schemas:core:2.0:User). */
         UserAttributes: {
+            /** @description false means the learner is archived (deprovisioned), not deleted. */
             active?: boolean;
-            addresses?: components["schemas"]["Address"][];
+            addresses?: {
+                country?: string;
+                formatted?: string;
+                locality?: string;
+                postalCode?: string;
+                primary?: boolean;
+                region?: string;
+                streetAddress?: string;
+                type?: string;
+            }[];
             displayName?: string;
-            emails?: components["schemas"]["MultiValued"][];
+            /** @description Every learner is identified by an email address (the primary, else the first work, else the first), unique in the tenant. May be omitted when userName is an email address: that address is then recorded as the user's primary work email. */
+            emails?: {
+                display?: string;
+                primary?: boolean;
+                type?: string;
+                /** @description The address; an entry without one is refused. */
+                value: string;
+            }[];
             externalId?: string;
             locale?: string;
-            name?: components["schemas"]["Name"];
+            /** @description The components of the user's real name. */
+            name?: {
+                familyName?: string;
+                formatted?: string;
+                givenName?: string;
+                honorificPrefix?: string;
+                honorificSuffix?: string;
+                middleName?: string;
+            };
             nickName?: string;
-            phoneNumbers?: components["schemas"]["MultiValued"][];
-            photos?: components["schemas"]["MultiValued"][];
+            phoneNumbers?: {
+                display?: string;
+                primary?: boolean;
+                type?: string;
+                value?: string;
+            }[];
+            photos?: {
+                display?: string;
+                primary?: boolean;
+                type?: string;
+                value?: string;
+            }[];
             preferredLanguage?: string;
             profileUrl?: string;
             timezone?: string;
             title?: string;
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"?: components["schemas"]["EnterpriseUser"];
             "urn:ietf:params:scim:schemas:extension:roster:2.0:User"?: components["schemas"]["RosterUser"];
+            /** @description Unique identifier for the User, as sent by the client. */
             userName?: string;
             userType?: string;
         };
@@ -2082,13 +2103,9 @@ export interface components {
             startIndex?: number;
             totalResults: number;
         };
-        /**
-         * @description A User as sent by a client. Unknown attributes, readOnly echoes (id, meta, groups), null values and
-         *     unknown schema URNs are ignored; `password` is accepted and discarded. `userName` and `emails` are
-         *     required, as /Schemas says; `emails` may be omitted when userName is an email address, which is then
-         *     recorded as the primary work email. Booleans may be sent as "True"/"False".
-         */
+        /** @description A User as a client sends it (POST, PUT). Unknown attributes, readOnly echoes, null values and unknown schema URNs are ignored; writeOnly attributes are accepted and never returned. */
         UserWrite: components["schemas"]["UserAttributes"] & {
+            /** @description Accepted and discarded: Roster is SSO-backed. */
             password?: string;
             schemas?: string[];
         };

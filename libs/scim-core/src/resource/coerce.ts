@@ -84,7 +84,11 @@ function coerceSingle(def: AttributeDefinition, value: unknown, options: CoerceO
         const coerced = coerceAttributeValue(sub, object[key], { ...options, path: `${options.path}.${sub.name}` });
         if (coerced !== undefined) out[sub.name] = coerced;
       }
-      return Object.keys(out).length ? out : undefined;
+      if (!Object.keys(out).length) return undefined;
+      // An element without what makes it one (an email with no address) is refused rather than stored.
+      const missing = def.subAttributes?.find((sub) => sub.required && out[sub.name] === undefined);
+      if (missing) throw ScimError.invalidValue(`Attribute "${options.path}.${missing.name}" is required`);
+      return out;
     }
   }
 }

@@ -12,10 +12,11 @@ export const groupSchema: SchemaDefinition = {
     attr.complex(
       'members',
       [
-        attr.string('value', { mutability: 'immutable', caseExact: true }),
-        attr.reference('$ref', ['User', 'Group'], { mutability: 'immutable' }),
+        attr.string('value', { mutability: 'immutable', caseExact: true, required: true, description: "The member's id: a user of this tenant." }),
+        // Groups hold users only: a group sent as a member is refused, so only User is advertised.
+        attr.reference('$ref', ['User'], { mutability: 'immutable' }),
         attr.string('display', { mutability: 'readOnly' }),
-        attr.string('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
+        attr.string('type', { mutability: 'immutable', canonicalValues: ['User'] }),
       ],
       { multiValued: true, maxItems: ScimLimits.maxMemberValues },
     ),

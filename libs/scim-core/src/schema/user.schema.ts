@@ -1,8 +1,8 @@
 import { Urn } from '../messages/urns';
 import { attr, multiValuedSubAttributes, type SchemaDefinition } from './attribute';
 
-// RFC 7643 §4.1 (core User). photos, ims, entitlements, roles and x509Certificates are left out:
-// no IdP we serve maps them; unknown attributes in requests are ignored, not rejected.
+// RFC 7643 §4.1 (core User). ims, entitlements, roles and x509Certificates are left out: no IdP we serve
+// maps them; unknown attributes in requests are ignored, not rejected.
 export const userSchema: SchemaDefinition = {
   id: Urn.User,
   name: 'User',
@@ -31,13 +31,21 @@ export const userSchema: SchemaDefinition = {
     attr.string('timezone'),
     attr.boolean('active', { description: 'false means the learner is archived (deprovisioned), not deleted.' }),
     attr.string('password', { mutability: 'writeOnly', returned: 'never', caseExact: true, description: 'Accepted and discarded: Roster is SSO-backed.' }),
-    attr.complex('emails', multiValuedSubAttributes(attr.string('value', { maxLength: 512 }), ['work', 'home', 'other']), {
-      multiValued: true,
-      distinctValues: true,
-      required: true,
-      description:
-        "Every learner is identified by an email address (the primary, else the first work, else the first), unique in the tenant. May be omitted when userName is an email address: that address is then recorded as the user's primary work email.",
-    }),
+    attr.complex(
+      'emails',
+      multiValuedSubAttributes(attr.string('value', { maxLength: 512, required: true, description: 'The address; an entry without one is refused.' }), [
+        'work',
+        'home',
+        'other',
+      ]),
+      {
+        multiValued: true,
+        distinctValues: true,
+        required: true,
+        description:
+          "Every learner is identified by an email address (the primary, else the first work, else the first), unique in the tenant. May be omitted when userName is an email address: that address is then recorded as the user's primary work email.",
+      },
+    ),
     attr.complex('phoneNumbers', multiValuedSubAttributes(attr.string('value'), ['work', 'home', 'mobile', 'fax', 'pager', 'other']), { multiValued: true }),
     attr.complex(
       'addresses',
