@@ -38,7 +38,7 @@ describe.each(dialects())('planner statistics on %s', (dialect) => {
     if (dialect === 'postgresql') {
       const connection = t.app.get(MikroORM).em.fork().getConnection();
       let analyzed = false;
-      for (let i = 0; i < 50 && !analyzed; i++, await sleep(100)) {
+      for (let i = 0; i < 150 && !analyzed; i++, await sleep(100)) {
         const rows = (await connection.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'users'")) as { last_analyze: Date | null }[];
         analyzed = rows[0]?.last_analyze !== null;
       }

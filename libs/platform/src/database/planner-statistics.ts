@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '@roster/config';
 
 // How many rows this process inserts or deletes before it asks whether PostgreSQL's statistics are stale.
 const CHECK_EVERY_ROWS = 1000;
+const RECHECK_MS = 1500;
 
 let pending = 0;
 let sink: (() => void) | undefined;
@@ -31,11 +32,16 @@ export function noteRowChanges(rows: number): void {
 export class PlannerStatistics implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PlannerStatistics');
   private running?: Promise<void>;
+  private retry?: NodeJS.Timeout;
   private readonly check = () => {
     if (this.running) return;
-    pending = 0;
+    clearTimeout(this.retry);
     this.running = this.analyzeStale()
-      .then(() => undefined)
+      .then((analyzed) => {
+        if (analyzed.length) pending = 0;
+        // PostgreSQL's activity counters lag the writes by up to a second: look again shortly.
+        else this.retry = setTimeout(this.check, RECHECK_MS).unref();
+      })
       .catch((error: unknown) => this.logger.warn(`refreshing planner statistics failed: ${String(error)}`))
       .finally(() => (this.running = undefined));
   };
@@ -51,6 +57,7 @@ export class PlannerStatistics implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (sink === this.check) sink = undefined;
+    clearTimeout(this.retry);
     await this.running;
   }
 
