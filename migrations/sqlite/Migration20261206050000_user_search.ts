@@ -20,8 +20,9 @@ export class Migration20261206050000_user_search extends Migration {
   insert into user_search_keys (user_id) values (new.id);
   insert into user_search (rowid, user_id, user_name, external_id, display_name, given_name, family_name) values ((SELECT key FROM user_search_keys WHERE user_id = new.id), new.id, new.user_name_ci, new.external_id, lower(new.display_name), lower(json_extract(new.document, '$."name"."givenName"')), lower(json_extract(new.document, '$."name"."familyName"')));
 end;`);
+    // The raw values decide whether the row must change (no lower() on every write of every user).
     this
-      .addSql(`create trigger user_search_au after update on users when old.user_name_ci is not new.user_name_ci or old.external_id is not new.external_id or lower(old.display_name) is not lower(new.display_name) or lower(json_extract(old.document, '$."name"."givenName"')) is not lower(json_extract(new.document, '$."name"."givenName"')) or lower(json_extract(old.document, '$."name"."familyName"')) is not lower(json_extract(new.document, '$."name"."familyName"')) begin
+      .addSql(`create trigger user_search_au after update on users when old.user_name_ci is not new.user_name_ci or old.external_id is not new.external_id or old.display_name is not new.display_name or json_extract(old.document, '$."name"') is not json_extract(new.document, '$."name"') begin
   update user_search set user_name = new.user_name_ci, external_id = new.external_id, display_name = lower(new.display_name), given_name = lower(json_extract(new.document, '$."name"."givenName"')), family_name = lower(json_extract(new.document, '$."name"."familyName"')) where rowid = (SELECT key FROM user_search_keys WHERE user_id = new.id);
 end;`);
     this.addSql(`create trigger user_search_ad after delete on users begin

@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
 import { ScimRequestLog, ScimRequestsService } from '@roster/directory';
+import { ensurePortalBuilt } from '../../../test/support/built-server';
 import { expectContract, expectScimError } from '../../../test/support/contract-assert';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
 reportSkippedPostgres();
+
+// The single-page app's pages are served from the Vite build; this file must not depend on another having built it.
+beforeAll(() => ensurePortalBuilt(), 180_000);
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 

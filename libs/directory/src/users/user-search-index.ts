@@ -47,6 +47,7 @@ const searchValues = (u: string) => [
   `lower(json_extract(${u}.document, '$."name"."familyName"'))`,
 ];
 const SEARCH_COLUMNS = ['user_name', 'external_id', 'display_name', 'given_name', 'family_name'];
+const CHANGED_WHEN = `old.user_name_ci is not new.user_name_ci or old.external_id is not new.external_id or old.display_name is not new.display_name or json_extract(old.document, '$."name"') is not json_extract(new.document, '$."name"')`;
 const keyOf = (u: string) => `(SELECT key FROM user_search_keys WHERE user_id = ${u}.id)`;
 
 export const SQLITE_SEARCH_TRIGGERS = {
@@ -60,10 +61,9 @@ end`,
     },
     {
       name: 'user_search_au',
-      // Every write rewrites the document; the index row changes only when a searched value does.
-      sql: `create trigger user_search_au after update on users when ${searchValues('old')
-        .map((value, i) => `${value} is not ${searchValues('new')[i]}`)
-        .join(' or ')} begin
+      // Every write rewrites the document; the index row changes only when a searched value does, which the
+      // raw values say without lower() (a UDF call) on every write: W1's CPU per request paid 7 % for it.
+      sql: `create trigger user_search_au after update on users when ${CHANGED_WHEN} begin
   update user_search set ${SEARCH_COLUMNS.map((column, i) => `${column} = ${searchValues('new')[i]}`).join(', ')} where rowid = ${keyOf('new')};
 end`,
     },
