@@ -11,30 +11,8 @@ function sources(dir: string): string[] {
   });
 }
 
-function imports(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]);
-}
-
-// The dependency rules the folder tree promises (README, Architecture).
+// What the import graph cannot say; the floors and "no cycles" are .dependency-cruiser.cjs's (npm run lint).
 describe('architecture', () => {
-  it('the SCIM core imports no framework, no ORM, no other Roster library', () => {
-    for (const file of sources(join(ROOT, 'libs/scim-core/src'))) {
-      for (const spec of imports(file)) {
-        expect({ file: relative(ROOT, file), spec }).toEqual({
-          file: relative(ROOT, file),
-          spec: expect.not.stringMatching(/^(@nestjs|@mikro-orm|express|@roster)|node:fs|node:net|node:http/),
-        });
-      }
-    }
-  });
-
-  it('libraries never import applications', () => {
-    for (const file of sources(join(ROOT, 'libs'))) {
-      for (const spec of imports(file))
-        expect({ file: relative(ROOT, file), spec }).toEqual({ file: relative(ROOT, file), spec: expect.not.stringMatching(/apps\//) });
-    }
-  });
-
   it('the contract library holds types only', () => {
     for (const file of sources(join(ROOT, 'libs/contract/src'))) {
       const text = readFileSync(file, 'utf8');

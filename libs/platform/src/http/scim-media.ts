@@ -2,7 +2,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '@roster/scim-core';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json';
-export const SCIM_PATH_PREFIX = '/scim/v2/';
 
 export function isScimPath(path: string): boolean {
   return path.startsWith('/scim/');
