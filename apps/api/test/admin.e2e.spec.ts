@@ -14,8 +14,14 @@ describe.each(dialects())('admin API on %s', (dialect) => {
 
   it('creates, reads, lists and updates tenants', async () => {
     const created = await t.http.post('/admin/v1/tenants').set(admin).send({ name: 'Acme Corp_Ltd' }).expect(201);
-    expectContract(created.body, 'Tenant');
+    expectContract(created.body, 'CreatedTenant');
     expect(created.body).toMatchObject({ name: 'Acme Corp_Ltd', slug: 'acme-corp-ltd', scimEnabled: true });
+    // The tenant comes with its first token, as from `tenants create`: both things to paste into the IdP.
+    const { token: issued, ...tenant } = created.body;
+    expect(issued).toMatchObject({ scope: 'provision', token: expect.stringMatching(/^rstr-/) });
+    await t.http.get('/scim/v2/acme-corp-ltd/Users').set('Authorization', `Bearer ${issued.token}`).expect(200);
+    const tokens = await t.http.get(`/admin/v1/tenants/${tenant.id}/tokens`).set(admin).expect(200);
+    expect(tokens.body.items.map((x: { id: string }) => x.id)).toEqual([issued.id]);
     expect(created.body.scimBaseUrl).toBe('https://roster.example.com/scim/v2/acme-corp-ltd');
     expect(created.body.scimBaseUrl).not.toContain('_');
 
@@ -23,7 +29,7 @@ describe.each(dialects())('admin API on %s', (dialect) => {
     expect(again.body.slug).toMatch(/^acme-corp-ltd-[0-9a-f]{6}$/);
 
     const got = await t.http.get(`/admin/v1/tenants/${created.body.id}`).set(admin).expect(200);
-    expect(got.body).toEqual(created.body);
+    expect(got.body).toEqual(tenant);
     const list = await t.http.get('/admin/v1/tenants').set(admin).expect(200);
     expectContract(list.body, 'TenantList');
     expect(list.body.items.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining([created.body.id, again.body.id]));
@@ -84,9 +90,12 @@ describe.each(dialects())('admin API on %s', (dialect) => {
 
     const list = await t.http.get(`/admin/v1/tenants/${tenant.id}/tokens`).set(admin).expect(200);
     expectContract(list.body, 'TokenList');
-    expect(list.body.items).toHaveLength(1);
+    // Newest first: the new token, then the tenant's first one, which issuing the new one revoked.
+    expect(list.body.items.map((x: { id: string }) => x.id)).toEqual([issued.body.id, tenant.token.id]);
     expect(JSON.stringify(list.body)).not.toContain(issued.body.token);
+    expect(JSON.stringify(list.body)).not.toContain(tenant.token.token);
     expect(list.body.items[0]).toMatchObject({ id: issued.body.id, description: 'Okta', revokedAt: null, lastUsedAt: null });
+    expect(list.body.items[1].revokedAt).not.toBeNull();
 
     await t.http.delete(`/admin/v1/tenants/${tenant.id}/tokens/${issued.body.id}`).set(admin).expect(204);
     await t.http.delete(`/admin/v1/tenants/${tenant.id}/tokens/${issued.body.id}`).set(admin).expect(204);
@@ -103,8 +112,11 @@ describe.each(dialects())('admin API on %s', (dialect) => {
     const { MikroORM } = await import('@mikro-orm/core');
     const rows = await t.app.get(MikroORM).em.fork().getConnection().execute('select * from scim_tokens');
     expect(JSON.stringify(rows)).not.toContain(issued.token);
+    expect(JSON.stringify(rows)).not.toContain(tenant.token.token);
     const audit = await t.app.get(MikroORM).em.fork().getConnection().execute('select * from audit_events');
     expect(JSON.stringify(audit)).not.toContain(issued.token);
+    expect(JSON.stringify(audit)).not.toContain(tenant.token.token);
     expect(t.logs.join('\n')).not.toContain(issued.token);
+    expect(t.logs.join('\n')).not.toContain(tenant.token.token);
   });
 });

@@ -31,7 +31,8 @@ describe.each(dialects())("a tenant's heaviest filter on %s", (dialect) => {
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    // The filter's own time is what this test reports, not what it is stopped at (the last test here is).
+    t = await startTestApp(dialect, { ROSTER_QUERY_BUDGET_MS: '60000' });
     big = await createTenant(t, 'Twenty thousand');
     other = await createTenant(t, 'Neighbour');
     await seedUsers(t.app.get(MikroORM).em.fork(), big.id, 20_000, 'learner', phones);

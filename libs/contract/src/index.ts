@@ -8,6 +8,7 @@ type Schemas = components['schemas'];
 export type CreateTenantRequest = Schemas['CreateTenantRequest'];
 export type UpdateTenantRequest = Schemas['UpdateTenantRequest'];
 export type Tenant = Schemas['Tenant'];
+export type CreatedTenant = Schemas['CreatedTenant'];
 export type TenantList = Schemas['TenantList'];
 export type IssueTokenRequest = Schemas['IssueTokenRequest'];
 export type IssuedToken = Schemas['IssuedToken'];

@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { BulkModule } from './bulk/bulk.module';
 import { GroupsModule } from './groups/groups.module';
+import { OnboardingModule } from './onboarding/onboarding.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { SearchModule } from './search/search.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -19,6 +20,7 @@ import { UsersModule } from './users/users.module';
   imports: [
     TenantsModule,
     TokensModule,
+    OnboardingModule,
     AuthenticationModule,
     UsersModule,
     GroupsModule,
@@ -32,6 +34,6 @@ import { UsersModule } from './users/users.module';
     SessionsModule,
     PortalModule,
   ],
-  exports: [TenantsModule, TokensModule, UsersModule, GroupsModule, AuditModule, EventsModule, ScimRequestsModule, SessionsModule],
+  exports: [TenantsModule, TokensModule, OnboardingModule, UsersModule, GroupsModule, AuditModule, EventsModule, ScimRequestsModule, SessionsModule],
 })
 export class DirectoryModule {}

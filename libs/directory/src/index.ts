@@ -3,6 +3,7 @@ export * from './directory.module';
 export * from './audit';
 export * from './tenants';
 export * from './tokens';
+export * from './onboarding';
 export * from './users';
 export * from './groups';
 export * from './discovery';

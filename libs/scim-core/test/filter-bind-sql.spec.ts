@@ -119,7 +119,15 @@ describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
     const { sql, params } = compile(`userName eq "x' OR 1=1 --" or title co "'; drop table users; --"`);
     expect(sql).not.toContain('drop');
     expect(sql).not.toContain('1=1');
-    expect(params).toHaveLength(2);
+    expect(new Set(params)).toEqual(new Set(["x' or 1=1 --", "%'; drop table users; --%"]));
+  });
+
+  it("folds a value on SQLite only when it is not ASCII (SQLite's LIKE ignores ASCII case itself)", () => {
+    const { sql, params } = compile('title co "ØRSTED"');
+    expect(sql).toContain('LIKE ? ESCAPE');
+    expect(sql).toMatch(/length\(.*\) <> length\(CAST\(.* AS BLOB\)\) AND lower\(/);
+    expect(params).toEqual(['%ørsted%', '%ørsted%']);
+    expect(compile('title co "ØRSTED"', 'postgresql').params).toEqual(['%ørsted%']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '@roster/config';
-import { scimBaseUrl, TenantPurge, TenantsService, TokensService, type AuditContext } from '@roster/directory';
+import { scimBaseUrl, TenantOnboarding, TenantPurge, TenantsService, TokensService, type AuditContext } from '@roster/directory';
 import { numberOption, parseCommand, UsageError } from './command-line';
 import { withServices } from './with-services';
 
@@ -25,8 +25,7 @@ export async function tenantsCommand(args: string[]): Promise<void> {
   if (action === 'create') {
     const { values, positionals } = parseCommand(rest, TENANTS_USAGE, { slug: { type: 'string' } }, { min: 1, max: 20 });
     await withServices(async (app) => {
-      const tenant = await app.get(TenantsService).create({ name: positionals.join(' '), slug: values.slug as string | undefined }, CLI);
-      const issued = await app.get(TokensService).issue(tenant.id, { description: 'issued by the CLI with the tenant' }, CLI);
+      const { tenant, token: issued } = await app.get(TenantOnboarding).create({ name: positionals.join(' '), slug: values.slug as string | undefined }, CLI);
       console.log(`Tenant created: ${tenant.name} (${tenant.id})`);
       console.log(`SCIM base URL:  ${scimBaseUrl(origin(), tenant.slug)}`);
       console.log(`Bearer token:   ${issued.token}`);

@@ -39,6 +39,9 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
   }, [hidden]);
   const overlapName = useId();
   const active = (tokens.value?.items ?? []).filter(isActive);
+  // Replacing a token no identity provider has used yet (the one a tenant is created with) breaks nothing:
+  // only a token in use asks for confirmation and an overlap.
+  const inUse = active.filter((token) => token.lastUsedAt);
 
   const issue = async () => {
     setBusy(true);
@@ -81,10 +84,13 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
           </Notice>
         </div>
       )}
-      {!issued && active.length > 0 && (
+      {!issued && active.length > 0 && inUse.length === 0 && (
+        <p>A token was issued {formatTime(active[0].createdAt)} and has not been used yet: generating one replaces it.</p>
+      )}
+      {!issued && inUse.length > 0 && (
         <p>
-          A token is in use: <code>{active[0].prefix}…</code>, created {formatTime(active[0].createdAt)}, last used {formatTime(active[0].lastUsedAt)}
-          {active[0].revokedAt ? `, ends ${formatTime(active[0].revokedAt)}` : ''}.
+          A token is in use: <code>{inUse[0].prefix}…</code>, created {formatTime(inUse[0].createdAt)}, last used {formatTime(inUse[0].lastUsedAt)}
+          {inUse[0].revokedAt ? `, ends ${formatTime(inUse[0].revokedAt)}` : ''}.
         </p>
       )}
       {failure && <ErrorMessage error={failure} what="generate the token" />}
@@ -93,14 +99,14 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
           ref={generate}
           type="button"
           onClick={() => {
-            if (active.length) {
+            if (inUse.length) {
               setConfirming(true);
               setTimeout(() => confirmHeading.current?.focus(), 0);
             } else void issue();
           }}
           disabled={busy}
         >
-          {active.length ? 'Generate a new token…' : 'Generate token'}
+          {inUse.length ? 'Generate a new token…' : 'Generate token'}
         </button>
       ) : (
         <div className="confirm" role="group" aria-labelledby="replace-title">

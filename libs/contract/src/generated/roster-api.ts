@@ -99,7 +99,7 @@ export interface paths {
         put?: never;
         /**
          * Create a tenant (a customer) with its own SCIM base URL
-         * @description The slug becomes part of the SCIM base URL; it is derived from the name when omitted. Issue the tenant a token next (`POST …/tokens`). Audited.
+         * @description The slug becomes part of the SCIM base URL; it is derived from the name when omitted. The tenant comes with its first provisioning token (`token`, shown this once), so the answer holds both things to paste into the identity provider; `npm run roster -- tenants create` is the same operation. Audited.
          */
         post: operations["createTenant"];
         delete?: never;
@@ -1369,6 +1369,10 @@ export interface components {
             /** @description Poll streams. The secret; shown once, only its hash is stored. */
             pollToken?: string;
         };
+        /** @description A new tenant and its first provisioning token. */
+        CreatedTenant: components["schemas"]["Tenant"] & {
+            token: components["schemas"]["IssuedToken"];
+        };
         CreateEventStreamRequest: {
             /** @description The SETs' aud claim; the endpoint URL (push) or the poll URL (poll) by default. */
             audience?: string;
@@ -2373,13 +2377,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Created, with its first token */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Tenant"];
+                    "application/json": components["schemas"]["CreatedTenant"];
                 };
             };
             400: components["responses"]["AdminError"];

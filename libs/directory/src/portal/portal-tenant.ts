@@ -5,7 +5,7 @@ import { publicOrigin, type ScimCaller } from '@roster/platform';
 import { ScimError } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
 import type { ActiveSession } from '../sessions/portal-sessions.service';
-import { scimBaseUrl } from '../tenants/tenants.controller';
+import { scimBaseUrl } from '../tenants/tenant.presenter';
 import { TenantsService, type TenantView } from '../tenants/tenants.service';
 import '../sessions/portal-session.request';
 

@@ -4,7 +4,7 @@ import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import type { OperatorSignIn, PortalSession } from '@roster/contract';
 import { AdminToken, ContractBody, PortalAuthenticated, Public, publicOrigin } from '@roster/platform';
 import { ScimError } from '@roster/scim-core';
-import { scimBaseUrl } from '../tenants/tenants.controller';
+import { scimBaseUrl } from '../tenants/tenant.presenter';
 import { TenantsService } from '../tenants/tenants.service';
 import { clearPortalCookie, secureCookies, setPortalCookie } from './portal-cookie';
 import { PortalSessions, type ActiveSession } from './portal-sessions.service';

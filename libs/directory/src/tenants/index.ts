@@ -2,5 +2,5 @@ export * from './tenant.entity';
 export * from './tenants.service';
 export * from './tenant-changes';
 export * from './tenants.module';
-export { scimBaseUrl } from './tenants.controller';
+export { scimBaseUrl, tenantBody } from './tenant.presenter';
 export * from './tenant-purge';

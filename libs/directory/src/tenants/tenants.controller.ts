@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import type { CreateTenantRequest, Tenant, TenantList, UpdateTenantRequest } from '@roster/contract';
+import type { Tenant, TenantList, UpdateTenantRequest } from '@roster/contract';
 import { AdminAuthenticated, ContractBody, publicOrigin } from '@roster/platform';
 import { ScimError } from '@roster/scim-core';
 import { Audit, type AuditContext } from '../audit/audit-context';
+import { tenantBody } from './tenant.presenter';
 import { TenantPurge } from './tenant-purge';
 import { TenantsService, type TenantView } from './tenants.service';
 
@@ -18,12 +19,6 @@ export class TenantsController {
     private readonly purge: TenantPurge,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
-
-  @Post()
-  @HttpCode(201)
-  async create(@Body(new ContractBody('CreateTenantRequest')) body: CreateTenantRequest, @Audit() audit: AuditContext, @Req() req: Request): Promise<Tenant> {
-    return this.present(await this.tenants.create(body, audit), req);
-  }
 
   /** Every tenant, deleted ones awaiting their purge included (deletedAt says which). */
   @Get()
@@ -66,21 +61,6 @@ export class TenantsController {
   }
 
   private present(tenant: TenantView, req: Request): Tenant {
-    return {
-      id: tenant.id,
-      name: tenant.name,
-      slug: tenant.slug,
-      scimEnabled: tenant.scimEnabled,
-      rateLimitPerSecond: tenant.rateLimitPerSecond,
-      scimBaseUrl: scimBaseUrl(publicOrigin(this.config.publicUrl, req), tenant.slug),
-      createdAt: tenant.createdAt.toISOString(),
-      updatedAt: tenant.updatedAt.toISOString(),
-      deletedAt: tenant.deletedAt?.toISOString() ?? null,
-      purgeAfter: tenant.purgeAfter?.toISOString() ?? null,
-    };
+    return tenantBody(tenant, publicOrigin(this.config.publicUrl, req));
   }
-}
-
-export function scimBaseUrl(origin: string, slug: string): string {
-  return `${origin}/scim/v2/${slug}`;
 }

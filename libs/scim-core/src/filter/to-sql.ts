@@ -166,7 +166,11 @@ class SqlCompiler {
         if (candidates) this.fromTrigramIndex.add(filter);
         if (candidates?.exact) return candidates.sql;
         // The index's parameter first: it comes first in the SQL.
-        const exact = `${left} LIKE ${this.param(likePattern(filter.op, escaped), false)} ESCAPE '\\'`;
+        const pattern = likePattern(filter.op, escaped);
+        const exact =
+          this.dialect === 'sqlite' && caseInsensitive && !lowered
+            ? this.sqliteFoldedLike(lhs, pattern)
+            : `${left} LIKE ${this.param(pattern, false)} ESCAPE '\\'`;
         return candidates ? `(${candidates.sql} AND ${exact})` : exact;
       }
     }
@@ -238,6 +242,21 @@ class SqlCompiler {
   private jsonPath(attr: ResolvedAttribute, sub: string | undefined) {
     const segments = [...jsonSegments({ ...attr, sub: undefined }), ...(sub ? [sub] : [])];
     return { sqlitePath: sqliteJsonPath(segments), pgPath: pgJsonPath(segments) };
+  }
+
+  /**
+   * `lower(value) LIKE pattern` (the pattern lower-cased), without calling lower() for values that are ASCII.
+   * SQLite's lower() is Roster's JavaScript function (it folds every letter, as PostgreSQL's does), and one
+   * call per value per clause dominated a long `or` of substring matches over multi-valued attributes
+   * (20,000 users: 1.7 -> 5 s). SQLite's LIKE already ignores the case of ASCII letters, so an ASCII value
+   * is compared as it is; only a value holding other characters (its byte length differs from its length)
+   * is folded. Equivalent because the pattern is lower-case and has no `_` wildcard of its own: whatever
+   * matches the raw value also matches its folded form.
+   */
+  private sqliteFoldedLike(value: string, pattern: string): string {
+    const ascii = `${value} LIKE ${this.param(pattern, false)} ESCAPE '\\'`;
+    const folded = `lower(${value}) LIKE ${this.param(pattern, false)} ESCAPE '\\'`;
+    return `(${ascii} OR (length(${value}) <> length(CAST(${value} AS BLOB)) AND ${folded}))`;
   }
 
   private param(value: BoundValue, jsonBoolean: boolean): string {

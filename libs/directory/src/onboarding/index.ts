@@ -1,0 +1,2 @@
+export * from './onboarding.module';
+export * from './tenant-onboarding';
