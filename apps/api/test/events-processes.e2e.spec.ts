@@ -143,9 +143,9 @@ postgresOnly('two API processes on one PostgreSQL database', () => {
   });
 });
 
-describe('the README receiver example', () => {
+describe('the example receiver of docs/events.md', () => {
   it('answers each failure so that Roster does the right thing: retried until it can process, final only for a bad SET, a redelivery done once', async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'docs/events.md'), 'utf8');
     const section = readme.slice(readme.indexOf('A push receiver that verifies every SET'));
     const code = /```js\n([\s\S]*?)```/.exec(section)![1];
     const db = await createTestDatabase('sqlite');
