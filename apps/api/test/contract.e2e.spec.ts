@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { contractRoutes, loadContract } from '@roster/platform';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
+import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -56,5 +56,34 @@ describe('contract', () => {
     expect(yaml.text).toContain('openapi: 3.1.0');
     const docs = await t.http.get('/docs').redirects(1).expect(200);
     expect(docs.text).toContain('swagger-ui');
+  });
+
+  it('accepts every example the document gives for creating users and groups, as Swagger UI would send it', async () => {
+    type Operation = { requestBody?: { content?: Record<string, { examples?: Record<string, { value: unknown }> }> } };
+    const paths = loadContract().document.paths as unknown as Record<string, Record<string, Operation>>;
+    const tenant = await createTenant(t, 'Examples');
+    let sent = 0;
+    for (const resource of ['Users', 'Groups']) {
+      const content = paths[`/scim/v2/{tenant}/${resource}`].post.requestBody?.content ?? {};
+      for (const [mediaType, { examples = {} }] of Object.entries(content)) {
+        for (const [name, example] of Object.entries(examples)) {
+          const created = await t.http
+            .post(`${tenant.base}/${resource}`)
+            .set('Authorization', `Bearer ${tenant.token}`)
+            .set('Content-Type', mediaType)
+            .send(JSON.stringify(example.value));
+          expect({ resource, mediaType, name, status: created.status, detail: created.body.detail }).toEqual({
+            resource,
+            mediaType,
+            name,
+            status: 201,
+            detail: undefined,
+          });
+          await t.http.delete(`${tenant.base}/${resource}/${created.body.id}`).set('Authorization', `Bearer ${tenant.token}`).expect(204);
+          sent++;
+        }
+      }
+    }
+    expect(sent).toBeGreaterThanOrEqual(4);
   });
 });
