@@ -10,6 +10,7 @@ export * from './discovery';
 export * from './reconciliation';
 export * from './shared/resource-counts';
 export * from './shared/list-cursors';
+export * from './shared/scim-collections';
 export * from './events';
 export * from './scim-requests';
 export * from './sessions';

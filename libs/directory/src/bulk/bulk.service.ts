@@ -13,9 +13,8 @@ import {
   type JsonObject,
 } from '@roster/scim-core';
 import type { AuditContext } from '../audit/audit-context';
-import { GroupsService } from '../groups/groups.service';
+import { ScimCollections } from '../shared/scim-collections';
 import { ScimRateLimiter } from '../tokens/scim-rate-limiter';
-import { UsersService } from '../users/users.service';
 
 export interface BulkOperationResult {
   method: string;
@@ -35,13 +34,12 @@ export interface BulkOperationResult {
 @Injectable()
 export class BulkService {
   constructor(
-    private readonly users: UsersService,
-    private readonly groups: GroupsService,
+    private readonly collections: ScimCollections,
     private readonly limiter: ScimRateLimiter,
   ) {}
 
   async run(caller: ScimCaller, body: unknown, context: AuditContext): Promise<{ schemas: string[]; Operations: BulkOperationResult[] }> {
-    const request = parseBulkRequest(body);
+    const request = parseBulkRequest(body, this.collections.endpoints());
     // Every operation is a request of the tenant's: paid for from its bucket, all before the first one runs.
     const most = this.limiter.bulkOperationsFor(caller.ratePerSecond, ScimLimits.maxBulkOperations);
     if (request.operations.length > most) {
@@ -104,31 +102,22 @@ export class BulkService {
   }
 
   private async execute(caller: ScimCaller, operation: BulkOperation, context: AuditContext): Promise<BulkOperationResult> {
-    const [, collection, id] = operation.path.split('/');
-    const isUsers = collection.toLowerCase() === 'users';
+    const [, endpoint, id] = operation.path.split('/');
+    const collection = this.collections.forEndpoint(`/${endpoint}`);
     try {
-      let outcome: { resource?: JsonObject; version: number } | undefined;
       switch (operation.method) {
         case 'POST':
-          outcome = isUsers ? await this.users.create(caller, operation.data, context) : await this.groups.create(caller, operation.data, {}, context);
-          return success(operation, '201', outcome);
+          return success(operation, '201', await collection.create(caller, operation.data, context));
         case 'PUT':
-          outcome = isUsers
-            ? await this.users.replace(caller, id, operation.data, operation.version, context)
-            : await this.groups.replace(caller, id, operation.data, operation.version, {}, context);
-          return success(operation, '200', outcome);
+          return success(operation, '200', await collection.replace(caller, id, operation.data, operation.version, context));
         case 'PATCH':
-          outcome = isUsers
-            ? await this.users.patch(caller, id, operation.data, operation.version, context)
-            : await this.groups.patch(caller, id, operation.data, operation.version, {}, context);
-          return success(operation, '200', outcome);
+          return success(operation, '200', await collection.patch(caller, id, operation.data, operation.version, context));
         case 'DELETE':
-          if (isUsers) await this.users.delete(caller, id, operation.version, context);
-          else await this.groups.delete(caller, id, operation.version, context);
+          await collection.delete(caller, id, operation.version, context);
           return {
             method: operation.method,
             ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
-            location: `${caller.baseUrl}/${isUsers ? 'Users' : 'Groups'}/${id}`,
+            location: `${caller.baseUrl}${collection.type.endpoint}/${id}`,
             status: '204',
           };
       }

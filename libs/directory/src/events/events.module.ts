@@ -10,7 +10,6 @@ import { EventStreamsService } from './event-streams.service';
 import { JwksController } from './jwks.controller';
 import { ProvisioningOutbox } from './outbox';
 import { PushDispatcher } from './push-dispatcher';
-import { ResourceRenderers } from './resource-renderers';
 import { SigningKeys } from './signing-keys';
 import { SigningKeysController } from './signing-keys.controller';
 
@@ -21,7 +20,7 @@ import { SigningKeysController } from './signing-keys.controller';
 @Module({
   imports: [TenantsModule, AuditModule, TokensModule],
   controllers: [EventStreamsController, SigningKeysController, JwksController, EventPollController],
-  providers: [EventSignals, ProvisioningOutbox, ResourceRenderers, SigningKeys, PushDispatcher, EventStreamsService, EventPollService],
-  exports: [ProvisioningOutbox, ResourceRenderers, PushDispatcher, SigningKeys, EventSignals],
+  providers: [EventSignals, ProvisioningOutbox, SigningKeys, PushDispatcher, EventStreamsService, EventPollService],
+  exports: [ProvisioningOutbox, PushDispatcher, SigningKeys, EventSignals],
 })
 export class EventsModule {}

@@ -33,7 +33,7 @@ import { UsersRepository } from '../users/users.repository';
 import { GroupsRepository } from './groups.repository';
 import { changedPaths, changeKinds } from '../events/change-records';
 import { ProvisioningOutbox } from '../events/outbox';
-import { ResourceRenderers } from '../events/resource-renderers';
+import { ScimCollections } from '../shared/scim-collections';
 
 export interface GroupResult {
   resource: JsonObject;
@@ -55,14 +55,22 @@ export class GroupsService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly cursors: ListCursors,
     private readonly outbox: ProvisioningOutbox,
-    private readonly renderers: ResourceRenderers,
+    private readonly collections: ScimCollections,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
   onModuleInit(): void {
-    this.renderers.register('Group', async (em, tenantId, id, baseUrl) => {
-      const group = await this.groups.findById(em, tenantId, id);
-      return group ? this.render(em, group, baseUrl, true) : null;
+    this.collections.register({
+      type: GroupResourceType,
+      list: (caller, query) => this.list(caller, query),
+      create: (caller, data, context) => this.create(caller, data, {}, context),
+      replace: (caller, id, data, ifMatch, context) => this.replace(caller, id, data, ifMatch, {}, context),
+      patch: (caller, id, data, ifMatch, context) => this.patch(caller, id, data, ifMatch, {}, context),
+      delete: (caller, id, ifMatch, context) => this.delete(caller, id, ifMatch, context),
+      render: async (em, tenantId, id, baseUrl) => {
+        const group = await this.groups.findById(em, tenantId, id);
+        return group ? this.render(em, group, baseUrl, true) : null;
+      },
     });
   }
 

@@ -1,25 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
-import {
-  GroupResourceType,
-  parseListQuery,
-  projectResource,
-  ScimError,
-  searchRequestToQuery,
-  toListResponse,
-  UserResourceType,
-  type JsonObject,
-  type ListResponse,
-  type ResourceType,
-} from '@roster/scim-core';
-import { GroupsService } from '../groups/groups.service';
-import { UsersService } from '../users/users.service';
-
-type Lister = (caller: ScimCaller, query: Record<string, unknown>) => Promise<{ total: number; projection: object; resources: JsonObject[] }>;
+import { parseListQuery, projectResource, ScimError, searchRequestToQuery, toListResponse, type JsonObject, type ListResponse } from '@roster/scim-core';
+import { ScimCollections } from '../shared/scim-collections';
 
 /**
- * RFC 7644 §3.4.3 search at the root: Users, then Groups, as one list. A filter that names an attribute one
+ * RFC 7644 §3.4.3 search at the root: every resource type served (Users, then Groups), as one list. A filter that names an attribute one
  * resource type lacks matches nothing of that type; a filter that fits neither is 400 invalidFilter.
  * Results come in a fixed order (all matching users, then all matching groups), so `sortBy` is refused
  * here — it would have to compare attributes across types.
@@ -28,8 +14,7 @@ type Lister = (caller: ScimCaller, query: Record<string, unknown>) => Promise<{ 
 @ScimAuthenticated()
 export class SearchController {
   constructor(
-    private readonly users: UsersService,
-    private readonly groups: GroupsService,
+    private readonly collections: ScimCollections,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -42,17 +27,14 @@ export class SearchController {
         throw ScimError.invalidValue(`${unsupported} is not supported when searching across resource types; use /Users/.search or /Groups/.search`);
       }
     }
-    const { startIndex, count } = parseListQuery(UserResourceType, { ...query, filter: undefined }, this.config.scim);
-    const types: [ResourceType, Lister][] = [
-      [UserResourceType, (c, q) => this.users.list(c, q)],
-      [GroupResourceType, (c, q) => this.groups.list(c, q)],
-    ];
+    const collections = this.collections.all();
+    const { startIndex, count } = parseListQuery(collections[0].type, { ...query, filter: undefined }, this.config.scim);
     // Totals first (count=0 costs no rows), to know which slice of the concatenation each type owns.
     const totals: (number | undefined)[] = [];
     let firstError: unknown;
-    for (const [, list] of types) {
+    for (const collection of collections) {
       try {
-        totals.push((await list(caller, { ...query, count: '0' })).total);
+        totals.push((await collection.list(caller, { ...query, count: '0' })).total);
       } catch (error) {
         if (!(error instanceof ScimError && error.scimType === 'invalidFilter')) throw error;
         firstError ??= error;
@@ -62,7 +44,7 @@ export class SearchController {
     if (totals.every((total) => total === undefined)) throw firstError;
     const resources: JsonObject[] = [];
     let offset = startIndex - 1;
-    for (const [i, [type, list]] of types.entries()) {
+    for (const [i, collection] of collections.entries()) {
       const total = totals[i] ?? 0;
       if (offset >= total) {
         offset -= total;
@@ -70,8 +52,8 @@ export class SearchController {
       }
       const wanted = count - resources.length;
       if (wanted <= 0) break;
-      const page = await list(caller, { ...query, startIndex: String(offset + 1), count: String(wanted) });
-      resources.push(...page.resources.map((resource) => projectResource(type, resource, page.projection)));
+      const page = await collection.list(caller, { ...query, startIndex: String(offset + 1), count: String(wanted) });
+      resources.push(...page.resources.map((resource) => projectResource(collection.type, resource, page.projection)));
       // A page cut short by its byte budget ends here: the next startIndex continues within this type.
       if (page.resources.length < wanted && offset + page.resources.length < total) break;
       offset = 0;

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { GroupsModule } from '../groups/groups.module';
-import { UsersModule } from '../users/users.module';
+import { ScimCollectionsModule } from '../shared/scim-collections.module';
 import { SearchController } from './search.controller';
 
 /** Search across resource types (POST /.search); per-type search lives with each resource. */
-@Module({ imports: [UsersModule, GroupsModule], controllers: [SearchController] })
+@Module({ imports: [ScimCollectionsModule], controllers: [SearchController] })
 export class SearchModule {}

@@ -31,7 +31,14 @@ export class UserViews {
     return { user: found.user, groups: this.userGroups.groupsFrom(found.related) };
   }
 
-  async present(em: EntityManager, caller: ScimCaller, user: UserEntity, groups: GroupRef[] | undefined): Promise<UserResult> {
+  /** The user as a GET answers it, or null when it is not (or no longer) there: what an event carries. */
+  async render(em: EntityManager, tenantId: string, id: string, baseUrl: string): Promise<JsonObject | null> {
+    const found = await this.users.findById(em, tenantId, id, { forUpdate: false, related: this.userGroups.groupsColumn(em) });
+    if (!found) return null;
+    return (await this.present(em, { tenantId, baseUrl }, found.user, this.userGroups.groupsFrom(found.related))).resource;
+  }
+
+  async present(em: EntityManager, caller: Pick<ScimCaller, 'tenantId' | 'baseUrl'>, user: UserEntity, groups: GroupRef[] | undefined): Promise<UserResult> {
     const managers = await this.resolvableManagers(em, caller.tenantId, [user]);
     return { resource: toScimUser(user, caller.baseUrl, groups, managers), version: user.version };
   }

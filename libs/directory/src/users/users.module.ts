@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { ScimCollectionsModule } from '../shared/scim-collections.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { DeletedUsersController } from './deleted-users.controller';
 import { DeletedUsersService } from './deleted-users.service';
@@ -14,7 +15,7 @@ import { UsersService } from './users.service';
 import { ListCursors } from '../shared/list-cursors';
 
 @Module({
-  imports: [TokensModule, EventsModule],
+  imports: [TokensModule, EventsModule, ScimCollectionsModule],
   controllers: [UsersController, MeController, DeletedUsersController],
   providers: [ListCursors, UsersService, UsersRepository, UserGroupsQuery, UserViews, UserUpdates, KnownUsers, DeletedUsersService],
   exports: [UsersService, UsersRepository, DeletedUsersService],

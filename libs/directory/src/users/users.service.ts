@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, type ScimCaller } from '@roster/platform';
@@ -9,7 +9,7 @@ import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { diffDocuments } from '../audit/diff';
 import { changedPaths, changeKinds } from '../events/change-records';
 import { ProvisioningOutbox } from '../events/outbox';
-import { ResourceRenderers } from '../events/resource-renderers';
+import { ScimCollections } from '../shared/scim-collections';
 import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { KnownUsers } from './known-users';
@@ -24,7 +24,7 @@ import { newUser, UsersRepository } from './users.repository';
 export type { UserResult } from './user-views';
 
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleInit {
   constructor(
     private readonly em: EntityManager,
     private readonly users: UsersRepository,
@@ -34,10 +34,22 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly cursors: ListCursors,
     private readonly outbox: ProvisioningOutbox,
-    private readonly renderers: ResourceRenderers,
+    private readonly collections: ScimCollections,
     private readonly known: KnownUsers,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.collections.register({
+      type: UserResourceType,
+      list: (caller, query) => this.list(caller, query),
+      create: (caller, data, context) => this.create(caller, data, context),
+      replace: (caller, id, data, ifMatch, context) => this.replace(caller, id, data, ifMatch, context),
+      patch: (caller, id, data, ifMatch, context) => this.patch(caller, id, data, ifMatch, context),
+      delete: (caller, id, ifMatch, context) => this.delete(caller, id, ifMatch, context),
+      render: (em, tenantId, id, baseUrl) => this.views.render(em, tenantId, id, baseUrl),
+    });
+  }
 
   /** A page of users; `countUpTo` (the portal) stops counting matches there, `totalCapped` says it did. */
   async list(caller: ScimCaller, rawQuery: Record<string, unknown>, countUpTo?: number) {
@@ -141,7 +153,7 @@ export class UsersService {
             externalId: group.externalId,
             kinds: changeKinds('patch'),
             attributes: ['members'],
-            data: () => this.renderers.render(em, 'Group', caller.tenantId, group.id, caller.baseUrl),
+            data: () => this.collections.render(em, 'Group', caller.tenantId, group.id, caller.baseUrl),
           })),
         ]);
       }),

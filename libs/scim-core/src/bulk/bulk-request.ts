@@ -2,6 +2,7 @@ import { ScimError } from '../errors';
 import { ScimLimits } from '../limits';
 import { Urn } from '../messages/urns';
 import { isObject } from '../resource/json';
+import { resourceTypes } from '../schema/registry';
 
 export type BulkMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -24,8 +25,13 @@ export interface BulkRequest {
 const METHODS: readonly BulkMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const BULK_ID = /^[\w.:-]{1,128}$/;
 
-/** Validates the RFC 7644 §3.7 BulkRequest envelope; the operations' own bodies are validated when they run. */
-export function parseBulkRequest(body: unknown): BulkRequest {
+/**
+ * Validates the RFC 7644 §3.7 BulkRequest envelope; the operations' own bodies are validated when they run.
+ * `endpoints` are the collections a path may name (the resource types served: `/Users`, `/Groups`).
+ */
+export function parseBulkRequest(body: unknown, endpoints: readonly string[] = resourceTypes.map((type) => type.endpoint)): BulkRequest {
+  const known = new Set(endpoints.map((endpoint) => endpoint.toLowerCase()));
+  const names = endpoints.join(', ');
   if (!isObject(body)) throw ScimError.invalidSyntax('The request body must be a BulkRequest object');
   const schemas = body.schemas;
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === Urn.BulkRequest.toLowerCase())) {
@@ -49,8 +55,9 @@ export function parseBulkRequest(body: unknown): BulkRequest {
       const method = String(get(raw, 'method') ?? '').toUpperCase() as BulkMethod;
       if (!METHODS.includes(method)) throw ScimError.invalidValue(`Operations[${i}].method must be one of ${METHODS.join(', ')}`);
       const path = get(raw, 'path');
-      if (typeof path !== 'string' || !/^\/(Users|Groups)(\/[^/?#]+)?$/i.test(path)) {
-        throw ScimError.invalidValue(`Operations[${i}].path must be /Users, /Groups, /Users/{id} or /Groups/{id}`);
+      const collection = typeof path === 'string' ? /^(\/[^/?#]+)(\/[^/?#]+)?$/.exec(path)?.[1] : undefined;
+      if (typeof path !== 'string' || !collection || !known.has(collection.toLowerCase())) {
+        throw ScimError.invalidValue(`Operations[${i}].path must name one of ${names}, or a resource under it ({endpoint}/{id})`);
       }
       const hasId = path.split('/').length === 3;
       if (method === 'POST' ? hasId : !hasId)
