@@ -70,41 +70,26 @@ describe('a resource type registered with ScimCollections', () => {
   afterAll(async () => t?.close());
 
   it('is reached through Bulk: created, replaced and deleted, with bulkId references across types', async () => {
-    const bulk = await t.http
-      .post(`${tenant.base}/Bulk`)
-      .set(auth())
-      .send({
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-        Operations: [
-          { method: 'POST', path: '/Devices', bulkId: 'laptop', data: { schemas: [DEVICE_SCHEMA], displayName: 'Lab laptop' } },
-          { method: 'POST', path: '/Users', bulkId: 'ada', data: { userName: 'ada@example.com' } },
-          { method: 'PUT', path: '/Devices/bulkId:laptop', data: { schemas: [DEVICE_SCHEMA], displayName: 'Lab laptop 2' } },
-          { method: 'POST', path: '/Devices', bulkId: 'phone', data: { schemas: [DEVICE_SCHEMA], displayName: 'Phone' } },
-          { method: 'DELETE', path: '/Devices/bulkId:phone' },
-          { method: 'PATCH', path: '/Devices/bulkId:laptop', data: { Operations: [] } },
-          { method: 'POST', path: '/Printers', bulkId: 'p', data: {} },
-        ],
-      });
-    // An unknown collection refuses the whole request before any operation runs.
-    expect(bulk.status).toBe(400);
-    expect(bulk.body.detail).toContain('/Users, /Groups, /Devices');
+    const operations = [
+      { method: 'POST', path: '/Devices', bulkId: 'laptop', data: { schemas: [DEVICE_SCHEMA], displayName: 'Lab laptop' } },
+      { method: 'POST', path: '/Users', bulkId: 'ada', data: { userName: 'ada@example.com' } },
+      { method: 'PUT', path: '/devices/bulkId:laptop', data: { schemas: [DEVICE_SCHEMA], displayName: 'Lab laptop 2' } },
+      { method: 'POST', path: '/Devices', bulkId: 'phone', data: { schemas: [DEVICE_SCHEMA], displayName: 'Phone' } },
+      { method: 'DELETE', path: '/Devices/bulkId:phone' },
+      { method: 'PATCH', path: '/Devices/bulkId:laptop', data: { Operations: [] } },
+    ];
+    const bulk = (list: object[]) =>
+      t.http
+        .post(`${tenant.base}/Bulk`)
+        .set(auth())
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: list });
+    // An endpoint nothing registered refuses the whole request before any operation runs.
+    const refused = await bulk([...operations, { method: 'POST', path: '/Printers', bulkId: 'p', data: {} }]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain('/Users, /Groups, /Devices');
     expect(devices.stored.size).toBe(0);
 
-    const ran = await t.http
-      .post(`${tenant.base}/Bulk`)
-      .set(auth())
-      .send({
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-        Operations: [
-          { method: 'POST', path: '/Devices', bulkId: 'laptop', data: { schemas: [DEVICE_SCHEMA], displayName: 'Lab laptop' } },
-          { method: 'POST', path: '/Users', bulkId: 'ada', data: { userName: 'ada@example.com' } },
-          { method: 'PUT', path: '/devices/bulkId:laptop', data: { schemas: [DEVICE_SCHEMA], displayName: 'Lab laptop 2' } },
-          { method: 'POST', path: '/Devices', bulkId: 'phone', data: { schemas: [DEVICE_SCHEMA], displayName: 'Phone' } },
-          { method: 'DELETE', path: '/Devices/bulkId:phone' },
-          { method: 'PATCH', path: '/Devices/bulkId:laptop', data: { Operations: [] } },
-        ],
-      })
-      .expect(200);
+    const ran = await bulk(operations).expect(200);
     expect(ran.body.Operations.map((o: { status: string }) => o.status)).toEqual(['201', '201', '200', '201', '204', '400']);
     expect(ran.body.Operations[0].location).toMatch(new RegExp(`${tenant.base}/Devices/[0-9a-f-]{36}$`));
     expect([...devices.stored.values()].map((d) => d.displayName)).toEqual(['Lab laptop 2']);
