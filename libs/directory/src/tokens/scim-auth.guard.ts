@@ -29,7 +29,9 @@ export class ScimAuthGuard implements CanActivate {
     // A tenant key longer than any slug names no tenant: such requests share one failure budget.
     const tenantKey = String(req.params.tenant ?? '');
     const clientKey = `${req.ip ?? ''}|${tenantKey.length <= 63 ? tenantKey.toLowerCase() : '(no such tenant)'}`;
-    const presented = presentedTokenHash(req.headers.authorization);
+    // The credential is read from the header once; the throttle, the strategy and the failure count use it.
+    const credential = credentialOf(req.headers.authorization);
+    const presented = 'token' in credential ? hashToken(credential.token) : undefined;
     try {
       this.limiter.assertMayAuthenticate(clientKey, presented);
     } catch (error) {
@@ -38,7 +40,7 @@ export class ScimAuthGuard implements CanActivate {
     }
     let token: AuthenticatedToken;
     try {
-      token = await this.authenticate(req);
+      token = await this.authenticate(req, credential);
     } catch (error) {
       if (error instanceof ScimError && (error.status === 401 || error.status === 403)) this.limiter.recordFailure(clientKey);
       throw error;
@@ -59,25 +61,17 @@ export class ScimAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(req: Request): Promise<AuthenticatedToken> {
-    const header = req.headers.authorization?.trim();
-    if (!header) {
+  private async authenticate(req: Request, credential: Credential): Promise<AuthenticatedToken> {
+    if ('missing' in credential) {
       await this.countFailure(req, 'missing Authorization header');
       throw ScimError.unauthorized('Missing Authorization header: send "Authorization: Bearer <token>"');
     }
-    const basic = /^basic\s+(\S+)$/i.exec(header);
-    if (basic) {
-      // Legacy clients (Okta's Basic-auth test app, PingFederate) can only send Basic: the token is
-      // accepted as the password (or, with no password, as the user name).
-      const token = tokenFromBasic(basic[1]);
-      if (!token) {
-        await this.countFailure(req, 'Basic authentication without a token');
-        throw ScimError.unauthorized('Send the Roster token as a bearer token (or as the Basic password)');
-      }
-      req.headers.authorization = `Bearer ${token}`;
-    } else if (!/^bearer\s/i.test(header)) {
-      req.headers.authorization = `Bearer ${header}`;
+    if ('basicWithoutToken' in credential) {
+      await this.countFailure(req, 'Basic authentication without a token');
+      throw ScimError.unauthorized('Send the Roster token as a bearer token (or as the Basic password)');
     }
+    // passport-http-bearer reads "Bearer <token>": the bare token and the Basic password are handed to it so.
+    req.headers.authorization = `Bearer ${credential.token}`;
     const token = await this.strategy.verify(req);
     if (!token) throw ScimError.unauthorized('Malformed Authorization header: send "Authorization: Bearer <token>"');
     return token;
@@ -96,13 +90,22 @@ function isRead(req: Request): boolean {
   return req.method === 'POST' && /\/\.search\/?$/.test(req.path);
 }
 
-/** The hash of whatever token the header carries (any of the accepted forms), for the failure throttle. */
-function presentedTokenHash(header: string | undefined): string | undefined {
+type Credential = { token: string } | { missing: true } | { basicWithoutToken: true };
+
+/**
+ * What the Authorization header presents: `Bearer <token>`, the bare token (Okta's "HTTP Header" mode sends
+ * exactly what the admin pasted), or Basic with the token as the password (legacy clients: Okta's Basic-auth
+ * test app, PingFederate) or, with no password, as the user name.
+ */
+function credentialOf(header: string | undefined): Credential {
   const value = header?.trim();
-  if (!value) return undefined;
+  if (!value) return { missing: true };
   const basic = /^basic\s+(\S+)$/i.exec(value);
-  const token = basic ? tokenFromBasic(basic[1]) : value.replace(/^bearer\s+/i, '');
-  return token ? hashToken(token) : undefined;
+  if (basic) {
+    const token = tokenFromBasic(basic[1]);
+    return token ? { token } : { basicWithoutToken: true };
+  }
+  return { token: value.replace(/^bearer\s+/i, '') };
 }
 
 function tokenFromBasic(encoded: string): string | undefined {
