@@ -10,7 +10,8 @@ import { diffDocuments } from '../audit/diff';
 import { decodeAdminCursor, encodeAdminCursor } from '../shared/admin-page-cursor';
 import { isUuid } from '../shared/ids';
 import { writeAll } from '../shared/write-all';
-import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { fromSql } from '../shared/sql';
+import { DeletedUsersRepository } from './deleted-users.repository';
 import { deriveUserColumns } from './user.columns';
 import { toScimUser } from './user.mapper';
 import { newUser, UsersRepository } from './users.repository';
@@ -33,6 +34,7 @@ export class DeletedUsersService {
   constructor(
     private readonly em: EntityManager,
     private readonly users: UsersRepository,
+    private readonly deletedUsers: DeletedUsersRepository,
     private readonly audit: AuditService,
     private readonly outbox: ProvisioningOutbox,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
@@ -41,23 +43,14 @@ export class DeletedUsersService {
   /** Most recently deleted first, keyset-paged on (deletedAt, id). */
   async list(tenantId: string, limit: number, cursor: string | undefined): Promise<{ items: DeletedUserView[]; nextCursor: string | null }> {
     const after = cursor === undefined ? undefined : decodeAdminCursor(cursor);
-    const em = this.em.fork();
-    const rows = await runSql(
-      em,
-      `SELECT id, user_name, external_id, deleted_at FROM deleted_users WHERE tenant_id = ?${after ? ' AND (deleted_at < ? OR (deleted_at = ? AND id < ?))' : ''}
-        ORDER BY deleted_at DESC, id DESC LIMIT ?`,
-      [tenantId, ...(after ? [sqlTime(em, after.at), sqlTime(em, after.at), after.id] : []), limit + 1],
-    );
-    const items = rows.slice(0, limit).map((row) => {
-      const deletedAt = fromSql.time(row.deleted_at);
-      return {
-        id: String(row.id),
-        userName: String(row.user_name),
-        externalId: (row.external_id as string | null) ?? null,
-        deletedAt,
-        purgeAfter: new Date(deletedAt.getTime() + this.config.deletedUserRetentionDays * DAY_MS),
-      };
-    });
+    const rows = await this.deletedUsers.page(this.em.fork(), tenantId, after, limit);
+    const items = rows.slice(0, limit).map((row) => ({
+      id: row.id,
+      userName: row.userName,
+      externalId: row.externalId,
+      deletedAt: row.deletedAt,
+      purgeAfter: new Date(row.deletedAt.getTime() + this.config.deletedUserRetentionDays * DAY_MS),
+    }));
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeAdminCursor({ at: last.deletedAt, id: last.id }) : null };
   }
@@ -70,30 +63,30 @@ export class DeletedUsersService {
    */
   async restore(tenantId: string, userId: string, baseUrl: string, context: AuditContext): Promise<JsonObject> {
     return this.em.transactional(async (em) => {
-      const rows = isUuid(userId) ? await runSql(em, 'SELECT * FROM deleted_users WHERE tenant_id = ? AND id = ?', [tenantId, userId.toLowerCase()]) : [];
-      if (!rows.length) throw ScimError.notFound(`Deleted user ${userId} not found`);
-      const document = fromSql.json<ResourceDocument>(rows[0].document);
+      const deleted = isUuid(userId) ? await this.deletedUsers.find(em, tenantId, userId.toLowerCase()) : undefined;
+      if (!deleted) throw ScimError.notFound(`Deleted user ${userId} not found`);
+      const document = fromSql.json<ResourceDocument>(deleted.document);
       const columns = deriveUserColumns(document);
       const conflict = await this.users.conflictOf(em, tenantId, columns);
       if (conflict)
         throw ScimError.uniqueness(`Cannot restore: another user of this tenant now has this ${conflict === 'userName' ? 'userName' : 'email address'}`);
       const { emails: _emails, ...derived } = columns;
       const user = newUser({
-        id: String(rows[0].id),
+        id: deleted.id,
         tenantId,
         ...derived,
         document,
-        createdAt: fromSql.time(rows[0].created_at),
+        createdAt: deleted.createdAt,
         updatedAt: new Date(),
       });
-      user.version = Number(rows[0].version) + 1;
+      user.version = deleted.version + 1;
       try {
         await writeAll(em, this.users.insertion(em, user, columns));
       } catch (error) {
         if (isUniqueViolation(error)) throw ScimError.uniqueness('Cannot restore: another user of this tenant now has this userName or email address');
         throw error;
       }
-      await runSqlWrite(em, 'DELETE FROM deleted_users WHERE tenant_id = ? AND id = ?', [tenantId, user.id]);
+      await this.deletedUsers.remove(em, tenantId, user.id);
       const changes = diffDocuments({}, document);
       await this.audit.record(em, tenantId, context, {
         action: 'user.restored',
@@ -119,8 +112,7 @@ export class DeletedUsersService {
 
   /** Deletes for good the users deleted more than the retention period ago; the nightly job calls this. */
   async purge(retentionDays: number, now = new Date()): Promise<number> {
-    const em = this.em.fork();
-    return runSqlWrite(em, 'DELETE FROM deleted_users WHERE deleted_at < ?', [sqlTime(em, new Date(now.getTime() - retentionDays * DAY_MS))]);
+    return this.deletedUsers.purgeDeletedBefore(this.em.fork(), new Date(now.getTime() - retentionDays * DAY_MS));
   }
 }
 
