@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { newId } from '../shared/ids';
-import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { hashToken } from '../tokens/token-secret';
 import type { PortalSessionKind } from './portal-session.entity';
+import { PortalSessionsRepository } from './portal-sessions.repository';
 
 /** A session in use: who it is for, until when, and the CSRF token its writes must carry. */
 export interface ActiveSession {
@@ -29,6 +29,7 @@ const TOUCH_EVERY_MS = 60_000;
 export class PortalSessions {
   constructor(
     private readonly em: EntityManager,
+    private readonly sessions: PortalSessionsRepository,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -37,16 +38,7 @@ export class PortalSessions {
     const secret = randomBytes(32).toString('base64url');
     const id = newId();
     const expiresAt = new Date(now.getTime() + this.config.portal.sessionMaxHours * 3_600_000);
-    const em = this.em.fork();
-    await runSqlWrite(em, 'INSERT INTO portal_sessions (id, secret_hash, kind, tenant_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      id,
-      hashToken(secret),
-      kind,
-      tenantId,
-      sqlTime(em, now),
-      sqlTime(em, now),
-      sqlTime(em, expiresAt),
-    ]);
+    await this.sessions.insert(this.em.fork(), { id, secretHash: hashToken(secret), kind, tenantId, createdAt: now, lastSeenAt: now, expiresAt });
     // The cookie lasts as long as the session can: its idle end moves on with use, on the server.
     return { secret, session: { id, kind, tenantId, expiresAt: this.endOf(now, expiresAt), csrfToken: csrfTokenOf(secret) }, cookieExpiresAt: expiresAt };
   }
@@ -56,44 +48,26 @@ export class PortalSessions {
     if (!/^[\w-]{43}$/.test(secret)) return undefined;
     const em = this.em.fork();
     // A deleted tenant's sessions open nothing (TenantsService.delete); the operator's have no tenant.
-    const [row] = await runSql(
-      em,
-      `SELECT s.id AS id, s.kind AS kind, s.tenant_id AS tenant_id, s.last_seen_at AS last_seen_at, s.expires_at AS expires_at
-         FROM portal_sessions s LEFT JOIN tenants t ON t.id = s.tenant_id
-        WHERE s.secret_hash = ? AND (s.tenant_id IS NULL OR t.deleted_at IS NULL)`,
-      [hashToken(secret)],
-    );
-    if (!row) return undefined;
-    const expiresAt = fromSql.time(row.expires_at);
-    const lastSeenAt = fromSql.time(row.last_seen_at);
-    if (this.endOf(lastSeenAt, expiresAt) <= now) return undefined;
-    if (now.getTime() - lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-      await runSqlWrite(em, 'UPDATE portal_sessions SET last_seen_at = ? WHERE id = ?', [sqlTime(em, now), row.id]);
-    }
-    return {
-      id: String(row.id),
-      kind: row.kind as PortalSessionKind,
-      tenantId: (row.tenant_id as string | null) ?? null,
-      expiresAt: this.endOf(now, expiresAt),
-      csrfToken: csrfTokenOf(secret),
-    };
+    const stored = await this.sessions.findBySecretHash(em, hashToken(secret));
+    if (!stored || this.endOf(stored.lastSeenAt, stored.expiresAt) <= now) return undefined;
+    if (now.getTime() - stored.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.sessions.touch(em, stored.id, now);
+    return { id: stored.id, kind: stored.kind, tenantId: stored.tenantId, expiresAt: this.endOf(now, stored.expiresAt), csrfToken: csrfTokenOf(secret) };
   }
 
   /** Signs out: the session's row goes, so its cookie opens nothing any more, in any process. */
   async end(sessionId: string): Promise<void> {
-    await runSqlWrite(this.em.fork(), 'DELETE FROM portal_sessions WHERE id = ?', [sessionId]);
+    await this.sessions.delete(this.em.fork(), sessionId);
   }
 
   /** Ends every session of a tenant (the tenant is disabled or removed). */
   async endAllOf(tenantId: string): Promise<void> {
-    await runSqlWrite(this.em.fork(), 'DELETE FROM portal_sessions WHERE tenant_id = ?', [tenantId]);
+    await this.sessions.deleteAllOf(this.em.fork(), tenantId);
   }
 
   /** Deletes ended sessions (the nightly job). */
   async prune(now = new Date()): Promise<number> {
-    const em = this.em.fork();
     const idleSince = new Date(now.getTime() - this.config.portal.sessionIdleMinutes * 60_000);
-    return runSqlWrite(em, 'DELETE FROM portal_sessions WHERE expires_at <= ? OR last_seen_at <= ?', [sqlTime(em, now), sqlTime(em, idleSince)]);
+    return this.sessions.deleteEnded(this.em.fork(), now, idleSince);
   }
 
   private endOf(lastUse: Date, absolute: Date): Date {

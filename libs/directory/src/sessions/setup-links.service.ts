@@ -5,9 +5,9 @@ import { ScimError } from '@roster/scim-core';
 import { AuditService } from '../audit/audit.service';
 import type { AuditContext } from '../audit/audit-context';
 import { newId } from '../shared/ids';
-import { runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { TenantsService } from '../tenants/tenants.service';
 import { hashToken } from '../tokens/token-secret';
+import { SetupLinksRepository } from './setup-links.repository';
 
 export const SETUP_LINK_PATH = '/portal/link';
 export const DEFAULT_LINK_MINUTES = 60;
@@ -22,6 +22,7 @@ export const MAX_LINK_MINUTES = 7 * 24 * 60;
 export class SetupLinks {
   constructor(
     private readonly em: EntityManager,
+    private readonly links: SetupLinksRepository,
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
   ) {}
@@ -42,13 +43,7 @@ export class SetupLinks {
     const id = newId();
     const expiresAt = new Date(now.getTime() + lifetime * 60_000);
     await this.em.transactional(async (em) => {
-      await runSql(em, 'INSERT INTO setup_links (id, tenant_id, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
-        id,
-        tenant.id,
-        hashToken(secret),
-        sqlTime(em, now),
-        sqlTime(em, expiresAt),
-      ]);
+      await this.links.insert(em, { id, tenantId: tenant.id, secretHash: hashToken(secret), createdAt: now, expiresAt });
       await this.audit.record(em, tenant.id, context, {
         action: 'setup-link.created',
         resource: { type: 'SetupLink', id, name: null },
@@ -61,20 +56,12 @@ export class SetupLinks {
 
   /** Deletes links that expired more than a day ago, used or not (the nightly job). */
   async prune(now = new Date()): Promise<number> {
-    const em = this.em.fork();
-    return runSqlWrite(em, 'DELETE FROM setup_links WHERE expires_at < ?', [sqlTime(em, new Date(now.getTime() - 86_400_000))]);
+    return this.links.deleteExpiredBefore(this.em.fork(), new Date(now.getTime() - 86_400_000));
   }
 
   /** Uses a link up, if it is unused and unexpired: the tenant it opens; undefined otherwise. */
   async consume(secret: string, now = new Date()): Promise<string | undefined> {
     if (!/^[\w-]{43}$/.test(secret)) return undefined;
-    const em = this.em.fork();
-    const rows = await runSql<{ tenant_id: string }>(
-      em,
-      `UPDATE setup_links SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL AND expires_at > ?
-          AND tenant_id IN (SELECT id FROM tenants WHERE deleted_at IS NULL) RETURNING tenant_id`,
-      [sqlTime(em, now), hashToken(secret), sqlTime(em, now)],
-    );
-    return rows[0]?.tenant_id;
+    return this.links.useUp(this.em.fork(), hashToken(secret), now);
   }
 }
