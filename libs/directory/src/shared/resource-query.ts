@@ -3,7 +3,7 @@ import { isUuid } from './ids';
 import type { ScimResourceEntity } from './scim-resource.entity';
 import { pagePositions, type PagePosition } from './page-positions';
 import { resourceCount, type CountedResource } from './resource-counts';
-import { dialectOf, runSql } from './sql';
+import { dialectOf, readSqliteRowsWhile, runSql } from './sql';
 import type { HeavyReads } from '@roster/platform';
 import { filterToSql, isIndexedLookup, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
@@ -94,6 +94,23 @@ export async function queryPageRows(
     const pageParams = [...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
     const paging = resumeAt ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
     if (!sized || !size) return read(`SELECT ${select} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`, pageParams);
+    // SQLite, in this process: the rows are read in page order and the reading stops at the first row that
+    // starts past the budget, so nothing is summed in SQL (a window over the page cost 1.0 ms of a walk's
+    // page, against 0.3 ms for reading the rows themselves).
+    if (!heavy) {
+      let bytesBefore = 0;
+      const streamed = readSqliteRowsWhile(
+        em,
+        `SELECT ${select}, ${size.rowBytes} AS page_row_bytes FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`,
+        pageParams,
+        (row) => {
+          row.page_bytes_before = bytesBefore;
+          bytesBefore += Number(row.page_row_bytes);
+          return Number(row.page_bytes_before) < ScimLimits.maxPageBytes;
+        },
+      );
+      if (streamed) return streamed;
+    }
     // Each row's bytes and the bytes of the rows before the one before it: what it takes to keep the rows
     // that start within the budget and the first one past it (which says the page was cut). They are summed
     // over the page's ids alone, then its rows are read by id: sorting whole rows (documents) cost PostgreSQL

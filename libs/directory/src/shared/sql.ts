@@ -56,6 +56,33 @@ async function execute(
 }
 
 /**
+ * SQLite: reads the rows of a SELECT one by one, in order, and stops after the first row for which `more`
+ * answers false (that row included), so that the database never produces the rest. Undefined where rows
+ * cannot be read that way (PostgreSQL, or statements logged through the ORM): the caller says it in SQL.
+ */
+export function readSqliteRowsWhile(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+  more: (row: Record<string, unknown>) => boolean,
+): Record<string, unknown>[] | undefined {
+  if (isPostgres(em) || em.config.get('debug')) return undefined;
+  const inTransaction = !!em.getTransactionContext();
+  const native = nativeSqlite(em.getDriver().getConnection(inTransaction ? 'write' : 'read'));
+  if (!native) return undefined;
+  const rows: Record<string, unknown>[] = [];
+  try {
+    for (const row of native.prepare(sql).iterate(params) as Iterable<Record<string, unknown>>) {
+      rows.push(row);
+      if (!more(row)) break;
+    }
+  } catch (error) {
+    throw translateSqlError(em, error);
+  }
+  return rows;
+}
+
+/**
  * Errors of raw statements as the ORM's own statements raise them: a unique violation or a foreign-key race
  * in hand-written SQL becomes the same typed exception (and the same SCIM answer). Errors of the native
  * SQLite module may come from another realm (`instanceof Error` fails under jest's module sandbox), so

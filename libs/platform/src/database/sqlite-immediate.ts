@@ -42,6 +42,7 @@ interface PreparingDatabase extends SqliteFunctionHost {
 export interface NativeStatement {
   readonly reader: boolean;
   all(params: unknown[]): unknown[];
+  iterate(params: unknown[]): IterableIterator<unknown>;
   run(params: unknown[]): { changes: number };
 }
 
