@@ -5,7 +5,7 @@ import type { DatabaseConfig } from '@roster/config';
 import { ScimError } from '@roster/scim-core';
 import { FairSlots } from './fair-slots';
 import { numberPlaceholders } from './placeholders';
-import { SQLITE_BUDGET_CHECK, SqliteReadWorkers, WorkerReadError } from './sqlite-read-workers';
+import { SQLITE_BUDGET_CHECK, SqliteReadWorkers, WorkerReadError, type PageBytes } from './sqlite-read-workers';
 
 export interface HeavyReadSettings {
   /** How long one heavy statement may run before it is ended and answered 400 tooMany. */
@@ -50,9 +50,12 @@ export class HeavyReads implements OnApplicationShutdown {
     return this.database.dialect === 'postgresql' || this.database.path !== ':memory:';
   }
 
-  /** What a heavy read's WHERE clause must include (SQLite's per-row budget check), as "AND …", or ''. */
-  get budgetCondition(): string {
-    return this.enabled && this.database.dialect === 'sqlite' ? ` AND ${SQLITE_BUDGET_CHECK}` : '';
+  /** What a heavy read's WHERE clause must include (SQLite's budget check on the rows of `alias`), as "AND …", or ''. */
+  budgetCondition(alias: string): string {
+    // A JavaScript call per row cost more than the rest of a count over an index (15,200 rows: 2.8 ms against
+    // 0.6 ms): the clock is looked at on one row in 64, by rowid (SQLite stops evaluating an OR at its first
+    // true term). The budget is then overrun by at most 64 rows' work: milliseconds even for the heaviest filter.
+    return this.enabled && this.database.dialect === 'sqlite' ? ` AND (${alias}.rowid % 64 <> 0 OR ${SQLITE_BUDGET_CHECK})` : '';
   }
 
   /** Slots taken and reads waiting. */
@@ -60,11 +63,26 @@ export class HeavyReads implements OnApplicationShutdown {
     return this.slots.load;
   }
 
+  /** Whether a page can be read here row by row up to its byte budget (readPage); PostgreSQL sums it in SQL. */
+  get readsPagesByBytes(): boolean {
+    return this.database.dialect === 'sqlite';
+  }
+
   /** Runs a read (SQL with "?" placeholders) for `owner` (a tenant), within the budget. */
   read<T = Record<string, unknown>>(owner: string, sql: string, params: unknown[]): Promise<T[]> {
+    return this.runFor(owner, () => this.run(sql, params)) as Promise<T[]>;
+  }
+
+  /** SQLite: a page's rows in order, up to the first that starts past `page.maxBytes` (SqliteReadWorkers.read). */
+  readPage(owner: string, sql: string, params: unknown[], page: PageBytes): Promise<Record<string, unknown>[]> {
+    if (!this.readsPagesByBytes) throw new Error('pages are read by bytes on SQLite only');
+    return this.runFor(owner, () => this.sqliteWorkers().read(sql, params, this.settings.budgetMs, page)) as Promise<Record<string, unknown>[]>;
+  }
+
+  private runFor(owner: string, read: () => Promise<unknown[]>): Promise<unknown[]> {
     return this.slots.run(owner, async () => {
       try {
-        return (await this.run(sql, params)) as T[];
+        return await read();
       } catch (error) {
         throw this.budgetSpent(error) ? this.tooExpensive() : error;
       }
@@ -79,12 +97,15 @@ export class HeavyReads implements OnApplicationShutdown {
   }
 
   private async run(sql: string, params: unknown[]): Promise<unknown[]> {
-    if (this.database.dialect === 'sqlite') {
-      this.sqlite ??= new SqliteReadWorkers(this.database.path, this.settings.concurrency);
-      return this.sqlite.read(sql, params, this.settings.budgetMs);
-    }
+    if (this.database.dialect === 'sqlite') return this.sqliteWorkers().read(sql, params, this.settings.budgetMs);
     this.postgres ??= this.createPostgresPool();
     return (await this.postgres.query(numberPlaceholders(sql), params)).rows;
+  }
+
+  private sqliteWorkers(): SqliteReadWorkers {
+    if (this.database.dialect !== 'sqlite') throw new Error('SQLite read workers on a PostgreSQL deployment');
+    this.sqlite ??= new SqliteReadWorkers(this.database.path, this.settings.concurrency);
+    return this.sqlite;
   }
 
   /** The ORM's own pool settings (its type parsers among them), with a statement timeout and a few connections. */

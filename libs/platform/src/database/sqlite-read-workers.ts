@@ -30,6 +30,12 @@ interface Reader {
   job?: Job;
 }
 
+/** A page's byte budget: the column holding each row's size, and the bytes a page may start rows within. */
+export interface PageBytes {
+  bytesColumn: string;
+  maxBytes: number;
+}
+
 type Answer = { id: number; rows: Record<string, unknown>[] } | { id: number; error: { message: string; code?: string; budget: boolean } };
 
 /**
@@ -38,7 +44,7 @@ type Answer = { id: number; rows: Record<string, unknown>[] } | { id: number; er
  * synchronously on the thread that calls it: on the main thread a filter that scans 20,000 users held every
  * other request, /health included, for over a second. Here it holds one worker.
  *
- * A statement gets a time budget: it calls SQLITE_BUDGET_CHECK on each row it scans, which throws once the
+ * A statement gets a time budget: it calls SQLITE_BUDGET_CHECK on the rows it scans (HeavyReads.budgetCondition: one in 64), which throws once the
  * budget is spent, ending the statement. (better-sqlite3 exposes neither sqlite3_interrupt nor a progress
  * handler.) A worker that still does not answer shortly after — stuck in a sort, say — is replaced.
  *
@@ -55,7 +61,12 @@ export class SqliteReadWorkers {
     private readonly graceMs = 2000,
   ) {}
 
-  read(sql: string, params: unknown[], budgetMs: number): Promise<Record<string, unknown>[]> {
+  /**
+   * Runs a read on an idle worker. With `page`, the rows are read in order and the reading stops at the first
+   * row that starts past `page.maxBytes` (each row's size in its `page.bytesColumn`); every row returned
+   * carries `page_bytes_before`, the bytes of the rows before it.
+   */
+  read(sql: string, params: unknown[], budgetMs: number, page?: PageBytes): Promise<Record<string, unknown>[]> {
     if (this.closed) return Promise.reject(new Error('the SQLite read workers are closed'));
     const reader = this.idleReader();
     const id = this.nextId++;
@@ -65,7 +76,7 @@ export class SqliteReadWorkers {
         budgetMs + this.graceMs,
       );
       reader.job = { id, resolve, reject, watchdog };
-      reader.worker.postMessage({ id, sql, params, budgetMs });
+      reader.worker.postMessage({ id, sql, params, budgetMs, page });
     });
   }
 
@@ -133,6 +144,7 @@ function readerThread(): void {
   interface Statement {
     readonly reader: boolean;
     all(params: unknown[]): unknown[];
+    iterate(params: unknown[]): IterableIterator<Record<string, unknown>>;
   }
   interface Database {
     exec(sql: string): void;
@@ -155,7 +167,19 @@ function readerThread(): void {
     return 1;
   });
   const statements = new Map<string, Statement>();
-  parentPort!.on('message', (job: { id: number; sql: string; params: unknown[]; budgetMs: number }) => {
+  // The rows that start within the page's bytes, and the first past them (which says the page was cut).
+  const pageOf = (statement: Statement, params: unknown[], page: { bytesColumn: string; maxBytes: number }) => {
+    const rows: Record<string, unknown>[] = [];
+    let before = 0;
+    for (const row of statement.iterate(params)) {
+      row.page_bytes_before = before;
+      before += Number(row[page.bytesColumn]);
+      rows.push(row);
+      if (Number(row.page_bytes_before) >= page.maxBytes) break;
+    }
+    return rows;
+  };
+  parentPort!.on('message', (job: { id: number; sql: string; params: unknown[]; budgetMs: number; page?: { bytesColumn: string; maxBytes: number } }) => {
     try {
       let statement = statements.get(job.sql);
       if (!statement) {
@@ -165,7 +189,7 @@ function readerThread(): void {
       }
       if (!statement.reader) throw new Error('only reads run on the read workers');
       deadline = performance.now() + job.budgetMs;
-      const rows = statement.all(job.params);
+      const rows = job.page ? pageOf(statement, job.params, job.page) : statement.all(job.params);
       parentPort!.postMessage({ id: job.id, rows });
     } catch (error) {
       const failure = error as { message?: string; code?: string };
