@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, type FilterQuery } from '@mikro-orm/core';
 import { decodeAdminCursor, encodeAdminCursor } from '../shared/admin-page-cursor';
+import { placeholders, runSql, sqlTime } from '../shared/sql';
 import { AuditEventEntity } from './audit-event.entity';
 
 export interface AuditQuery {
@@ -49,5 +50,26 @@ export class AuditQueryService {
   async prune(retentionDays: number, now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
     return this.em.fork().nativeDelete(AuditEventEntity, { occurredAt: { $lt: cutoff } });
+  }
+
+  /**
+   * The first audit event each request recorded (action and resource), for requests made at the times given:
+   * found on the tenant's time index, since an event is recorded while its request runs, at most a few seconds
+   * before the request is logged.
+   */
+  async changesOfRequests(tenantId: string, requests: { requestId: string; at: Date }[]): Promise<Map<string, { action: string; resource: string | null }>> {
+    const found = new Map<string, { action: string; resource: string | null }>();
+    if (!requests.length) return found;
+    const times = requests.map((r) => r.at.getTime());
+    const ids = [...new Set(requests.map((r) => r.requestId))];
+    const em = this.em.fork();
+    const rows = await runSql<{ request_id: string; action: string; resource_name: string | null }>(
+      em,
+      `SELECT request_id, action, resource_name FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at <= ?
+         AND request_id IN (${placeholders(ids)}) ORDER BY occurred_at, id`,
+      [tenantId, sqlTime(em, new Date(Math.min(...times) - 60_000)), sqlTime(em, new Date(Math.max(...times) + 1000)), ...ids],
+    );
+    for (const row of rows) if (!found.has(row.request_id)) found.set(row.request_id, { action: row.action, resource: row.resource_name ?? null });
+    return found;
   }
 }

@@ -3,7 +3,8 @@ import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { ScimError } from '@roster/scim-core';
 import { firstIdAt, idTime, isUuid } from '../shared/ids';
-import { placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { AuditQueryService } from '../audit/audit-query.service';
+import { ScimRequestsRepository, type StoredScimRequest } from './scim-requests.repository';
 import { describeRequest, explainRequest, identityProviderOf, type IdentityProvider, type LoggedRequest } from './explain';
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'failures';
@@ -40,7 +41,6 @@ export interface ConnectionState {
   failuresLastHour: number;
 }
 
-const COLUMNS = 'id, method, path, status, scim_type, detail, duration_ms, user_agent, request_id, auth_failure';
 const STATUS_RANGES: Record<StatusClass, [number, number]> = {
   '2xx': [200, 300],
   '3xx': [300, 400],
@@ -55,28 +55,25 @@ const PRUNE_BATCH = 5000;
 export class ScimRequestsService {
   constructor(
     private readonly em: EntityManager,
+    private readonly requests: ScimRequestsRepository,
+    private readonly audit: AuditQueryService,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
   async page(tenantId: string, query: ScimRequestQuery): Promise<{ items: ScimRequestView[]; nextCursor: string | null }> {
     const em = this.em.fork();
-    const where = ['tenant_id = ?'];
-    const params: unknown[] = [tenantId];
-    if (query.cursor !== undefined) {
-      where.push('id < ?');
-      params.push(decodeCursor(query.cursor));
-    }
-    if (query.status) {
-      where.push('status >= ? AND status < ?');
-      params.push(...STATUS_RANGES[query.status]);
-    }
-    if (query.since) {
-      // An entry's time is its id's (UUIDv7): a time range is a range of ids, on the table's key.
-      where.push('id >= ?');
-      params.push(firstIdAt(query.since));
-    }
-    const rows = await runSql(em, `SELECT ${COLUMNS} FROM scim_requests WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, query.limit + 1]);
-    const items = await this.present(em, tenantId, rows.slice(0, query.limit));
+    const rows = await this.requests.newest(
+      em,
+      tenantId,
+      {
+        beforeId: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+        status: query.status ? STATUS_RANGES[query.status] : undefined,
+        // An entry's time is its id's (UUIDv7): a time range is a range of ids, on the table's key.
+        fromId: query.since ? firstIdAt(query.since) : undefined,
+      },
+      query.limit + 1,
+    );
+    const items = await this.present(tenantId, rows.slice(0, query.limit));
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null };
   }
@@ -84,30 +81,24 @@ export class ScimRequestsService {
   /** The live connection check: has the identity provider called yet, and how did its latest request go. */
   async connection(tenantId: string, now = new Date()): Promise<ConnectionState> {
     const em = this.em.fork();
-    const newest = async (extra: string) =>
-      (await runSql(em, `SELECT ${COLUMNS} FROM scim_requests WHERE tenant_id = ?${extra} ORDER BY id DESC LIMIT 1`, [tenantId]))[0];
-    const [last, success, failure] = await Promise.all([newest(''), newest(' AND status < 400'), newest(' AND status >= 400')]);
+    const newest = async (status?: [number, number]) => (await this.requests.newest(em, tenantId, { status }, 1))[0];
+    const [last, success, failure] = await Promise.all([newest(), newest([0, 400]), newest([400, 600])]);
     const [lastRequest, lastSuccess, lastFailure] = await this.present(
-      em,
       tenantId,
       [last, success, failure].filter((row) => !!row),
     ).then((views) => [
-      last ? views.find((v) => v.id === String(last.id))! : null,
-      success ? views.find((v) => v.id === String(success.id))! : null,
-      failure ? views.find((v) => v.id === String(failure.id))! : null,
+      last ? views.find((v) => v.id === last.id)! : null,
+      success ? views.find((v) => v.id === success.id)! : null,
+      failure ? views.find((v) => v.id === failure.id)! : null,
     ]);
-    const hour = await runSql<{ total: number | string; failed: number | string | null }>(
-      em,
-      'SELECT count(*) AS total, sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS failed FROM scim_requests WHERE tenant_id = ? AND id >= ?',
-      [tenantId, firstIdAt(new Date(now.getTime() - 3_600_000))],
-    );
+    const hour = await this.requests.countSince(em, tenantId, firstIdAt(new Date(now.getTime() - 3_600_000)));
     return {
       state: !lastRequest ? 'waiting' : lastRequest.status < 400 ? 'working' : 'failing',
       lastRequest,
       lastSuccess,
       lastFailure,
-      requestsLastHour: Number(hour[0]?.total ?? 0),
-      failuresLastHour: Number(hour[0]?.failed ?? 0),
+      requestsLastHour: hour.total,
+      failuresLastHour: hour.failed,
     };
   }
 
@@ -120,20 +111,12 @@ export class ScimRequestsService {
     const { days, maxPerTenant } = this.config.scimRequestLog;
     const tooOld = firstIdAt(new Date(now.getTime() - days * 86_400_000));
     let deleted = 0;
-    const tenants = await runSql<{ tenant_id: string; n: number | string }>(em, 'SELECT tenant_id, count(*) AS n FROM scim_requests GROUP BY tenant_id');
-    for (const { tenant_id: tenantId, n } of tenants) {
+    for (const { tenantId, entries } of await this.requests.countsByTenant(em)) {
       // The oldest id kept: the cap's, or the retention's, whichever is later.
-      const [capped] =
-        Number(n) > maxPerTenant
-          ? await runSql<{ id: string }>(em, 'SELECT id FROM scim_requests WHERE tenant_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?', [tenantId, maxPerTenant - 1])
-          : [];
-      const keepFrom = capped && String(capped.id) > tooOld ? String(capped.id) : tooOld;
+      const capped = entries > maxPerTenant ? await this.requests.idAtPosition(em, tenantId, maxPerTenant) : undefined;
+      const keepFrom = capped && capped > tooOld ? capped : tooOld;
       for (;;) {
-        const batch = await runSqlWrite(
-          em,
-          `DELETE FROM scim_requests WHERE tenant_id = ? AND id IN (SELECT id FROM scim_requests WHERE tenant_id = ? AND id < ? LIMIT ${PRUNE_BATCH})`,
-          [tenantId, tenantId, keepFrom],
-        );
+        const batch = await this.requests.deleteOlderThan(em, tenantId, keepFrom, PRUNE_BATCH);
         deleted += batch;
         if (batch < PRUNE_BATCH) break;
       }
@@ -142,21 +125,9 @@ export class ScimRequestsService {
   }
 
   /** Rows as views: explained, and with what each write changed (its audit event, by request id). */
-  private async present(em: EntityManager, tenantId: string, rows: Record<string, unknown>[]): Promise<ScimRequestView[]> {
-    const requests = rows.map((row) => ({
-      id: String(row.id),
-      occurredAt: idTime(String(row.id)),
-      method: String(row.method),
-      path: String(row.path),
-      status: Number(row.status),
-      scimType: (row.scim_type as string | null) ?? null,
-      detail: (row.detail as string | null) ?? null,
-      durationMs: Number(row.duration_ms),
-      userAgent: (row.user_agent as string | null) ?? null,
-      requestId: String(row.request_id),
-      authFailure: (row.auth_failure as string | null) ?? null,
-    }));
-    const changes = await this.changesOf(em, tenantId, requests);
+  private async present(tenantId: string, rows: StoredScimRequest[]): Promise<ScimRequestView[]> {
+    const requests = rows.map((row) => ({ ...row, occurredAt: idTime(row.id) }));
+    const changes = await this.changesOf(tenantId, requests);
     return requests.map((request) => {
       const explanation = explainRequest(request, this.config.portal.productName);
       return {
@@ -170,28 +141,16 @@ export class ScimRequestsService {
     });
   }
 
-  /** The audit events the successful writes among `requests` recorded, found on the tenant's time index. */
-  private async changesOf(
-    em: EntityManager,
+  /** What the successful writes among `requests` changed: the audit events they recorded. */
+  private changesOf(
     tenantId: string,
     requests: { requestId: string; occurredAt: Date; method: string; status: number }[],
   ): Promise<Map<string, { action: string; resource: string | null }>> {
     const writes = requests.filter((r) => r.method !== 'GET' && r.status < 400 && r.requestId);
-    if (!writes.length) return new Map();
-    const times = writes.map((r) => r.occurredAt.getTime());
-    // An audit event is recorded while its request runs, so at most a few seconds before the log's entry.
-    const from = new Date(Math.min(...times) - 60_000);
-    const to = new Date(Math.max(...times) + 1000);
-    const ids = [...new Set(writes.map((r) => r.requestId))];
-    const rows = await runSql<{ request_id: string; action: string; resource_name: string | null }>(
-      em,
-      `SELECT request_id, action, resource_name FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at <= ?
-         AND request_id IN (${placeholders(ids)}) ORDER BY occurred_at, id`,
-      [tenantId, sqlTime(em, from), sqlTime(em, to), ...ids],
+    return this.audit.changesOfRequests(
+      tenantId,
+      writes.map((r) => ({ requestId: r.requestId, at: r.occurredAt })),
     );
-    const found = new Map<string, { action: string; resource: string | null }>();
-    for (const row of rows) if (!found.has(row.request_id)) found.set(row.request_id, { action: row.action, resource: row.resource_name ?? null });
-    return found;
   }
 }
 
