@@ -20,8 +20,7 @@ const OVERLAPS = [
  */
 export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
   const { tenant, query } = useTenantScope();
-  // Refreshed while open, so that the page learns when the identity provider first uses the token.
-  const tokens = useLoad(() => data(api.GET('/portal/api/v1/tokens', { params: { query } })), tenant.id, 5_000);
+  const tokens = useLoad(() => data(api.GET('/portal/api/v1/tokens', { params: { query } })), tenant.id);
   const [confirming, setConfirming] = useState(false);
   const [overlap, setOverlap] = useState(0);
   const [issued, setIssued] = useState<Schemas['IssuedToken']>();
