@@ -7,20 +7,12 @@ import { textProblem } from '@roster/scim-core';
 import { newId } from '../shared/ids';
 import { dialectOf, runSqlWrite } from '../shared/sql';
 import { TenantsService } from '../tenants/tenants.service';
+import type { StoredScimRequest } from './scim-requests.repository';
 
-interface PendingEntry {
-  id: string;
+/** A request waiting to be written: what is stored, and the tenant as the URL named it until it is resolved. */
+interface PendingEntry extends StoredScimRequest {
   tenantId?: string;
   tenantKey: string;
-  method: string;
-  path: string;
-  status: number;
-  scimType: string | null;
-  detail: string | null;
-  durationMs: number;
-  userAgent: string | null;
-  requestId: string;
-  authFailure: string | null;
 }
 
 const FLUSH_EVERY_MS = 1000;
