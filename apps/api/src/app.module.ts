@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigModule, ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { MikroORM } from '@mikro-orm/core';
-import { dialectOf, DirectoryModule, databaseSchema, eventDeliveryFigures, PushDispatcher } from '@roster/directory';
+import { dialectOf, DirectoryModule, databaseSchema, ProvisioningEventsRepository, PushDispatcher } from '@roster/directory';
 import { migrations } from '@roster/migrations';
 import { DatabaseModule, MigrationRunner, RosterMetrics } from '@roster/platform';
 import { HealthController } from './health.controller';
@@ -27,6 +27,7 @@ class OperationalGauges implements OnApplicationBootstrap {
     private readonly metrics: RosterMetrics,
     private readonly orm: MikroORM,
     private readonly migrations: MigrationRunner,
+    private readonly events: ProvisioningEventsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,7 +37,7 @@ class OperationalGauges implements OnApplicationBootstrap {
         ? ((await connection.getNativeClient?.()) as { totalCount: number; idleCount: number; waitingCount: number } | undefined)
         : undefined;
     this.metrics.watchDatabasePool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-    this.metrics.watchEventStreams(async () => (this.migrations.ready ? eventDeliveryFigures(this.orm.em.fork()) : { backlog: 0, failing: 0 }));
+    this.metrics.watchEventStreams(async () => (this.migrations.ready ? this.events.deliveryFigures(this.orm.em.fork()) : { backlog: 0, failing: 0 }));
   }
 }
 

@@ -2,7 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import { assertPushEndpoint } from '../../../libs/directory/src/events/endpoint-policy';
 import { outcomeOf, retryAfterMs } from '../../../libs/directory/src/events/push-client';
 import { MikroORM } from '@mikro-orm/core';
-import { pruneDelivered } from '@roster/directory';
+import { ProvisioningEventsRepository } from '@roster/directory';
 import { expectContract, expectScimError } from '../../../test/support/contract-assert';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { EventReceiver, seqOf, verifySet } from '../../../test/support/event-receiver';
@@ -442,9 +442,9 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     const em = t.app.get(MikroORM).em.fork();
     const count = async () =>
       Number(((await em.getConnection().execute('select count(*) as n from provisioning_events where tenant_id = ?', [tenant.id])) as { n: number }[])[0].n);
-    expect(await pruneDelivered(em, new Date(Date.now() - 3600_000))).toBe(0); // nothing is old enough
+    expect(await t.app.get(ProvisioningEventsRepository).pruneDelivered(em, new Date(Date.now() - 3600_000))).toBe(0); // nothing is old enough
     expect(await count()).toBe(3);
-    await pruneDelivered(em, new Date(Date.now() + 3600_000)); // everything is old: only what both streams are past goes
+    await t.app.get(ProvisioningEventsRepository).pruneDelivered(em, new Date(Date.now() + 3600_000)); // everything is old: only what both streams are past goes
     expect(await count()).toBe(2);
     expect(Object.keys((await poll(behind).expect(200)).body.sets)).toHaveLength(2);
   });

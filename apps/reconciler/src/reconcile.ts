@@ -8,7 +8,7 @@ import {
   driftTotal,
   FINDINGS_NEEDING_ACTION,
   PortalSessions,
-  pruneDelivered,
+  ProvisioningEventsRepository,
   ScimRequestsService,
   SetupLinks,
   ReconciliationService,
@@ -151,7 +151,9 @@ export async function reconcile(app: INestApplicationContext, config: RosterConf
   if (!options.dryRun) {
     summary.auditEventsPruned = await app.get(AuditQueryService).prune(config.auditRetentionDays);
     summary.deletedUsersPurged = await app.get(DeletedUsersService).purge(config.deletedUserRetentionDays);
-    summary.eventsPruned = await pruneDelivered(orm.em.fork(), new Date(Date.now() - config.events.retentionDays * DAY_MS));
+    summary.eventsPruned = await app
+      .get(ProvisioningEventsRepository)
+      .pruneDelivered(orm.em.fork(), new Date(Date.now() - config.events.retentionDays * DAY_MS));
     summary.scimRequestsPruned = await app.get(ScimRequestsService).prune();
     summary.portalSessionsPruned = (await app.get(PortalSessions).prune()) + (await app.get(SetupLinks).prune());
     const purge = app.get(TenantPurge);

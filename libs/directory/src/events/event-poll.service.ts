@@ -3,12 +3,13 @@ import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { parsePollRequest, ScimError, type PollRequest } from '@roster/scim-core';
 import { isUuid } from '../shared/ids';
-import { dialectOf, placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { hashesEqual, hashToken } from '../tokens/token-secret';
 import { EventSignals } from './event-signals';
+import { EventStreamsRepository, type StreamState } from './event-streams.repository';
 import { eventIssuer } from './issuer';
+import { ProvisioningEventsRepository } from './provisioning-events.repository';
+import { claimsFor, jtiOf, seqOfJti } from './set-identity';
 import { SigningKeys } from './signing-keys';
-import { changesAfter, claimsFor, jtiOf, lastSeq, readStream, seqOfJti, type StreamState } from './stream-feed';
 
 /** RFC 8936 §2.4: how long a poll with returnImmediately=false waits for an event. */
 export const LONG_POLL_MS = 30_000;
@@ -38,6 +39,8 @@ export class EventPollService {
     private readonly em: EntityManager,
     private readonly keys: SigningKeys,
     private readonly signals: EventSignals,
+    private readonly streams: EventStreamsRepository,
+    private readonly events: ProvisioningEventsRepository,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -58,9 +61,7 @@ export class EventPollService {
   private async authenticate(streamId: string, authorization: string | undefined): Promise<StreamState> {
     const token = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!token) throw ScimError.unauthorized('Send the stream\'s poll token as "Authorization: Bearer <token>"');
-    // A deleted tenant's streams answer as if they did not exist (TenantsService.delete).
-    const live = "delivery = 'poll' AND tenant_id IN (SELECT id FROM tenants WHERE deleted_at IS NULL)";
-    const stream = isUuid(streamId) ? await readStream(this.em.fork(), streamId.toLowerCase(), live) : undefined;
+    const stream = isUuid(streamId) ? await this.streams.read(this.em.fork(), streamId.toLowerCase(), 'live-poll') : undefined;
     if (!stream?.pollTokenHash || !hashesEqual(stream.pollTokenHash, hashToken(token)))
       throw ScimError.unauthorized('The poll token is not valid for this stream');
     return stream;
@@ -83,41 +84,30 @@ export class EventPollService {
     if (!valid.length) return ignored;
     const now = new Date();
     await this.em.fork().transactional(async (em) => {
-      const [row] = await runSql(em, `SELECT position FROM event_streams WHERE id = ?${dialectOf(em) === 'postgresql' ? ' FOR UPDATE' : ''}`, [stream.id]);
-      if (!row) return;
+      const locked = await this.streams.lockPosition(em, stream.id);
+      if (locked === undefined) return;
       // Read in the same transaction: a change that commits later takes a number above this one.
-      const issued = await lastSeq(em, stream.tenantId);
+      const issued = await this.events.lastSeq(em, stream.tenantId);
       for (const item of valid) if (item.seq > issued) ignored.push(item.jti);
       const acked = new Set(valid.filter((item) => item.seq <= issued).map((item) => item.seq));
       const errors = valid.flatMap((item) => (item.error && item.seq <= issued ? [{ seq: item.seq, jti: item.jti, ...item.error }] : []));
-      let position = Number(row.position);
+      let position = locked;
       const fresh = [...acked].filter((seq) => seq > position);
-      for (let i = 0; i < fresh.length; i += 500) {
-        const batch = fresh.slice(i, i + 500);
-        await runSqlWrite(
-          em,
-          `INSERT INTO event_acks (stream_id, seq) VALUES ${batch.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
-          batch.flatMap((seq) => [stream.id, seq]),
-        );
-      }
-      for (const error of errors.filter((e) => e.seq > position)) {
-        await runSqlWrite(
-          em,
-          'INSERT INTO event_failures (stream_id, seq, jti, err, description, failed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, seq) DO NOTHING',
-          [stream.id, error.seq, error.jti, error.err, error.description, sqlTime(em, now)],
-        );
-      }
+      await this.streams.addAcks(em, stream.id, fresh);
+      for (const error of errors.filter((e) => e.seq > position))
+        await this.streams.recordFailure(em, { streamId: stream.id, seq: error.seq, jti: error.jti, err: error.err, description: error.description, at: now });
       position = await this.closeGap(em, stream, position);
-      await runSqlWrite(em, 'DELETE FROM event_acks WHERE stream_id = ? AND seq <= ?', [stream.id, position]);
-      const lastError = errors.length
-        ? `SET ${errors[0].jti} reported by the receiver: ${errors[0].err}${errors[0].description ? ` (${errors[0].description})` : ''}`.slice(0, 2000)
-        : null;
-      await runSqlWrite(
-        em,
-        `UPDATE event_streams SET position = ?, delivered_count = delivered_count + ?, failed_count = failed_count + ?, last_success_at = ?,
-                last_error = COALESCE(?, last_error), last_error_at = ${errors.length ? '?' : 'last_error_at'} WHERE id = ?`,
-        [position, fresh.length - errors.length, errors.length, sqlTime(em, now), lastError, ...(errors.length ? [sqlTime(em, now)] : []), stream.id],
-      );
+      await this.streams.forgetAcksUpTo(em, stream.id, position);
+      await this.streams.saveAcknowledged(em, stream.id, { position, delivered: fresh.length - errors.length, failed: errors.length, at: now });
+      if (errors.length) {
+        const [first] = errors;
+        await this.streams.noteError(
+          em,
+          stream.id,
+          `SET ${first.jti} reported by the receiver: ${first.err}${first.description ? ` (${first.description})` : ''}`,
+          now,
+        );
+      }
       stream.position = position;
     });
     return [...new Set(ignored)];
@@ -127,9 +117,9 @@ export class EventPollService {
   private async closeGap(em: EntityManager, stream: StreamState, position: number): Promise<number> {
     const issuer = eventIssuer(this.config);
     for (;;) {
-      const changes = await changesAfter(em, stream.tenantId, position, SCAN);
+      const changes = await this.events.changesAfter(em, stream.tenantId, position, SCAN);
       if (!changes.length) return position;
-      const acked = await this.ackedAmong(
+      const acked = await this.streams.ackedAmong(
         em,
         stream.id,
         changes.map((c) => c.seq),
@@ -149,9 +139,9 @@ export class EventPollService {
     let count = 0;
     let after = stream.position;
     for (;;) {
-      const changes = await changesAfter(em, stream.tenantId, after, SCAN);
+      const changes = await this.events.changesAfter(em, stream.tenantId, after, SCAN);
       if (!changes.length) return { sets, moreAvailable: false };
-      const acked = await this.ackedAmong(
+      const acked = await this.streams.ackedAmong(
         em,
         stream.id,
         changes.map((c) => c.seq),
@@ -166,14 +156,5 @@ export class EventPollService {
         count++;
       }
     }
-  }
-
-  private async ackedAmong(em: EntityManager, streamId: string, seqs: number[]): Promise<Set<number>> {
-    if (!seqs.length) return new Set();
-    const rows = await runSql<{ seq: number | string }>(em, `SELECT seq FROM event_acks WHERE stream_id = ? AND seq IN (${placeholders(seqs)})`, [
-      streamId,
-      ...seqs,
-    ]);
-    return new Set(rows.map((row) => Number(row.seq)));
   }
 }

@@ -5,14 +5,14 @@ import { EVENT_FORMATS, ScimError, subscribedEvents, textProblem, type EventForm
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { isUuid } from '../shared/ids';
-import { runSql, runSqlWrite } from '../shared/sql';
 import { TenantsService } from '../tenants/tenants.service';
 import { generateToken } from '../tokens/token-secret';
 import { AUTH_CACHE_MS, TokensService } from '../tokens/tokens.service';
 import { assertPushEndpoint } from './endpoint-policy';
 import { EventStreamEntity, type StreamDelivery, type StreamStatus } from './event-stream.entity';
+import { EventStreamsRepository } from './event-streams.repository';
+import { ProvisioningEventsRepository } from './provisioning-events.repository';
 import { PushDispatcher } from './push-dispatcher';
-import { backlogOf } from './stream-feed';
 
 export interface CreateStreamInput {
   delivery: StreamDelivery;
@@ -61,6 +61,8 @@ export class EventStreamsService {
     private readonly audit: AuditService,
     private readonly dispatcher: PushDispatcher,
     private readonly tokens: TokensService,
+    private readonly streams: EventStreamsRepository,
+    private readonly events: ProvisioningEventsRepository,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {}
 
@@ -87,16 +89,9 @@ export class EventStreamsService {
     }
     stream.audience = audience(input.audience) ?? stream.endpointUrl ?? pollUrlOf(origin, stream.id);
     await this.em.fork().transactional(async (em) => {
-      const [{ n }] = await runSql<{ n: number | string }>(em, 'SELECT COUNT(*) AS n FROM event_streams WHERE tenant_id = ?', [tenant.id]);
-      if (Number(n) >= MAX_STREAMS_PER_TENANT) throw ScimError.invalidValue(`A tenant has at most ${MAX_STREAMS_PER_TENANT} event streams`);
-      // Counting the stream in (and locking) the tenant's sequence row orders its start among concurrent writes.
-      const [sequence] = await runSql<{ last_seq: number | string }>(
-        em,
-        `INSERT INTO event_sequences (tenant_id, last_seq, streams) VALUES (?, 0, 1)
-         ON CONFLICT (tenant_id) DO UPDATE SET streams = event_sequences.streams + 1 RETURNING last_seq`,
-        [tenant.id],
-      );
-      stream.position = Number(sequence.last_seq);
+      if ((await this.streams.countOf(em, tenant.id)) >= MAX_STREAMS_PER_TENANT)
+        throw ScimError.invalidValue(`A tenant has at most ${MAX_STREAMS_PER_TENANT} event streams`);
+      stream.position = await this.events.countStreamIn(em, tenant.id);
       em.persist(stream);
       await em.flush();
       await this.audit.record(em, tenant.id, context, {
@@ -171,9 +166,8 @@ export class EventStreamsService {
     const tenant = await this.tenants.require(tenantId);
     await this.em.fork().transactional(async (em) => {
       const stream = await this.require(em, tenant.id, streamId);
-      await runSqlWrite(em, 'DELETE FROM event_acks WHERE stream_id = ?', [stream.id]);
-      await runSqlWrite(em, 'DELETE FROM event_failures WHERE stream_id = ?', [stream.id]);
-      await runSqlWrite(em, 'UPDATE event_sequences SET streams = streams - 1 WHERE tenant_id = ? AND streams > 0', [tenant.id]);
+      await this.streams.forgetDelivery(em, stream.id);
+      await this.events.countStreamOut(em, tenant.id);
       em.remove(stream);
       await em.flush();
       await this.audit.record(em, tenant.id, context, {
@@ -192,7 +186,7 @@ export class EventStreamsService {
   }
 
   private async view(stream: EventStreamEntity, origin: string): Promise<StreamView> {
-    const backlog = await backlogOf(this.em.fork(), stream.tenantId, stream.position);
+    const backlog = await this.events.backlogOf(this.em.fork(), stream.tenantId, stream.position);
     return {
       stream,
       pollUrl: stream.delivery === 'poll' ? pollUrlOf(origin, stream.id) : null,

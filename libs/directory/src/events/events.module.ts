@@ -6,9 +6,11 @@ import { EventPollController } from './event-poll.controller';
 import { EventPollService } from './event-poll.service';
 import { EventSignals } from './event-signals';
 import { EventStreamsController } from './event-streams.controller';
+import { EventStreamsRepository } from './event-streams.repository';
 import { EventStreamsService } from './event-streams.service';
 import { JwksController } from './jwks.controller';
 import { ProvisioningOutbox } from './outbox';
+import { ProvisioningEventsRepository } from './provisioning-events.repository';
 import { PushDispatcher } from './push-dispatcher';
 import { SigningKeys } from './signing-keys';
 import { SigningKeysController } from './signing-keys.controller';
@@ -20,7 +22,16 @@ import { SigningKeysController } from './signing-keys.controller';
 @Module({
   imports: [TenantsModule, AuditModule, TokensModule],
   controllers: [EventStreamsController, SigningKeysController, JwksController, EventPollController],
-  providers: [EventSignals, ProvisioningOutbox, SigningKeys, PushDispatcher, EventStreamsService, EventPollService],
-  exports: [ProvisioningOutbox, PushDispatcher, SigningKeys, EventSignals],
+  providers: [
+    EventSignals,
+    ProvisioningOutbox,
+    SigningKeys,
+    PushDispatcher,
+    EventStreamsService,
+    EventPollService,
+    EventStreamsRepository,
+    ProvisioningEventsRepository,
+  ],
+  exports: [ProvisioningOutbox, PushDispatcher, SigningKeys, EventSignals, EventStreamsRepository, ProvisioningEventsRepository],
 })
 export class EventsModule {}

@@ -2,10 +2,10 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager, TransactionPropagation, type EventSubscriber, type TransactionEventArgs } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { ChangeKind, JsonObject } from '@roster/scim-core';
-import { dialectOf, runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
 import { writeAll, type SqlStatement, type WriteAllOptions, type WriteOutcome } from '../shared/write-all';
 import { versionOf } from './change-records';
-import { EVENTS_CHANNEL, EventSignals } from './event-signals';
+import { EventSignals } from './event-signals';
+import { ProvisioningEventsRepository } from './provisioning-events.repository';
 
 /** Whose changes these are, and whether the tenant had event streams when the request authenticated. */
 export interface EventScope {
@@ -40,6 +40,7 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
   constructor(
     private readonly em: EntityManager,
     private readonly signals: EventSignals,
+    private readonly events: ProvisioningEventsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -54,38 +55,15 @@ export class ProvisioningOutbox implements OnModuleInit, EventSubscriber {
   async record(em: EntityManager, scope: EventScope, changes: ChangeToRecord[], now = new Date()): Promise<void> {
     if (!changes.length || scope.eventStreams === false) return;
     const { tenantId } = scope;
-    // On PostgreSQL the same statement tells the other processes (EventSignals), at commit and only then.
-    const notify = dialectOf(em) === 'postgresql' ? `, pg_notify('${EVENTS_CHANNEL}', tenant_id::text)` : '';
-    const rows = await runSql<{ last_seq: number | string }>(
-      em,
-      `UPDATE event_sequences SET last_seq = last_seq + ? WHERE tenant_id = ? AND streams > 0 RETURNING last_seq${notify}`,
-      [changes.length, tenantId],
-    );
-    if (!rows.length) return;
-    const first = Number(rows[0].last_seq) - changes.length + 1;
-    const values: unknown[] = [];
-    for (const [i, change] of changes.entries()) {
+    const first = await this.events.takeSequenceNumbers(em, tenantId, changes.length);
+    if (first === undefined) return;
+    const rows = [];
+    for (const change of changes) {
       const data = await change.data();
-      values.push(
-        tenantId,
-        first + i,
-        randomUUID(),
-        change.resourceType,
-        change.resourceId,
-        change.externalId,
-        change.kinds.join(','),
-        versionOf(data),
-        data ? sqlJson(data) : null,
-        sqlJson(change.attributes),
-        sqlTime(em, now),
-      );
+      const { resourceType, resourceId, externalId, kinds, attributes } = change;
+      rows.push({ txn: randomUUID(), resourceType, resourceId, externalId, kinds, version: versionOf(data), data, attributes });
     }
-    await runSqlWrite(
-      em,
-      `INSERT INTO provisioning_events (tenant_id, seq, txn, resource_type, resource_id, external_id, kinds, version, data, attributes, occurred_at)
-       VALUES ${changes.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      values,
-    );
+    await this.events.append(em, tenantId, first, rows, now);
     const transaction = em.getTransactionContext<object>();
     if (!transaction) return this.signals.committed(tenantId);
     const tenants = this.pending.get(transaction) ?? new Set<string>();

@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { MigrationRunner } from '@roster/platform';
-import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 import { EventSignals } from './event-signals';
+import { EventStreamsRepository, type StreamState } from './event-streams.repository';
 import { eventIssuer } from './issuer';
+import { ProvisioningEventsRepository, type SequencedChange } from './provisioning-events.repository';
 import { PushClient, type PushOutcome } from './push-client';
+import { claimsFor, jtiOf } from './set-identity';
 import { SigningKeys } from './signing-keys';
-import { changesAfter, claimsFor, jtiOf, readStream, type SequencedChange, type StreamState } from './stream-feed';
 
 /**
  * A stream is leased to one process at a time; the lease is renewed with every saved step (at most
@@ -72,6 +73,8 @@ export class PushDispatcher implements BeforeApplicationShutdown {
     private readonly keys: SigningKeys,
     private readonly signals: EventSignals,
     private readonly migrations: MigrationRunner,
+    private readonly streams: EventStreamsRepository,
+    private readonly events: ProvisioningEventsRepository,
     @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
   ) {
     this.client = new PushClient(config.events.allowInsecureEndpoints);
@@ -134,40 +137,24 @@ export class PushDispatcher implements BeforeApplicationShutdown {
     if (!this.running || !this.migrations.ready) return 0;
     if (this.delivering.size >= MAX_PARALLEL_STREAMS) return this.delivering.size;
     const em = this.em.fork();
-    const now = sqlTime(em, new Date());
     // A deleted tenant's streams stop with it (TenantsService.delete).
-    const tenants = await runSql<{ tenant_id: string }>(
-      em,
-      `SELECT DISTINCT s.tenant_id AS tenant_id FROM event_streams s JOIN tenants t ON t.id = s.tenant_id
-        WHERE s.delivery = 'push' AND s.status = 'active' AND t.deleted_at IS NULL`,
-    );
-    this.pushTenants = new Set(tenants.map((row) => String(row.tenant_id)));
+    this.pushTenants = new Set(await this.streams.pushTenants(em));
     if (!this.pushTenants.size) return 0;
     let started = 0;
-    const due = await runSql<{ id: string; lease_owner: string | null; lease_until: unknown }>(
-      em,
-      `SELECT s.id AS id, s.lease_owner AS lease_owner, s.lease_until AS lease_until FROM event_streams s JOIN event_sequences q ON q.tenant_id = s.tenant_id
-         JOIN tenants t ON t.id = s.tenant_id AND t.deleted_at IS NULL
-        WHERE s.delivery = 'push' AND s.status = 'active' AND s.position < q.last_seq
-          AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?)
-          AND (s.lease_until IS NULL OR s.lease_until < ? OR s.lease_owner LIKE ?)
-        ORDER BY s.created_at LIMIT ?`,
-      [now, now, `${hostname()}:%`, MAX_PARALLEL_STREAMS * 2],
-    );
-    for (const { id, lease_owner: owner, lease_until: until } of due) {
-      if (owner && owner !== this.owner && until !== null && fromSql.time(until).getTime() > Date.now()) {
+    for (const { id, leaseOwner: owner, leaseUntil: until } of await this.streams.duePushStreams(em, new Date(), hostname(), MAX_PARALLEL_STREAMS * 2)) {
+      if (owner && owner !== this.owner && until && until.getTime() > Date.now()) {
         if (!isDeadLocalOwner(owner, this.owner)) continue;
         // Its holder crashed on this host (kill -9, container restart): take the stream over now.
-        await runSqlWrite(em, 'UPDATE event_streams SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?', [id, owner]);
+        await this.streams.releaseLease(em, id, owner);
       }
       if (this.delivering.size >= MAX_PARALLEL_STREAMS) break;
-      if (this.delivering.has(String(id))) continue;
-      this.delivering.add(String(id));
+      if (this.delivering.has(id)) continue;
+      this.delivering.add(id);
       started++;
-      void this.deliver(String(id))
+      void this.deliver(id)
         .catch((error: unknown) => this.logger.error(`delivery of stream ${id} failed: ${String(error)}`))
         .finally(() => {
-          this.delivering.delete(String(id));
+          this.delivering.delete(id);
           this.wake();
         });
     }
@@ -185,7 +172,7 @@ export class PushDispatcher implements BeforeApplicationShutdown {
     let keep = true;
     try {
       while (keep && this.running) {
-        const changes = await changesAfter(em, stream.tenantId, position, BATCH);
+        const changes = await this.events.changesAfter(em, stream.tenantId, position, BATCH);
         if (!changes.length) break;
         for (const change of changes) {
           const outcome = await this.send(stream, change, issuer);
@@ -210,7 +197,7 @@ export class PushDispatcher implements BeforeApplicationShutdown {
       }
       if (keep) await this.save(em, stream, position, unsaved);
     } finally {
-      await runSqlWrite(em, 'UPDATE event_streams SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?', [streamId, this.owner]);
+      await this.streams.releaseLease(em, streamId, this.owner);
     }
   }
 
@@ -222,38 +209,15 @@ export class PushDispatcher implements BeforeApplicationShutdown {
 
   private async lease(em: EntityManager, streamId: string): Promise<LeasedStream | undefined> {
     const now = new Date();
-    const taken = await runSqlWrite(
-      em,
-      `UPDATE event_streams SET lease_owner = ?, lease_until = ?
-        WHERE id = ? AND delivery = 'push' AND status = 'active' AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)`,
-      [this.owner, sqlTime(em, new Date(now.getTime() + LEASE_MS)), streamId, sqlTime(em, now), this.owner],
-    );
-    if (!taken) return undefined;
-    const stream = await readStream(em, streamId);
+    if (!(await this.streams.takeLease(em, streamId, this.owner, now, new Date(now.getTime() + LEASE_MS)))) return undefined;
+    const stream = await this.streams.read(em, streamId);
     return stream?.endpointUrl ? { ...stream, endpointUrl: stream.endpointUrl } : undefined;
   }
 
   /** Saves the position and renews the lease; false when the lease was lost or the stream paused or deleted. */
-  private async save(em: EntityManager, stream: LeasedStream, position: number, progress: { delivered: number; failed: number }): Promise<boolean> {
+  private save(em: EntityManager, stream: LeasedStream, position: number, progress: { delivered: number; failed: number }): Promise<boolean> {
     const now = new Date();
-    const success = progress.delivered > 0;
-    const saved = await runSqlWrite(
-      em,
-      `UPDATE event_streams SET position = ?, delivered_count = delivered_count + ?, failed_count = failed_count + ?,
-              consecutive_failures = ${success ? '0' : 'consecutive_failures'}, next_attempt_at = NULL,
-              last_success_at = ${success ? '?' : 'last_success_at'}, lease_until = ?
-        WHERE id = ? AND lease_owner = ? AND status = 'active' AND tenant_id IN (SELECT id FROM tenants WHERE deleted_at IS NULL)`,
-      [
-        position,
-        progress.delivered,
-        progress.failed,
-        ...(success ? [sqlTime(em, now)] : []),
-        sqlTime(em, new Date(now.getTime() + LEASE_MS)),
-        stream.id,
-        this.owner,
-      ],
-    );
-    return saved > 0;
+    return this.streams.savePushed(em, stream.id, this.owner, { position, ...progress, at: now }, new Date(now.getTime() + LEASE_MS));
   }
 
   private async backOff(em: EntityManager, stream: LeasedStream, outcome: Extract<PushOutcome, { kind: 'retry' }>): Promise<void> {
@@ -261,27 +225,14 @@ export class PushDispatcher implements BeforeApplicationShutdown {
     // Exponential with full jitter between half and one and a half times the step; Retry-After wins.
     const delay = outcome.retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures - 1, 16)) * (0.5 + Math.random());
     const now = new Date();
-    await runSqlWrite(
-      em,
-      `UPDATE event_streams SET consecutive_failures = consecutive_failures + 1, last_error = ?, last_error_at = ?, next_attempt_at = ?
-        WHERE id = ? AND lease_owner = ?`,
-      [outcome.reason.slice(0, 2000), sqlTime(em, now), sqlTime(em, new Date(now.getTime() + delay)), stream.id, this.owner],
-    );
+    await this.streams.backOff(em, stream.id, this.owner, outcome.reason, now, new Date(now.getTime() + delay));
     this.logger.warn(`stream ${stream.id}: delivery failed (${outcome.reason.slice(0, 200)}); next attempt in ${Math.round(delay / 1000)} s`);
   }
 
   private async recordRejection(em: EntityManager, stream: LeasedStream, seq: number, outcome: Extract<PushOutcome, { kind: 'rejected' }>): Promise<void> {
     const now = new Date();
-    await runSqlWrite(
-      em,
-      `INSERT INTO event_failures (stream_id, seq, jti, err, description, failed_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (stream_id, seq) DO NOTHING`,
-      [stream.id, seq, jtiOf(stream.id, seq), outcome.err, outcome.description, sqlTime(em, now)],
-    );
-    await runSqlWrite(em, 'UPDATE event_streams SET last_error = ?, last_error_at = ? WHERE id = ?', [
-      `SET ${jtiOf(stream.id, seq)} rejected: ${outcome.err}${outcome.description ? ` (${outcome.description})` : ''}`.slice(0, 2000),
-      sqlTime(em, now),
-      stream.id,
-    ]);
+    const jti = jtiOf(stream.id, seq);
+    await this.streams.recordFailure(em, { streamId: stream.id, seq, jti, err: outcome.err, description: outcome.description, at: now });
+    await this.streams.noteError(em, stream.id, `SET ${jti} rejected: ${outcome.err}${outcome.description ? ` (${outcome.description})` : ''}`, now);
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { deepEqual, ScimError, toResourceDocument, UserResourceType } from '@roster/scim-core';
-import { isUuid } from '../shared/ids';
-import { resourceCount } from '../shared/resource-counts';
-import { dialectOf, runSql, runSqlWrite } from '../shared/sql';
+import { countedRows, recountResources, resourceCount } from '../shared/resource-counts';
+import { dialectOf } from '../shared/sql';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { deriveUserColumns, type DerivedUserColumns } from '../users/user.columns';
 import { UserEntity } from '../users/user.entity';
@@ -54,11 +53,15 @@ export class ReconciliationService {
       const users = await em.find(UserEntity, { tenantId: tenant.id, ...(after ? { id: { $gt: after } } : {}) }, { orderBy: { id: 'asc' }, limit: PAGE });
       if (!users.length) break;
       after = users[users.length - 1].id;
-      const emails = await this.emailsOf(
+      const emails = await this.users.storedEmailsOf(
         em,
         users.map((u) => u.id),
       );
-      const managers = await this.existingManagers(em, tenant.id, users);
+      const managers = await this.users.existingIds(
+        em,
+        tenant.id,
+        users.map(managerOf).filter((id): id is string => !!id),
+      );
       // SQLite's search rows are kept by triggers; PostgreSQL's trigram indexes by the database itself.
       const staleSearch =
         dialectOf(em) === 'sqlite'
@@ -86,22 +89,13 @@ export class ReconciliationService {
   /** The kept per-tenant counts behind unfiltered totalResults must equal the rows; --repair recounts. */
   private async checkCounts(tenant: TenantEntity, report: TenantReport, options: ReconcileOptions, note: (drift: Drift) => void): Promise<void> {
     const em = this.em.fork();
-    for (const [type, table] of [
-      ['User', 'users'],
-      ['Group', 'groups'],
-    ] as const) {
-      const actual = Number((await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`, [tenant.id]))[0].n);
+    for (const type of ['User', 'Group'] as const) {
+      const actual = await countedRows(em, tenant.id, type);
       const kept = (await resourceCount(em, tenant.id, type)) ?? 0;
       if (kept === actual) continue;
       note({ tenantId: tenant.id, userId: type, kind: 'counts', detail: `${type} count is kept as ${kept}, the tenant has ${actual}` });
       if (!options.repair) continue;
-      // Recounted in one statement, so a write committed meanwhile is either counted or adds itself after.
-      await runSqlWrite(
-        em,
-        `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, (SELECT count(*) FROM ${table} WHERE tenant_id = ?))
-         ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = excluded.count`,
-        [tenant.id, type, tenant.id],
-      );
+      await recountResources(em, tenant.id, type);
       report.repaired++;
     }
   }
@@ -152,31 +146,6 @@ export class ReconciliationService {
       if (searchRows) await rebuildSearchRows(em, user.id);
       return true;
     });
-  }
-
-  private async existingManagers(em: EntityManager, tenantId: string, users: UserEntity[]): Promise<Set<string>> {
-    const ids = [
-      ...new Set(
-        users
-          .map(managerOf)
-          .filter((id): id is string => !!id)
-          .map((id) => id.toLowerCase()),
-      ),
-    ].filter(isUuid);
-    if (!ids.length) return new Set();
-    const rows = await runSql<{ id: string }>(em, `SELECT id FROM users WHERE tenant_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [tenantId, ...ids]);
-    return new Set(rows.map((r) => r.id));
-  }
-
-  private async emailsOf(em: EntityManager, userIds: string[]): Promise<Map<string, string[]>> {
-    const rows = await runSql<{ user_id: string; value_ci: string }>(
-      em,
-      `SELECT user_id, value_ci FROM user_emails WHERE user_id IN (${userIds.map(() => '?').join(', ')})`,
-      userIds,
-    );
-    const result = new Map<string, string[]>();
-    for (const row of rows) result.set(row.user_id, [...(result.get(row.user_id) ?? []), row.value_ci]);
-    return result;
   }
 }
 

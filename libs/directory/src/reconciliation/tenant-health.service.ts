@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import { backlogOf } from '../events/stream-feed';
-import { resourceCount } from '../shared/resource-counts';
-import { fromSql, runSql, sqlBool, sqlTime } from '../shared/sql';
+import { EventStreamsRepository } from '../events/event-streams.repository';
+import { ProvisioningEventsRepository } from '../events/provisioning-events.repository';
 import type { TenantEntity } from '../tenants/tenant.entity';
+import { TenantHealthRepository, type Sample } from './tenant-health.repository';
 
 const DAY_MS = 86_400_000;
 const EXAMPLES = 5;
@@ -73,57 +73,37 @@ export interface TenantHealth {
  */
 @Injectable()
 export class TenantHealthService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly health: TenantHealthRepository,
+    private readonly streams: EventStreamsRepository,
+    private readonly events: ProvisioningEventsRepository,
+  ) {}
 
   async of(tenant: TenantEntity, now = new Date()): Promise<TenantHealth> {
     const em = this.em.fork();
-    const since = (days: number) => sqlTime(em, new Date(now.getTime() - days * DAY_MS));
-    const count = async (sql: string, params: unknown[]) => Number((await runSql<{ n: number | string }>(em, sql, params))[0]?.n ?? 0);
-    const names = async (sql: string, params: unknown[]) =>
-      (await runSql<{ name: string }>(em, `${sql} LIMIT ${EXAMPLES}`, params)).map((row) => String(row.name));
+    const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
     const findings: Finding[] = [];
     const add = (kind: FindingKind, n: number, detail: string, examples: string[] = []) => n > 0 && findings.push({ kind, count: n, detail, examples });
+    const addSample = (kind: FindingKind, found: Sample, detail: string) => add(kind, found.count, detail, found.examples);
 
-    // The kept count, and the deactivated ones by their index: neither reads the tenant's users.
-    const users = (await resourceCount(em, tenant.id, 'User')) ?? (await count('SELECT COUNT(*) AS n FROM users WHERE tenant_id = ?', [tenant.id]));
-    const activeUsers = users - (await count('SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? AND active = ?', [tenant.id, sqlBool(em, false)]));
-    const groups = await count('SELECT COUNT(*) AS n FROM groups WHERE tenant_id = ?', [tenant.id]);
-    const deletedUsers = await count('SELECT COUNT(*) AS n FROM deleted_users WHERE tenant_id = ?', [tenant.id]);
-
-    const noExternalId = 'FROM users WHERE tenant_id = ? AND external_id IS NULL';
-    add(
+    const counts = await this.health.directoryCounts(em, tenant.id);
+    addSample(
       'users-without-external-id',
-      await count(`SELECT COUNT(*) AS n ${noExternalId}`, [tenant.id]),
+      await this.health.usersWithoutExternalId(em, tenant.id, EXAMPLES),
       'users with no externalId: created before SCIM or by hand, the IdP cannot link them',
-      await names(`SELECT user_name AS name ${noExternalId} ORDER BY user_name_ci`, [tenant.id]),
     );
-    const untouched = 'FROM users WHERE tenant_id = ? AND active = ? AND updated_at < ?';
-    const untouchedParams = [tenant.id, sqlBool(em, true), since(HEALTH_RULES.untouchedDays)];
-    add(
+    addSample(
       'untouched-active-users',
-      await count(`SELECT COUNT(*) AS n ${untouched}`, untouchedParams),
+      await this.health.activeUsersUntouchedSince(em, tenant.id, daysAgo(HEALTH_RULES.untouchedDays), EXAMPLES),
       `active users no IdP request has changed for ${HEALTH_RULES.untouchedDays} days (still assigned?)`,
-      await names(`SELECT user_name AS name ${untouched} ORDER BY updated_at`, untouchedParams),
     );
 
-    const live = 'FROM scim_tokens WHERE tenant_id = ? AND (revoked_at IS NULL OR revoked_at > ?) AND (expires_at IS NULL OR expires_at > ?)';
-    const nowSql = sqlTime(em, now);
-    const activeTokens = await count(`SELECT COUNT(*) AS n ${live}`, [tenant.id, nowSql, nowSql]);
-    const nextExpiry = (await runSql<{ at: unknown }>(em, `SELECT MIN(expires_at) AS at ${live}`, [tenant.id, nowSql, nowSql]))[0]?.at;
-    const expiring = `${live} AND expires_at IS NOT NULL AND expires_at < ?`;
-    const expiringParams = [tenant.id, nowSql, nowSql, sqlTime(em, new Date(now.getTime() + HEALTH_RULES.tokenExpiryDays * DAY_MS))];
-    add(
-      'tokens-expiring',
-      await count(`SELECT COUNT(*) AS n ${expiring}`, expiringParams),
-      `tokens that expire within ${HEALTH_RULES.tokenExpiryDays} days: issue a new one and paste it into the IdP`,
-      await names(`SELECT prefix AS name ${expiring} ORDER BY expires_at`, expiringParams),
-    );
+    const tokens = await this.health.tokens(em, tenant.id, now, new Date(now.getTime() + HEALTH_RULES.tokenExpiryDays * DAY_MS), EXAMPLES);
+    addSample('tokens-expiring', tokens.expiring, `tokens that expire within ${HEALTH_RULES.tokenExpiryDays} days: issue a new one and paste it into the IdP`);
 
-    const lastUsed = (
-      await runSql<{ at: unknown }>(em, "SELECT MAX(last_used_at) AS at FROM scim_tokens WHERE tenant_id = ? AND scope = 'provision'", [tenant.id])
-    )[0]?.at;
-    const lastIdpRequestAt = lastUsed === null || lastUsed === undefined ? null : fromSql.time(lastUsed);
-    const silenceStart = now.getTime() - HEALTH_RULES.idpSilenceDays * DAY_MS;
+    const lastIdpRequestAt = await this.health.lastIdpRequestAt(em, tenant.id);
+    const silenceStart = daysAgo(HEALTH_RULES.idpSilenceDays).getTime();
     if (tenant.scimEnabled && tenant.createdAt.getTime() < silenceStart && (!lastIdpRequestAt || lastIdpRequestAt.getTime() < silenceStart)) {
       add(
         'idp-silent',
@@ -132,34 +112,20 @@ export class TenantHealthService {
       );
     }
 
-    const authFailures = await count('SELECT COALESCE(SUM(count), 0) AS n FROM auth_failure_counters WHERE tenant_id = ? AND window_start >= ?', [
-      tenant.id,
-      new Date(now.getTime() - DAY_MS).toISOString().slice(0, 13),
-    ]);
+    const authFailures = await this.health.authFailuresSince(em, tenant.id, daysAgo(1).toISOString().slice(0, 13));
     add('auth-failures', authFailures, 'rejected SCIM authentications in the last 24 h: an IdP may still use a revoked or expired token');
-    const writes = await count("SELECT COUNT(*) AS n FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND actor_type = 'scim-token'", [
-      tenant.id,
-      since(1),
-    ]);
-    const failedWrites = await count(
-      "SELECT COUNT(*) AS n FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? AND actor_type = 'scim-token' AND outcome = 'failure'",
-      [tenant.id, since(1)],
-    );
+    const { writes, failedWrites } = await this.health.scimWritesSince(em, tenant.id, daysAgo(1));
 
-    const streams = await runSql(
-      em,
-      'SELECT id, status, position, consecutive_failures, last_error FROM event_streams WHERE tenant_id = ? ORDER BY created_at',
-      [tenant.id],
-    );
+    const streams = await this.streams.healthOf(em, tenant.id);
     const failing: string[] = [];
     const backedUp: string[] = [];
     let backlog = 0;
     for (const stream of streams) {
-      const behind = await backlogOf(em, tenant.id, Number(stream.position));
+      const behind = await this.events.backlogOf(em, tenant.id, stream.position);
       backlog += behind.size;
-      if (Number(stream.consecutive_failures) > 0) failing.push(`${String(stream.id)}: ${String(stream.last_error ?? '').slice(0, 120)}`);
+      if (stream.consecutiveFailures > 0) failing.push(`${stream.id}: ${(stream.lastError ?? '').slice(0, 120)}`);
       else if (behind.oldest && now.getTime() - behind.oldest.getTime() > HEALTH_RULES.streamBacklogMinutes * 60_000)
-        backedUp.push(`${String(stream.id)} (${stream.status}): ${behind.size} waiting since ${behind.oldest.toISOString()}`);
+        backedUp.push(`${stream.id} (${stream.status}): ${behind.size} waiting since ${behind.oldest.toISOString()}`);
     }
     add('event-streams-failing', failing.length, 'event streams whose receiver keeps failing', failing.slice(0, EXAMPLES));
     add(
@@ -175,9 +141,9 @@ export class TenantHealthService {
       scimEnabled: tenant.scimEnabled,
       generatedAt: now,
       lastIdpRequestAt,
-      counts: { users, activeUsers, groups, deletedUsers },
+      counts,
       last24h: { writes, failedWrites, authFailures },
-      tokens: { active: activeTokens, nextExpiryAt: nextExpiry === null || nextExpiry === undefined ? null : fromSql.time(nextExpiry) },
+      tokens: { active: tokens.active, nextExpiryAt: tokens.nextExpiryAt },
       eventStreams: { total: streams.length, failing: failing.length, backlog },
       findings,
     };

@@ -29,3 +29,21 @@ export async function resourceCount(em: EntityManager, tenantId: string, type: C
   const rows = await runSql<{ count: number | string }>(em, 'SELECT count FROM resource_counts WHERE tenant_id = ? AND resource_type = ?', [tenantId, type]);
   return rows.length ? Number(rows[0].count) : undefined;
 }
+
+const TABLE_OF: Record<CountedResource, string> = { User: 'users', Group: 'groups' };
+
+/** The tenant's resources of a type as its rows say (a count over the tenant's index, not the kept figure). */
+export async function countedRows(em: EntityManager, tenantId: string, type: CountedResource): Promise<number> {
+  const rows = await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${TABLE_OF[type]} WHERE tenant_id = ?`, [tenantId]);
+  return Number(rows[0].n);
+}
+
+/** Sets the kept count from the rows, in one statement: a write committed meanwhile is either counted or adds itself after. */
+export async function recountResources(em: EntityManager, tenantId: string, type: CountedResource): Promise<void> {
+  await runSqlWrite(
+    em,
+    `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, (SELECT count(*) FROM ${TABLE_OF[type]} WHERE tenant_id = ?))
+     ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = excluded.count`,
+    [tenantId, type, tenantId],
+  );
+}

@@ -82,7 +82,7 @@ export class UsersRepository {
     return rows.some((row) => row.user_name_ci === columns.userNameCi) ? 'userName' : 'email';
   }
 
-  /** Which of these ids are users of the tenant (for group members). */
+  /** Which of these ids are users of the tenant (group members, managers), lower-cased. */
   async existingIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
     const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
     const found = new Set<string>();
@@ -169,6 +169,21 @@ export class UsersRepository {
         version,
       ])) > 0
     );
+  }
+
+  /** The email index rows (case-folded addresses) of these users, by user id. */
+  async storedEmailsOf(em: EntityManager, userIds: string[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    for (let i = 0; i < userIds.length; i += BATCH) {
+      const batch = userIds.slice(i, i + BATCH);
+      const rows = await runSql<{ user_id: string; value_ci: string }>(
+        em,
+        `SELECT user_id, value_ci FROM user_emails WHERE user_id IN (${placeholders(batch)})`,
+        batch,
+      );
+      for (const row of rows) result.set(row.user_id, [...(result.get(row.user_id) ?? []), row.value_ci]);
+    }
+    return result;
   }
 
   /** Rewrites the email index rows of a user, in the caller's transaction (the nightly repair). */
