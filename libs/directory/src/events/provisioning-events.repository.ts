@@ -8,17 +8,8 @@ export interface SequencedChange extends ProvisioningChange {
   seq: number;
 }
 
-/** A change as the outbox stores it: its data already computed, its sequence number not yet given. */
-export interface ChangeRow {
-  txn: string;
-  resourceType: 'User' | 'Group';
-  resourceId: string;
-  externalId: string | null;
-  kinds: ChangeKind[];
-  version: string | null;
-  data: JsonObject | null;
-  attributes: string[];
-}
+/** A change as the outbox stores it: its data already computed; its sequence number and time given on append. */
+export type ChangeRow = Omit<ProvisioningChange, 'occurredAt'>;
 
 /**
  * The SQL of the event log: `provisioning_events`, a tenant's changes in commit order, and `event_sequences`,
