@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { RosterConfig } from '@roster/config';
 import {
@@ -19,10 +20,14 @@ import {
   RouteTable,
   ScimExceptionFilter,
   scimContentType,
+  scimTenantView,
+  SCIM_VIEW_URL,
 } from '@roster/platform';
 import { ScimRequestLog } from '@roster/directory';
 import { AppModule } from './app.module';
 import { portalAssets } from './portal-assets';
+
+const SCIM_VIEW_NAME = 'SCIM 2.0, one tenant';
 
 /**
  * Builds the HTTP application. The order of the Express middleware matters: request id and logging,
@@ -62,10 +67,21 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   app.use(responder.expressHandler());
   app.useGlobalFilters(new ScimExceptionFilter(responder));
 
-  // Swagger UI and the raw document come from the hand-written contract, never from decorators.
+  // Swagger UI and the raw document come from the hand-written contract, never from decorators. It opens
+  // on the SCIM view (the tenant set once, as a server variable); the whole contract is the other choice.
+  const scimView = scimTenantView(contract.document);
+  app.getHttpAdapter().get(SCIM_VIEW_URL, (_req, res) => (res as Response).json(scimView));
   SwaggerModule.setup('docs', app, contract.document as unknown as OpenAPIObject, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
+    explorer: true,
+    swaggerOptions: {
+      urls: [
+        { url: SCIM_VIEW_URL, name: SCIM_VIEW_NAME },
+        { url: '/openapi.json', name: 'Roster — the whole API (admin, portal, events, SCIM)' },
+      ],
+      'urls.primaryName': SCIM_VIEW_NAME,
+    },
   });
   return app;
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { contractRoutes, loadContract } from '@roster/platform';
+import { contractRoutes, loadContract, scimTenantView } from '@roster/platform';
 import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -56,6 +56,11 @@ describe('contract', () => {
     expect(yaml.text).toContain('openapi: 3.1.0');
     const docs = await t.http.get('/docs').redirects(1).expect(200);
     expect(docs.text).toContain('swagger-ui');
+    // Swagger UI's first definition: the SCIM surface with the tenant as a server variable.
+    const scim = await t.http.get('/openapi/scim.json').expect(200);
+    expect(scim.body).toEqual(JSON.parse(JSON.stringify(scimTenantView(loadContract().document))));
+    const init = await t.http.get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toContain('/openapi/scim.json');
   });
 
   it('accepts every example the document gives for creating users and groups, as Swagger UI would send it', async () => {

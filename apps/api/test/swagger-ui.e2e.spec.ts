@@ -12,7 +12,8 @@ const describeWithBrowser = browserAvailable ? describe : describe.skip;
 if (!browserAvailable)
   test.skip(`Swagger UI browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set ROSTER_CHROMIUM)`, () => undefined);
 
-// What an API consumer does first: open /docs, authorize with a SCIM token, and try GET /Users.
+// What an API consumer does first: open /docs, set the tenant and authorize with its SCIM token, and try
+// GET /Users and GET /Groups.
 describeWithBrowser('Swagger UI at /docs, in headless Chromium', () => {
   let t: TestApp;
   let browser: Browser;
@@ -28,14 +29,19 @@ describeWithBrowser('Swagger UI at /docs, in headless Chromium', () => {
     await t?.close();
   });
 
-  it('authorizes with a SCIM token and runs Try it out on GET /Users with the tenant filled in', async () => {
+  it('takes the tenant once, under Servers, then runs Try it out on GET /Users and GET /Groups with it', async () => {
     const tenant = await createTenant(t, 'Swagger');
     await t.http.post(`${tenant.base}/Users`).set('Authorization', `Bearer ${tenant.token}`).send({ userName: 'tried@example.com' }).expect(201);
+    await t.http.post(`${tenant.base}/Groups`).set('Authorization', `Bearer ${tenant.token}`).send({ displayName: 'Tried group' }).expect(201);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${origin}/docs`);
     await page.waitForSelector('#operations-Users-listUsers', { timeout: 30_000 });
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'docs.png') });
+
+    // The SCIM view opens first: its paths are the tenant's (no /scim/v2/{tenant} prefix, no tenant parameter).
+    await page.locator('.servers input[data-variable="tenant"]').fill(tenant.slug);
+    await expect(page.locator('.computed-url code').textContent()).resolves.toBe(`/scim/v2/${tenant.slug}`);
 
     // Authorize: the scimToken scheme's dialog.
     await page.click('button.authorize');
@@ -44,21 +50,29 @@ describeWithBrowser('Swagger UI at /docs, in headless Chromium', () => {
     await scheme.locator('button.authorize').click();
     await page.click('button.btn-done');
 
-    // Try it out: the path parameter has a name and an input (it used to render as a nameless row).
-    await page.click('#operations-Users-listUsers .opblock-summary');
-    await page.click('#operations-Users-listUsers button.try-out__btn');
-    const tenantInput = page.locator('#operations-Users-listUsers tr[data-param-name="tenant"] input');
-    await tenantInput.fill(tenant.slug);
-    await page.locator('#operations-Users-listUsers tr[data-param-name="filter"] input').fill('userName eq "tried@example.com"');
-    await page.click('#operations-Users-listUsers button.execute');
-    const status = page.locator('#operations-Users-listUsers .live-responses-table tbody .response-col_status').first();
-    await status.waitFor({ timeout: 30_000 });
-    expect((await status.textContent())?.trim()).toBe('200');
-    const body = await page.locator('#operations-Users-listUsers .live-responses-table .microlight').first().textContent();
-    expect(body).toContain('tried@example.com');
-    expect(body).toContain('"totalResults": 1');
-
+    const tryOut = async (operation: string, fill: (op: string) => Promise<void> = async () => undefined): Promise<string> => {
+      const op = `#operations-${operation}`;
+      await page.click(`${op} .opblock-summary`);
+      await page.click(`${op} button.try-out__btn`);
+      expect(await page.locator(`${op} tr[data-param-name="tenant"]`).count()).toBe(0);
+      await fill(op);
+      await page.click(`${op} button.execute`);
+      const status = page.locator(`${op} .live-responses-table tbody .response-col_status`).first();
+      await status.waitFor({ timeout: 30_000 });
+      expect((await status.textContent())?.trim()).toBe('200');
+      return (await page.locator(`${op} .live-responses-table .microlight`).first().textContent()) ?? '';
+    };
+    const users = await tryOut('Users-listUsers', (op) => page.locator(`${op} tr[data-param-name="filter"] input`).fill('userName eq "tried@example.com"'));
+    expect(users).toContain('tried@example.com');
+    expect(users).toContain('"totalResults": 1');
     await page.screenshot({ path: join(OUTPUT, 'docs-try-it-out.png') });
+    // The second operation needs no tenant typed again.
+    const groups = await tryOut('Groups-listGroups');
+    expect(groups).toContain('Tried group');
+
+    // The whole contract (admin, portal, events) is the other definition.
+    await page.locator('.topbar select').selectOption({ label: 'Roster — the whole API (admin, portal, events, SCIM)' });
+    await page.waitForSelector('#operations-Tenants-listTenants', { timeout: 30_000 });
     await page.close();
   });
 });
