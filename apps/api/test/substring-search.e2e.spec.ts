@@ -59,6 +59,13 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
       'userName ew "EXAMPLE.COM"',
       ['Jane.Smith@Example.com', 'emile.zola@example.com', 'john.smithers@example.com', 'pat@example.com', 'percent_100%@example.com'],
     ],
+    // A literal with an "@": the index looks up the part before it, the comparison checks the whole literal
+    ['userName ew "SMITH@EXAMPLE.COM"', ['Jane.Smith@Example.com']],
+    ['userName co "smithers@ex"', ['john.smithers@example.com']],
+    ['userName sw "jane.smith@example.c"', ['Jane.Smith@Example.com']],
+    ['userName co "smith@example.org"', []],
+    ['userName co "nt_100%@exa"', ['percent_100%@example.com']],
+    ['emails.value ew "jsmith@home.example.org"', ['Jane.Smith@Example.com']],
     ['userName co "t_1"', ['percent_100%@example.com']],
     ['userName co "n_2"', []],
     ['userName co "t_100%"', ['percent_100%@example.com']],

@@ -161,9 +161,22 @@ describe('substring filters through a trigram index (SQLite FTS5)', () => {
   });
 
   it('asks the index a wider pattern for a literal % or _ (its LIKE takes no ESCAPE), then compares exactly', () => {
-    const compiled = compileIndexed('userName ew "_100%@x.com"');
+    const compiled = compileIndexed('userName ew "_100%x.com"');
     expect(compiled.sql).toBe("(r.id IN (SELECT user_id FROM user_search WHERE user_name LIKE ?) AND r.user_name_ci LIKE ? ESCAPE '\\')");
-    expect(compiled.params).toEqual(['%_100_@x.com', '%\\_100\\%@x.com']);
+    expect(compiled.params).toEqual(['%_100_x.com', '%\\_100\\%x.com']);
+  });
+
+  it('looks up only the part before an "@" (a domain’s trigrams are in every row), then compares the whole literal', () => {
+    const ew = compileIndexed('userName ew "123456@Example.com"');
+    expect(ew.sql).toBe("(r.id IN (SELECT user_id FROM user_search WHERE user_name LIKE ?) AND r.user_name_ci LIKE ? ESCAPE '\\')");
+    expect(ew.params).toEqual(['%123456%', '%123456@example.com']);
+    expect(ew.narrowedByIndex).toBe(true);
+    expect(compileIndexed('userName sw "u123456@Exa"').params).toEqual(['u123456%', 'u123456@exa%']);
+    expect(compileIndexed('emails.value co "u42@example"').params).toEqual(['%u42%', '%u42@example%']);
+    // Too short a part before the "@" to look up alone: the whole literal is.
+    const short = compileIndexed('userName co "ab@example.com"');
+    expect(short.sql).toBe('r.id IN (SELECT user_id FROM user_search WHERE user_name LIKE ?)');
+    expect(short.params).toEqual(['%ab@example.com%']);
   });
 
   it('uses an integer-keyed child index inside the element subquery', () => {
@@ -188,6 +201,17 @@ describe('substring filters through a trigram index (SQLite FTS5)', () => {
     expect(compileIndexed('userName sw "smith" or emails.value sw "smith" or externalId co "smith"').narrowedByIndex).toBe(true);
     expect(compileIndexed('not (userName co "smith")').narrowedByIndex).toBe(false);
     expect(compileIndexed('emails[type eq "work" and value co "smith"]').narrowedByIndex).toBe(true);
+  });
+
+  it('on PostgreSQL too, has the index look up the part before an "@" and compares the whole literal with a function it cannot serve', () => {
+    const ew = compileIndexed('userName ew "123456@Example.com"', 'postgresql');
+    expect(ew.sql).toBe("(r.user_name_ci LIKE ? ESCAPE '\\' AND right(r.user_name_ci, ?) = ?)");
+    expect(ew.params).toEqual(['%123456%', 18, '123456@example.com']);
+    const co = compileIndexed('externalId co "Ext_1@Exa"', 'postgresql');
+    expect(co.sql).toBe("(r.external_id LIKE ? ESCAPE '\\' AND strpos(r.external_id, ?) > 0)");
+    expect(co.params).toEqual(['%Ext\\_1%', 'Ext_1@Exa']);
+    expect(compileIndexed('userName sw "u123@x"', 'postgresql').sql).toBe("(r.user_name_ci LIKE ? ESCAPE '\\' AND starts_with(r.user_name_ci, ?))");
+    expect(compileIndexed('userName ew "😀ab@x"', 'postgresql').params).toEqual(['%😀ab%', 5, '😀ab@x']);
   });
 
   it('leaves PostgreSQL to its own trigram indexes on the compared expressions', () => {
