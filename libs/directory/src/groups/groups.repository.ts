@@ -107,7 +107,7 @@ export class GroupsRepository {
       );
       added.push(...rows.map((r) => r.user_id));
     }
-    noteRowChanges(added.length);
+    noteRowChanges('group_members', added.length);
     return added;
   }
 
@@ -124,13 +124,13 @@ export class GroupsRepository {
       );
       removed.push(...rows.map((r) => r.user_id));
     }
-    noteRowChanges(removed.length);
+    noteRowChanges('group_members', removed.length);
     return removed;
   }
 
   async removeAllMembers(em: EntityManager, groupId: string): Promise<string[]> {
     const rows = await runSql<{ user_id: string }>(em, 'DELETE FROM group_members WHERE group_id = ? RETURNING user_id', [groupId]);
-    noteRowChanges(rows.length);
+    noteRowChanges('group_members', rows.length);
     return rows.map((r) => r.user_id);
   }
 }

@@ -5,6 +5,8 @@ import type { SqlStatement } from './write-all';
 
 export type CountedResource = 'User' | 'Group';
 
+const TABLE_OF: Record<CountedResource, string> = { User: 'users', Group: 'groups' };
+
 /** In the caller's transaction: a create adds one, a delete takes one away. */
 export async function adjustResourceCount(em: EntityManager, tenantId: string, type: CountedResource, delta: number): Promise<void> {
   const { sql, params } = resourceCountChange(tenantId, type, delta);
@@ -16,7 +18,7 @@ export async function adjustResourceCount(em: EntityManager, tenantId: string, t
  * created or deleted resource passes here, so it is also where the planner's statistics hear of it.
  */
 export function resourceCountChange(tenantId: string, type: CountedResource, delta: number): SqlStatement {
-  noteRowChanges(Math.abs(delta));
+  noteRowChanges(TABLE_OF[type], Math.abs(delta));
   return {
     sql: `INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?)
      ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + excluded.count`,
@@ -26,11 +28,11 @@ export function resourceCountChange(tenantId: string, type: CountedResource, del
 
 /** The tenant's number of resources of a type, or undefined when it was never counted. */
 export async function resourceCount(em: EntityManager, tenantId: string, type: CountedResource): Promise<number | undefined> {
-  const rows = await runSql<{ count: number | string }>(em, 'SELECT count FROM resource_counts WHERE tenant_id = ? AND resource_type = ?', [tenantId, type]);
+  const rows = await runSql<{ count: number | string }>(em, 'SELECT count FROM resource_counts WHERE tenant_id = ? AND resource_type = ?', [tenantId, type], {
+    prepared: true,
+  });
   return rows.length ? Number(rows[0].count) : undefined;
 }
-
-const TABLE_OF: Record<CountedResource, string> = { User: 'users', Group: 'groups' };
 
 /** The tenant's resources of a type as its rows say (a count over the tenant's index, not the kept figure). */
 export async function countedRows(em: EntityManager, tenantId: string, type: CountedResource): Promise<number> {

@@ -3,20 +3,26 @@ import { EntityManager } from '@mikro-orm/core';
 import { HEAVY_READ_DATABASE } from './heavy-reads';
 import type { DatabaseConfig } from '@roster/config';
 
-// How many rows this process inserts or deletes before it asks whether PostgreSQL's statistics are stale.
+// How many rows of a table this process inserts or deletes before it asks whether PostgreSQL's statistics
+// of that table are stale.
 const CHECK_EVERY_ROWS = 1000;
+// PostgreSQL's activity counters lag the writes (a backend reports them when idle, within about 10 s): a
+// table written to but not yet seen as stale is looked at again, RECHECKS times at most.
 const RECHECK_MS = 1500;
+const RECHECKS = 10;
 
-let pending = 0;
+const pending = new Map<string, number>();
 let sink: (() => void) | undefined;
 
 /**
- * Notes rows of resource tables this process inserted or deleted (a user or group created or deleted);
- * PlannerStatistics decides when that is worth a look at the database's statistics.
+ * Notes rows of a resource table this process inserted or deleted (users or groups created or deleted,
+ * memberships added or removed); PlannerStatistics decides when that is worth a look at the statistics.
  */
-export function noteRowChanges(rows: number): void {
-  pending += rows;
-  if (pending >= CHECK_EVERY_ROWS) sink?.();
+export function noteRowChanges(table: string, rows: number): void {
+  if (!rows) return;
+  const now = (pending.get(table) ?? 0) + rows;
+  pending.set(table, now);
+  if (now >= CHECK_EVERY_ROWS) sink?.();
 }
 
 /**
@@ -25,22 +31,33 @@ export function noteRowChanges(rows: number): void {
  * a table changed by a tenth. In between, or without it, a walk of a tenant just imported looked like four
  * rows to the planner, which then read and sorted the whole rest of the tenant for every page (30 ms a page
  * of 100 over 10,000 users, instead of 2). So after every CHECK_EVERY_ROWS rows this process inserted or
- * deleted, it analyzes the tables whose rows changed by more than a tenth (and 500) since their last analysis.
- * SQLite plans from fixed statistics instead (the planner statistics migration).
+ * deleted in a table, it analyzes the tables whose rows changed by more than a tenth (and 500) since their
+ * last analysis, and looks again shortly while the table it wrote to is not among them yet. A table too large
+ * for its change to matter is let go after RECHECKS looks. SQLite plans from fixed statistics instead (the
+ * planner statistics migration).
  */
 @Injectable()
 export class PlannerStatistics implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PlannerStatistics');
   private running?: Promise<void>;
   private retry?: NodeJS.Timeout;
+  private rechecks = 0;
   private readonly check = () => {
-    if (this.running) return;
-    clearTimeout(this.retry);
+    if (this.running || this.retry) return; // a look is under way or due: it covers the new rows too
     this.running = this.analyzeStale()
       .then((analyzed) => {
-        if (analyzed.length) pending = 0;
-        // PostgreSQL's activity counters lag the writes by up to a second: look again shortly.
-        else this.retry = setTimeout(this.check, RECHECK_MS).unref();
+        for (const table of analyzed) pending.delete(table);
+        const waiting = [...pending].filter(([, rows]) => rows >= CHECK_EVERY_ROWS).map(([table]) => table);
+        if (!waiting.length || this.rechecks >= RECHECKS) {
+          for (const table of waiting) pending.delete(table);
+          this.rechecks = 0;
+          return;
+        }
+        this.rechecks++;
+        this.retry = setTimeout(() => {
+          this.retry = undefined;
+          this.check();
+        }, RECHECK_MS).unref();
       })
       .catch((error: unknown) => this.logger.warn(`refreshing planner statistics failed: ${String(error)}`))
       .finally(() => (this.running = undefined));
@@ -58,6 +75,7 @@ export class PlannerStatistics implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (sink === this.check) sink = undefined;
     clearTimeout(this.retry);
+    this.retry = undefined;
     await this.running;
   }
 
