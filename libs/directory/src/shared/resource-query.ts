@@ -63,7 +63,9 @@ export async function queryPageRows(
   const mayScan = !!sortBy || (!!query.filter && !indexedLookup) || (offset > 0 && !resumeAt);
   const heavy = mayScan && options.heavyReads?.enabled && !em.getTransactionContext() ? options.heavyReads : undefined;
   const where = heavy ? `${scope}${heavy.budgetCondition('r')}` : scope;
-  const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> => (heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values));
+  // Without a client's filter the statement is one of a few texts: PostgreSQL keeps it prepared (sql.ts).
+  const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> =>
+    heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values, { prepared: !filter });
   // A count may stop early (a person reading "1,000+" needs no more): on SQLite a broad search then reads a part
   // of its matches. PostgreSQL plans a count under LIMIT as a scan that stops early, which for a broad search of
   // a large tenant costs more than counting through its indexes; it counts them all.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DriverException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
@@ -5,9 +6,21 @@ import type { Pool } from 'pg';
 import { nativeSqlite, numberPlaceholders } from '@roster/platform';
 import type { Dialect } from '@roster/scim-core';
 
-/** Raw SQL inside the caller's transaction (when it has one), so reads see its own writes. */
-export async function runSql<T = Record<string, unknown>>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await execute(em, sql, params, 'all')).rows as T[];
+/**
+ * Raw SQL inside the caller's transaction (when it has one), so reads see its own writes.
+ *
+ * `prepared`: on PostgreSQL, outside a transaction, the statement is prepared once per connection and then
+ * only bound and run. Parsing and planning a page of a walk cost PostgreSQL about as much as running it. Only
+ * for a text from a fixed set (never one that carries a client's filter): each connection keeps every
+ * statement it prepared, and a prepared statement may be planned once for all parameter values.
+ */
+export async function runSql<T = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+  options: { prepared?: boolean } = {},
+): Promise<T[]> {
+  return (await execute(em, sql, params, 'all', options.prepared)).rows as T[];
 }
 
 export async function runSqlWrite(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
@@ -26,6 +39,7 @@ async function execute(
   sql: string,
   params: unknown[],
   method: 'all' | 'run',
+  prepared = false,
 ): Promise<{ rows: unknown[]; numAffectedRows?: bigint | number }> {
   try {
     if (em.config.get('debug')) {
@@ -43,7 +57,9 @@ async function execute(
       return statement.reader ? { rows: statement.all(params) } : { rows: [], numAffectedRows: statement.run(params).changes };
     }
     if (!inTransaction && isPostgres(em)) {
-      const result = await (await postgresPool(em)).query(numberPlaceholders(sql), params);
+      const text = numberPlaceholders(sql);
+      const pool = await postgresPool(em);
+      const result = prepared && preparing ? await queryPrepared(pool, text, params) : await pool.query(text, params);
       return { rows: result.rows, numAffectedRows: result.rowCount ?? 0 };
     }
     const kysely = (em as SqlEntityManager).getKysely(readOnly ? { type: 'read' } : {});
@@ -110,6 +126,33 @@ function postgresPool(em: EntityManager): Promise<Pool> {
 }
 
 const pools = new WeakMap<object, Promise<Pool>>();
+
+const statementNames = new Map<string, string>();
+
+/** A prepared statement's name: the same for the same text in every process, distinct for distinct texts. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `roster_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+// SQLSTATEs of a prepared statement that can no longer run as prepared: gone (a pooler such as PgBouncer in
+// transaction mode hands each statement another server connection) or outdated (a table it reads changed).
+const PREPARED_STATEMENT_LOST = new Set(['26000', '0A000']);
+let preparing = true;
+
+async function queryPrepared(pool: Pool, text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+  try {
+    return await pool.query({ name: statementName(text), text, values });
+  } catch (error) {
+    if (!PREPARED_STATEMENT_LOST.has(String((error as { code?: unknown }).code))) throw error;
+    preparing = false; // for the rest of this process: the statements run as they did before preparing
+    return pool.query(text, values);
+  }
+}
 
 function isErrorLike(error: unknown): error is Error {
   return error instanceof Error || (typeof error === 'object' && error !== null && typeof (error as Error).message === 'string');

@@ -30,11 +30,14 @@ export class UserGroupsQuery {
   async groupsOf(em: EntityManager, tenantId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
     const groups = new Map<string, GroupRef[]>();
     if (!userIds.length) return groups;
+    // PostgreSQL takes the ids as one array: one text for every page, kept prepared, and one parameter to bind.
+    const postgres = dialectOf(em) === 'postgresql';
     const rows = await runSql<{ user_id: string; id: string; display_name: string }>(
       em,
       `SELECT m.user_id AS user_id, g.id AS id, g.display_name AS display_name FROM group_members m JOIN groups g ON g.id = m.group_id
-        WHERE m.tenant_id = ? AND m.user_id IN (${placeholders(userIds)}) ORDER BY m.user_id, g.display_name_ci, g.id`,
-      [tenantId, ...userIds],
+        WHERE m.tenant_id = ? AND m.user_id ${postgres ? '= ANY(?::uuid[])' : `IN (${placeholders(userIds)})`} ORDER BY m.user_id, g.display_name_ci, g.id`,
+      postgres ? [tenantId, userIds] : [tenantId, ...userIds],
+      { prepared: postgres },
     );
     for (const row of rows) {
       const userId = String(row.user_id);
