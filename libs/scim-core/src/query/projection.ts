@@ -114,8 +114,14 @@ function pickSubs(def: AttributeDefinition, value: unknown, keep: (sub: string) 
   return def.type === 'complex' ? pick(value) : value;
 }
 
+// Whether a complex attribute has sub-attributes never returned, asked of every value of it rendered.
+const hidesSubAttributes = new WeakMap<AttributeDefinition, boolean>();
+
 function stripNeverReturned(def: AttributeDefinition, value: unknown): unknown {
-  if (def.type !== 'complex' || !def.subAttributes?.some((s) => s.returned === 'never')) return value;
+  if (def.type !== 'complex') return value;
+  let hides = hidesSubAttributes.get(def);
+  if (hides === undefined) hidesSubAttributes.set(def, (hides = !!def.subAttributes?.some((s) => s.returned === 'never')));
+  if (!hides) return value;
   return pickSubs(def, value, (s) => findAttribute(def.subAttributes, s)?.returned !== 'never');
 }
 

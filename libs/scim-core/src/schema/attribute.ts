@@ -75,7 +75,19 @@ export function multiValuedSubAttributes(valueType: AttributeDefinition, typeVal
   ];
 }
 
-export function findAttribute(attributes: readonly AttributeDefinition[] | undefined, name: string) {
-  const lower = name.toLowerCase();
-  return attributes?.find((a) => a.name.toLowerCase() === lower);
+// Attribute lists by lower-cased name: every key of every resource rendered, filtered or patched is looked up
+// here. A list that grew or shrank (a schema extended in place) is indexed again.
+const byName = new WeakMap<readonly AttributeDefinition[], { length: number; index: Map<string, AttributeDefinition> }>();
+
+/** The attribute of this list with this name, compared case-insensitively (RFC 7643 §2.1). */
+export function findAttribute(attributes: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
+  if (!attributes) return undefined;
+  let known = byName.get(attributes);
+  if (known?.length !== attributes.length) {
+    const index = new Map<string, AttributeDefinition>();
+    for (const a of attributes) if (!index.has(a.name.toLowerCase())) index.set(a.name.toLowerCase(), a);
+    known = { length: attributes.length, index };
+    byName.set(attributes, known);
+  }
+  return known.index.get(name.toLowerCase());
 }
