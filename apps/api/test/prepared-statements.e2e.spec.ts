@@ -17,12 +17,25 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
   it('keep answering when a table they read changes under them', async () => {
     const tenant = await createTenant(t);
     const auth = { Authorization: `Bearer ${tenant.token}` };
-    for (const name of ['ada', 'grace', 'alan']) await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: `${name}@example.com`, displayName: name }).expect(201);
+    for (const name of ['ada', 'grace', 'alan'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth)
+        .send({ userName: `${name}@example.com`, displayName: name })
+        .expect(201);
     const group = await t.http.post(`${tenant.base}/Groups`).set(auth).send({ displayName: 'Readers' }).expect(201);
     await t.http
       .patch(`${tenant.base}/Groups/${group.body.id}`)
       .set(auth)
-      .send({ Operations: [{ op: 'add', path: 'members', value: [{ value: (await t.http.get(`${tenant.base}/Users?filter=userName eq "ada@example.com"`).set(auth)).body.Resources[0].id }] }] })
+      .send({
+        Operations: [
+          {
+            op: 'add',
+            path: 'members',
+            value: [{ value: (await t.http.get(`${tenant.base}/Users?filter=userName eq "ada@example.com"`).set(auth)).body.Resources[0].id }],
+          },
+        ],
+      })
       .expect(204);
     const walk = async () => {
       const first = await t.http.get(`${tenant.base}/Users?startIndex=1&count=2`).set(auth).expect(200);

@@ -10,13 +10,18 @@ describe('the SCIM view of the contract (Swagger UI’s default definition)', ()
       .map(([path, methods]) => [path.slice('/scim/v2/{tenant}'.length), methods]);
     expect(scimRoutes.length).toBeGreaterThan(10);
     expect(Object.entries(contractRoutes(view)).sort()).toEqual(scimRoutes.sort());
-    expect(view.servers).toEqual([expect.objectContaining({ url: '/scim/v2/{tenant}', variables: { tenant: expect.objectContaining({ default: expect.any(String) }) } })]);
+    expect(view.servers).toEqual([
+      expect.objectContaining({ url: '/scim/v2/{tenant}', variables: { tenant: expect.objectContaining({ default: expect.any(String) }) } }),
+    ]);
   });
 
   it('asks for the tenant nowhere else, and keeps every other parameter and operation as written', () => {
     for (const [path, item] of Object.entries(view.paths)) {
       const original = contract.paths[`/scim/v2/{tenant}${path}`];
-      const { parameters: pathParameters = [], ...operations } = item as { parameters?: { name: string }[] } & Record<string, { parameters?: { name: string }[] }>;
+      const { parameters: pathParameters = [], ...operations } = item as { parameters?: { name: string }[] } & Record<
+        string,
+        { parameters?: { name: string }[] }
+      >;
       expect(pathParameters.map((p) => p.name)).not.toContain('tenant');
       for (const [method, operation] of Object.entries(operations)) {
         const { parameters = [], ...rest } = operation;
