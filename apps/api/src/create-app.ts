@@ -28,6 +28,7 @@ import { AppModule } from './app.module';
 import { portalAssets } from './portal-assets';
 
 const SCIM_VIEW_NAME = 'SCIM 2.0, one tenant';
+const CONTRACT_JSON = 'openapi.json';
 
 /**
  * Builds the HTTP application. The order of the Express middleware matters: request id and logging,
@@ -72,13 +73,13 @@ export async function createApp(config: RosterConfig, logger: Logger): Promise<N
   const scimView = scimTenantView(contract.document);
   app.getHttpAdapter().get(SCIM_VIEW_URL, (_req, res) => (res as Response).json(scimView));
   SwaggerModule.setup('docs', app, contract.document as unknown as OpenAPIObject, {
-    jsonDocumentUrl: 'openapi.json',
+    jsonDocumentUrl: CONTRACT_JSON,
     yamlDocumentUrl: 'openapi.yaml',
     explorer: true,
     swaggerOptions: {
       urls: [
         { url: SCIM_VIEW_URL, name: SCIM_VIEW_NAME },
-        { url: '/openapi.json', name: 'Roster — the whole API (admin, portal, events, SCIM)' },
+        { url: `/${CONTRACT_JSON}`, name: 'Roster — the whole API (admin, portal, events, SCIM)' },
       ],
       'urls.primaryName': SCIM_VIEW_NAME,
     },
