@@ -1,6 +1,6 @@
 import { expectContract, expectScimError } from '../../../test/support/contract-assert';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
-import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
+import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
 reportSkippedPostgres();
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -60,6 +60,39 @@ describe.each(dialects())('groups on %s', (dialect) => {
     expect(lookup.body.Resources.map((g: { id: string }) => g.id)).toEqual([empty.id]);
     expectScimError(await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: 'TEST SCIMV2' }), 409, 'uniqueness');
     expectScimError(await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ members: [] }), 400, 'invalidValue');
+  });
+
+  it('a rename to a name another group holds is a 409 that changes nothing, not even the members of the same PATCH', async () => {
+    await newGroup('Taken name');
+    const g = await newGroup('Renamed', { members: [{ value: users[0] }] });
+    // What was audited as done to this group (a refused write is audited too, as a failure).
+    const audited = async () =>
+      (
+        (
+          await t.http
+            .get(`/admin/v1/tenants/${tenant.id}/audit-events?limit=500`)
+            .set({ Authorization: `Bearer ${ADMIN_TOKEN}` })
+            .expect(200)
+        ).body.items as { outcome: string; resource: { id: string | null } }[]
+      ).filter((e) => e.resource.id === g.id && e.outcome === 'success').length;
+    const auditBefore = await audited();
+    expectScimError(
+      await patch(g.id, { op: 'add', path: 'members', value: [{ value: users[1] }] }, { op: 'replace', path: 'displayName', value: 'TAKEN NAME' }),
+      409,
+      'uniqueness',
+    );
+    const after = await t.http.get(`${tenant.base}/Groups/${g.id}`).set(auth()).expect(200);
+    expect(after.body.displayName).toBe('Renamed');
+    expect(after.body.meta.version).toBe(g.meta.version);
+    expect(await members(g.id)).toEqual([users[0]]);
+    expect(await audited()).toBe(auditBefore);
+    // A stale If-Match is refused before anything is written; the current one writes, and the version moves on.
+    expectScimError(await patch(g.id, { op: 'add', path: 'members', value: [{ value: users[1] }] }).set('If-Match', 'W/"999"'), 412);
+    const written = await patch(g.id, { op: 'add', path: 'members', value: [{ value: users[1] }] }).set('If-Match', g.meta.version);
+    expect(written.status).toBe(204);
+    const etag = written.headers.etag as string;
+    expect(etag).not.toBe(g.meta.version);
+    expect((await t.http.get(`${tenant.base}/Groups/${g.id}`).set(auth()).expect(200)).body.meta.version).toBe(etag);
   });
 
   it('F-OK-11: several removes by filter plus an add in one PATCH; idempotent adds and removes', async () => {

@@ -3,11 +3,12 @@ import { EntityManager } from '@mikro-orm/core';
 import { HeavyReads, noteRowChanges } from '@roster/platform';
 import type { ListQuery } from '@roster/scim-core';
 import type { PagePosition } from '../shared/page-positions';
-import { findResource, listResources } from '../shared/resource-query';
+import { queryPageRows, splitCursorPage } from '../shared/resource-query';
 import { RENDERING_OVERHEAD_BYTES } from '../shared/stored-document';
-import { isUuid } from '../shared/ids';
-import { placeholders, runSql, sqlTime } from '../shared/sql';
-import { GroupEntity } from './group.entity';
+import { isUuid, newId } from '../shared/ids';
+import { dialectOf, fromSql, placeholders, runSql, sqlJson, sqlTime } from '../shared/sql';
+import type { SqlStatement } from '../shared/write-all';
+import type { GroupEntity } from './group.entity';
 import { groupStorage } from './group.storage';
 
 const BATCH = 500;
@@ -16,6 +17,11 @@ const MEMBER_BYTES = 160;
 const GROUP_WITH_MEMBERS_SIZE = {
   rowBytes: `(${RENDERING_OVERHEAD_BYTES} + ${MEMBER_BYTES} * (SELECT count(*) FROM group_members m WHERE m.group_id = r.id))`,
 };
+
+const COLUMNS = 'id, tenant_id, external_id, display_name, display_name_ci, document, version, created_at, updated_at';
+const PAGE_COLUMNS = COLUMNS.split(', ')
+  .map((column) => `r.${column}`)
+  .join(', ');
 
 export interface MemberRow {
   userId: string;
@@ -26,12 +32,22 @@ export interface MemberRow {
  * Group queries, every one scoped by tenant. Membership changes are set-based SQL in batches, so their
  * cost follows the number of members changed, never the size of the group.
  */
+/**
+ * Group queries, every one scoped by tenant, as hand-written SQL with bound parameters (as for users: the
+ * ORM's unit of work cost more CPU than the statements themselves on every group push). Membership changes
+ * are set-based SQL in batches, so their cost follows the number of members changed, never the size of the
+ * group. The entity class stays the schema (migrations, drift test) and the shape of a loaded group.
+ */
 @Injectable()
 export class GroupsRepository {
   constructor(private readonly heavyReads: HeavyReads) {}
 
-  findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity | null> {
-    return findResource(em, GroupEntity, tenantId, id, forUpdate);
+  /** One group; `forUpdate` locks its row on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises writers). */
+  async findById(em: EntityManager, tenantId: string, id: string, forUpdate = false): Promise<GroupEntity | null> {
+    if (!isUuid(id)) return null;
+    const lock = forUpdate && dialectOf(em) === 'postgresql' ? ' FOR UPDATE' : '';
+    const rows = await runSql(em, `SELECT ${COLUMNS} FROM groups WHERE tenant_id = ? AND id = ?${lock}`, [tenantId, id.toLowerCase()]);
+    return rows.length ? toGroup(rows[0]) : null;
   }
 
   /**
@@ -46,8 +62,56 @@ export class GroupsRepository {
     withMembers = false,
   ): Promise<{ total: number; groups: GroupEntity[]; next?: PagePosition }> {
     const size = withMembers ? GROUP_WITH_MEMBERS_SIZE : undefined;
-    const { total, items, next } = await listResources(em, GroupEntity, groupStorage, tenantId, query, 'Group', cursor, size, this.heavyReads);
-    return { total, groups: items, next };
+    const read = await queryPageRows(em, groupStorage, tenantId, query, PAGE_COLUMNS, 'Group', {
+      ...(cursor ? { after: cursor.after, lookAhead: true } : {}),
+      size,
+      heavyReads: this.heavyReads,
+    });
+    const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
+    return { total: read.total, groups: rows.map(toGroup), next };
+  }
+
+  /** The statement that stores a new group (its members are rows of their own: addMembers). */
+  insertion(em: EntityManager, group: GroupEntity): SqlStatement {
+    return {
+      sql: `INSERT INTO groups (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [
+        group.id,
+        group.tenantId,
+        group.externalId ?? null,
+        group.displayName,
+        group.displayNameCi,
+        sqlJson(group.document),
+        group.version,
+        sqlTime(em, group.createdAt),
+        sqlTime(em, group.updatedAt),
+      ],
+    };
+  }
+
+  /**
+   * The statement that writes `group` as it now is and bumps its version, if it is still at `version` (the
+   * version it was read at): otherwise it changes no row (write-all.ts, firstMustChange).
+   */
+  update(em: EntityManager, group: GroupEntity, version: number): SqlStatement {
+    return {
+      sql: 'UPDATE groups SET external_id = ?, display_name = ?, display_name_ci = ?, document = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?',
+      params: [
+        group.externalId ?? null,
+        group.displayName,
+        group.displayNameCi,
+        sqlJson(group.document),
+        sqlTime(em, group.updatedAt),
+        group.tenantId,
+        group.id,
+        version,
+      ],
+    };
+  }
+
+  /** The statement that deletes a group (its memberships first: removeAllMembers). */
+  deletion(group: GroupEntity): SqlStatement {
+    return { sql: 'DELETE FROM groups WHERE tenant_id = ? AND id = ?', params: [group.tenantId, group.id] };
   }
 
   /** Members of several groups, with the userName shown as `display` (Okta sends and expects it). */
@@ -133,4 +197,41 @@ export class GroupsRepository {
     noteRowChanges('group_members', rows.length);
     return rows.map((r) => r.user_id);
   }
+}
+
+/** The fields of a new group; the rest (a fresh id, version 1) default as the entity's would. */
+export type NewGroupFields = Pick<GroupEntity, 'tenantId' | 'displayName' | 'displayNameCi' | 'externalId' | 'document' | 'createdAt' | 'updatedAt'>;
+
+/** A group as the request path handles it: a plain object of the entity's shape (users.repository.ts says why). */
+export function newGroup(fields: NewGroupFields): GroupEntity {
+  return groupRecord({ id: newId(), version: 1, ...fields });
+}
+
+function groupRecord(group: GroupEntity): GroupEntity {
+  // One literal, one property order: every group has the same hidden class.
+  return {
+    id: group.id,
+    tenantId: group.tenantId,
+    externalId: group.externalId ?? null,
+    displayName: group.displayName,
+    displayNameCi: group.displayNameCi,
+    document: group.document,
+    version: group.version,
+    createdAt: group.createdAt,
+    updatedAt: group.updatedAt,
+  };
+}
+
+function toGroup(row: Record<string, unknown>): GroupEntity {
+  return groupRecord({
+    id: String(row.id),
+    tenantId: String(row.tenant_id),
+    externalId: (row.external_id as string | null) ?? null,
+    displayName: row.display_name as string,
+    displayNameCi: row.display_name_ci as string,
+    document: fromSql.json(row.document),
+    version: Number(row.version),
+    createdAt: fromSql.time(row.created_at),
+    updatedAt: fromSql.time(row.updated_at),
+  });
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
-import { assertIfMatch, type ScimCaller } from '@roster/platform';
+import { assertIfMatch, isUniqueViolation, type ScimCaller } from '@roster/platform';
 import {
   applyOperations,
   GroupResourceType,
@@ -23,14 +23,14 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
-import { adjustResourceCount } from '../shared/resource-counts';
+import { resourceCountChange } from '../shared/resource-counts';
 import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { retryOnConcurrentChange } from '../shared/retry';
-import { flushOrConflict } from '../shared/scim-resource.mapper';
-import { GroupEntity } from './group.entity';
+import { writeAll, type SqlStatement, type WriteAllOptions } from '../shared/write-all';
+import type { GroupEntity } from './group.entity';
 import { toScimGroup } from './group.mapper';
 import { UsersRepository } from '../users/users.repository';
-import { GroupsRepository } from './groups.repository';
+import { GroupsRepository, newGroup } from './groups.repository';
 import { changedPaths, changeKinds } from '../events/change-records';
 import { ProvisioningOutbox } from '../events/outbox';
 import { ScimCollections } from '../shared/scim-collections';
@@ -112,13 +112,15 @@ export class GroupsService implements OnModuleInit {
         this.em.transactional(async (em) => {
           const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
           const now = new Date();
-          const group = em.create(GroupEntity, { tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
-          await this.flush(em);
-          await adjustResourceCount(em, caller.tenantId, 'Group', 1);
+          const group = newGroup({ tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
+          await this.write(em, [this.groups.insertion(em, group)]);
           const added = await this.addMembers(em, caller.tenantId, group, members, now);
           const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
-          await this.audit.record(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 });
-          await this.flush(em);
+          // The tenant's count row is written last: concurrent creates wait on it for as short a time as can be.
+          await this.write(em, [
+            resourceCountChange(caller.tenantId, 'Group', 1),
+            this.audit.recording(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
+          ]);
           await this.recordEvent(em, caller, group, 'create', changedPaths(changes, 'id'));
           return this.result(em, caller, group, wantsMembers(projection));
         }),
@@ -144,8 +146,8 @@ export class GroupsService implements OnModuleInit {
             assertBodyIdMatches(body, group.id);
             const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
             if (document.externalId === undefined && group.document.externalId !== undefined) document.externalId = group.document.externalId;
-            const changed = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
-            await this.writeAttributes(em, caller, group, document, context, changed, 'put');
+            const membership = await this.applyMembership(em, caller.tenantId, group, [{ kind: 'replace', ids: members }], context);
+            await this.writeAttributes(em, caller, group, document, context, membership, 'put');
             return this.result(em, caller, group, wantsMembers(projection));
           }),
         { ifMatch },
@@ -171,9 +173,9 @@ export class GroupsService implements OnModuleInit {
             assertIfMatch(ifMatch, group.version);
             const operations = normaliseOperations(parsePatchRequest(body), { type: GroupResourceType, resourceId: group.id });
             const { attributeOperations, membership } = splitMembershipOperations(GroupResourceType, operations);
-            const membersChanged = await this.applyMembership(em, caller.tenantId, group, membership, context);
+            const membershipAudit = await this.applyMembership(em, caller.tenantId, group, membership, context);
             const { document } = applyOperations(GroupResourceType, group.document, attributeOperations);
-            await this.writeAttributes(em, caller, group, document, context, membersChanged, 'patch');
+            await this.writeAttributes(em, caller, group, document, context, membershipAudit, 'patch');
             return projection ? this.result(em, caller, group, wantsMembers(projection)) : { version: group.version };
           }),
         { ifMatch },
@@ -188,15 +190,16 @@ export class GroupsService implements OnModuleInit {
         assertIfMatch(ifMatch, group.version);
         // Memberships go with the group; its users are untouched.
         await this.groups.removeAllMembers(em, group.id);
-        em.remove(group);
-        await adjustResourceCount(em, caller.tenantId, 'Group', -1);
-        await this.audit.record(em, caller.tenantId, context, {
-          action: 'group.deleted',
-          resource: identityOf(group),
-          changes: diffDocuments(group.document, {}),
-          httpStatus: 204,
-        });
-        await this.flush(em);
+        await this.write(em, [
+          this.groups.deletion(group),
+          resourceCountChange(caller.tenantId, 'Group', -1),
+          this.audit.recording(em, caller.tenantId, context, {
+            action: 'group.deleted',
+            resource: identityOf(group),
+            changes: diffDocuments(group.document, {}),
+            httpStatus: 204,
+          }),
+        ]);
         await this.outbox.record(em, caller, [
           { resourceType: 'Group', resourceId: group.id, externalId: group.externalId ?? null, kinds: changeKinds('delete'), attributes: [], data: () => null },
         ]);
@@ -204,7 +207,17 @@ export class GroupsService implements OnModuleInit {
     );
   }
 
-  private async applyMembership(em: EntityManager, tenantId: string, group: GroupEntity, changes: MembershipChange[], context: AuditContext): Promise<boolean> {
+  /**
+   * Applies membership changes; returns the audit events of what really changed, to be written with the
+   * group's new version (writeAttributes), none when the membership is as it was.
+   */
+  private async applyMembership(
+    em: EntityManager,
+    tenantId: string,
+    group: GroupEntity,
+    changes: MembershipChange[],
+    context: AuditContext,
+  ): Promise<SqlStatement[]> {
     const added = new Set<string>();
     const removed = new Set<string>();
     const now = new Date();
@@ -252,23 +265,28 @@ export class GroupsService implements OnModuleInit {
       for (const id of gained) if (!removed.delete(id)) added.add(id);
       for (const id of lost) if (!added.delete(id)) removed.add(id);
     }
+    const audit: SqlStatement[] = [];
     if (added.size) {
-      await this.audit.record(em, tenantId, context, {
-        action: 'group.members_added',
-        resource: identityOf(group),
-        changes: [{ path: 'members', before: null, after: [...added] }],
-        httpStatus: 200,
-      });
+      audit.push(
+        this.audit.recording(em, tenantId, context, {
+          action: 'group.members_added',
+          resource: identityOf(group),
+          changes: [{ path: 'members', before: null, after: [...added] }],
+          httpStatus: 200,
+        }),
+      );
     }
     if (removed.size) {
-      await this.audit.record(em, tenantId, context, {
-        action: 'group.members_removed',
-        resource: identityOf(group),
-        changes: [{ path: 'members', before: [...removed], after: null }],
-        httpStatus: 200,
-      });
+      audit.push(
+        this.audit.recording(em, tenantId, context, {
+          action: 'group.members_removed',
+          resource: identityOf(group),
+          changes: [{ path: 'members', before: [...removed], after: null }],
+          httpStatus: 200,
+        }),
+      );
     }
-    return added.size > 0 || removed.size > 0;
+    return audit;
   }
 
   private async addMembers(em: EntityManager, tenantId: string, group: GroupEntity, ids: string[], now: Date): Promise<string[]> {
@@ -289,29 +307,38 @@ export class GroupsService implements OnModuleInit {
     return unique;
   }
 
+  /**
+   * Writes the group's new attributes and version with the audit events of the request (its membership
+   * changes' and its own), in one round trip on PostgreSQL; a group whose attributes and members are as they
+   * were is not written. The version check makes a lost race a retry (retryOnConcurrentChange).
+   */
   private async writeAttributes(
     em: EntityManager,
     caller: ScimCaller,
     group: GroupEntity,
     document: ResourceDocument,
     context: AuditContext,
-    membersChanged: boolean,
+    membershipAudit: SqlStatement[],
     kind: 'put' | 'patch',
   ) {
     const changes = diffDocuments(group.document, document);
-    if (changes.length) {
-      await this.audit.record(em, caller.tenantId, context, {
-        action: 'group.updated',
-        resource: { ...identityOf(group), name: String(document.displayName) },
-        changes,
-        httpStatus: 200,
-      });
-      Object.assign(group, columnsOf(document), { document });
-    }
-    // Touching updatedAt makes the ORM bump the version column, so ETags see membership-only writes too.
-    if (changes.length || membersChanged) group.updatedAt = new Date();
-    await this.flush(em);
-    if (changes.length || membersChanged) await this.recordEvent(em, caller, group, kind, changedPaths(changes, ...(membersChanged ? ['members'] : [])));
+    if (!changes.length && !membershipAudit.length) return;
+    const audit = changes.length
+      ? [
+          this.audit.recording(em, caller.tenantId, context, {
+            action: 'group.updated',
+            resource: { ...identityOf(group), name: String(document.displayName) },
+            changes,
+            httpStatus: 200,
+          }),
+        ]
+      : [];
+    const version = group.version;
+    // Touching the group bumps its version, so ETags see membership-only writes too.
+    Object.assign(group, changes.length ? { ...columnsOf(document), document } : {}, { updatedAt: new Date() });
+    await this.write(em, [this.groups.update(em, group, version), ...membershipAudit, ...audit], { firstMustChange: true });
+    group.version = version + 1;
+    await this.recordEvent(em, caller, group, kind, changedPaths(changes, ...(membershipAudit.length ? ['members'] : [])));
   }
 
   /** The event of a change, with the group as a GET returns it (members included) when a stream wants it. */
@@ -343,8 +370,14 @@ export class GroupsService implements OnModuleInit {
     return group;
   }
 
-  private flush(em: EntityManager): Promise<void> {
-    return flushOrConflict(em, () => ScimError.uniqueness('A group with this displayName already exists in this tenant'));
+  /** Writes statements together (write-all.ts); a displayName another group holds is the 409 it is. */
+  private async write(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions = {}): Promise<void> {
+    try {
+      await writeAll(em, statements, options);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw ScimError.uniqueness('A group with this displayName already exists in this tenant');
+      throw error;
+    }
   }
 }
 

@@ -1,6 +1,4 @@
-import { LockMode, type EntityManager } from '@mikro-orm/core';
-import { isUuid } from './ids';
-import type { ScimResourceEntity } from './scim-resource.entity';
+import type { EntityManager } from '@mikro-orm/core';
 import { pagePositions, type PagePosition } from './page-positions';
 import { resourceCount, type CountedResource } from './resource-counts';
 import { dialectOf, readSqliteRowsWhile, runSql } from './sql';
@@ -166,50 +164,6 @@ export async function queryPageRows(
 function withinBudget<T>(rows: T[], start: (row: T) => number): { kept: T[]; truncated: boolean } {
   for (let i = 1; i < rows.length; i++) if (start(rows[i]) >= ScimLimits.maxPageBytes) return { kept: rows.slice(0, i), truncated: true };
   return { kept: rows, truncated: false };
-}
-
-type ResourceClass<T> = new (...args: never[]) => T;
-
-/** One resource of a tenant; `forUpdate` locks the row on PostgreSQL (SQLite serialises writers anyway). */
-export async function findResource<T extends ScimResourceEntity>(
-  em: EntityManager,
-  entity: ResourceClass<T>,
-  tenantId: string,
-  id: string,
-  forUpdate: boolean,
-): Promise<T | null> {
-  if (!isUuid(id)) return null;
-  const lock = forUpdate && dialectOf(em) === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
-  return (await em.findOne(entity as never, { tenantId, id: id.toLowerCase() } as never, lock)) as T | null;
-}
-
-/** A page of a tenant's resources: ids selected and ordered in SQL, then loaded by primary key. */
-export async function listResources<T extends ScimResourceEntity>(
-  em: EntityManager,
-  entity: ResourceClass<T>,
-  storage: ResourceStorage,
-  tenantId: string,
-  query: ListQuery,
-  counted?: CountedResource,
-  cursor?: { after?: PagePosition },
-  size?: PageSize,
-  heavyReads?: HeavyReads,
-): Promise<{ total: number; items: T[]; next?: PagePosition }> {
-  const read = await queryPageRows(
-    em,
-    storage,
-    tenantId,
-    query,
-    'r.id AS id, r.created_at AS created_at',
-    counted,
-    cursor ? { after: cursor.after, lookAhead: true, size, heavyReads } : { size, heavyReads },
-  );
-  const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
-  const ids = rows.map((row) => String(row.id));
-  if (!ids.length) return { total: read.total, items: [], next };
-  const found = (await em.find(entity as never, { tenantId, id: { $in: ids } } as never)) as T[];
-  const byId = new Map(found.map((item) => [item.id, item]));
-  return { total: read.total, items: ids.map((id) => byId.get(id)).filter((item): item is T => !!item), next };
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { etagOf, isUniqueViolation } from '@roster/platform';
-import type { JsonObject, ResourceType, ScimError } from '@roster/scim-core';
+import { etagOf } from '@roster/platform';
+import type { JsonObject, ResourceType } from '@roster/scim-core';
 import type { ScimResourceEntity } from './scim-resource.entity';
 
 /**
@@ -25,14 +24,4 @@ export function toScimResource(type: ResourceType, entity: ScimResourceEntity, b
       version: etagOf(entity.version),
     },
   };
-}
-
-/** Flushes, turning a unique-index violation (the last word on races) into the resource's 409. */
-export async function flushOrConflict(em: EntityManager, conflict: (message: string) => ScimError): Promise<void> {
-  try {
-    await em.flush();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(String((error as Error).message).toLowerCase());
-    throw error;
-  }
 }
