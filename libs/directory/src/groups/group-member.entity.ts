@@ -1,5 +1,5 @@
 import { DateTimeType, OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
-import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { UserEntity } from '../users/user.entity';
 import { GroupEntity } from './group.entity';
 
@@ -8,6 +8,8 @@ import { GroupEntity } from './group.entity';
  * so a change costs what it changes, not the size of the group. Foreign keys cascade both deletes.
  */
 @Entity({ tableName: 'group_members' })
+// A user's groups are read by user (every read of a user) and its memberships cascade when it is deleted.
+@Index({ name: 'group_members_user_id_index', properties: ['user'] })
 export class GroupMemberEntity {
   [PrimaryKeyProp]?: ['group', 'user'];
   [OptionalProps]?: 'createdAt';
