@@ -29,10 +29,6 @@ export interface MemberRow {
 }
 
 /**
- * Group queries, every one scoped by tenant. Membership changes are set-based SQL in batches, so their
- * cost follows the number of members changed, never the size of the group.
- */
-/**
  * Group queries, every one scoped by tenant, as hand-written SQL with bound parameters (as for users: the
  * ORM's unit of work cost more CPU than the statements themselves on every group push). Membership changes
  * are set-based SQL in batches, so their cost follows the number of members changed, never the size of the
