@@ -23,18 +23,6 @@ export interface AuthenticatedToken {
   eventStreams: boolean;
 }
 
-/** What passport-http-bearer's authenticate() reads from `this`, and the outcomes passport would attach. */
-interface StrategyRun {
-  _verify: unknown;
-  _passReqToCallback: unknown;
-  _realm: unknown;
-  _scope: unknown;
-  _challenge: unknown;
-  success(token: AuthenticatedToken): void;
-  fail(): void;
-  error(error: unknown): void;
-}
-
 @Injectable()
 export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer') {
   constructor(
@@ -53,29 +41,29 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
    * named access_token is SCIM data, not a credential. So the strategy sees the headers and route
    * parameters only.
    *
-   * passport.authenticate() would run the strategy on `Object.create(strategy)`: a new object per request
-   * whose prototype is this long-lived instance. V8 handles such objects on its slow path, and the whole
-   * server paid for it: 9–10 % of its CPU under Okta's and Entra ID's workloads (docs/benchmarks.md). The
-   * strategy's own authenticate() runs instead on a plain object with what it reads (the verify callback,
-   * realm and scope) and the three outcomes passport would attach to it.
+   * passport.authenticate() would run this strategy on `Object.create(strategy)`: a new object per request
+   * whose prototype is this long-lived instance. Measured three ways (through AuthGuard, through
+   * passport.authenticate, and Object.create alone), that cost the server 10–23 % more CPU under Okta's and
+   * Entra ID's workloads (docs/benchmarks.md). Each request instead gets a strategy of its own from
+   * passport-http-bearer's constructor, with this instance's validate() as the verify callback and the three
+   * outcomes passport would attach to it (success, fail, error: passport-strategy's contract).
    */
   verify(req: Request): Promise<AuthenticatedToken | undefined> {
     const view: HeaderOnlyRequest = { headers: req.headers, params: req.params, attempt: (req.scimAttempt ??= {}) };
-    const self = this as unknown as StrategyRun;
     return new Promise((resolve, reject) => {
-      const run: StrategyRun = {
-        _verify: self._verify,
-        _passReqToCallback: self._passReqToCallback,
-        _realm: self._realm,
-        _scope: self._scope,
-        _challenge: self._challenge,
+      const run = Object.assign(new Strategy({ passReqToCallback: true }, this.verifyToken), {
         success: resolve,
         fail: () => resolve(undefined),
         error: reject,
-      };
-      Strategy.prototype.authenticate.call(run as unknown as Strategy<never>, view as unknown as Request);
+      });
+      run.authenticate(view as unknown as Request);
     });
   }
+
+  /** passport-http-bearer's verify callback, over validate(). */
+  private readonly verifyToken = (req: Request, token: string, done: (error: unknown, user?: AuthenticatedToken) => void): void => {
+    this.validate(req as unknown as HeaderOnlyRequest, token).then((user) => done(null, user), done);
+  };
 
   async validate(req: HeaderOnlyRequest, token: string): Promise<AuthenticatedToken> {
     const tenantKey = String(req.params.tenant ?? '');
