@@ -23,13 +23,16 @@ export interface AuthenticatedToken {
   eventStreams: boolean;
 }
 
+// The registered strategy and the one each request runs are built alike: validate() sees the request view.
+const BEARER_OPTIONS = { passReqToCallback: true } as const;
+
 @Injectable()
 export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer') {
   constructor(
     private readonly tokens: TokensService,
     private readonly failures: AuthFailuresService,
   ) {
-    super({ passReqToCallback: true });
+    super(BEARER_OPTIONS);
   }
 
   /**
@@ -51,7 +54,7 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, 'scim-bearer'
   verify(req: Request): Promise<AuthenticatedToken | undefined> {
     const view: HeaderOnlyRequest = { headers: req.headers, params: req.params, attempt: (req.scimAttempt ??= {}) };
     return new Promise((resolve, reject) => {
-      const run = Object.assign(new Strategy({ passReqToCallback: true }, this.verifyToken), {
+      const run = Object.assign(new Strategy(BEARER_OPTIONS, this.verifyToken), {
         success: resolve,
         fail: () => resolve(undefined),
         error: reject,
