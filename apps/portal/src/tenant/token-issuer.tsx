@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { api, csrfHeader, data, type Schemas } from '../api/client';
 import { useLoad } from '../api/use-load';
 import { CopyField } from '../components/copy-field';
@@ -37,6 +37,11 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
   useEffect(() => {
     if (hidden) generate.current?.focus();
   }, [hidden]);
+  // The question that replaces the button takes the focus before it is painted: a timer could fire before the
+  // question was rendered (under load it did), and the focus then stayed on the page.
+  useLayoutEffect(() => {
+    if (confirming) confirmHeading.current?.focus();
+  }, [confirming]);
   const overlapName = useId();
   const active = (tokens.value?.items ?? []).filter(isActive);
   // Replacing a token no identity provider has used yet (the one a tenant is created with) breaks nothing:
@@ -99,10 +104,8 @@ export function TokenIssuer({ onIssued }: { onIssued?: () => void }) {
           ref={generate}
           type="button"
           onClick={() => {
-            if (inUse.length) {
-              setConfirming(true);
-              setTimeout(() => confirmHeading.current?.focus(), 0);
-            } else void issue();
+            if (inUse.length) setConfirming(true);
+            else void issue();
           }}
           disabled={busy}
         >
