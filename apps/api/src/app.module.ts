@@ -3,7 +3,7 @@ import { ConfigModule, ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { MikroORM } from '@mikro-orm/core';
 import { dialectOf, DirectoryModule, databaseSchema, ProvisioningEventsRepository, PushDispatcher } from '@roster/directory';
 import { migrations } from '@roster/migrations';
-import { DatabaseModule, MigrationRunner, RosterMetrics } from '@roster/platform';
+import { DatabaseModule, MigrationRunner, RosterMetrics, type SqliteLockWait } from '@roster/platform';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 
@@ -43,12 +43,12 @@ class OperationalGauges implements OnApplicationBootstrap {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: RosterConfig, log?: (message: string) => void): DynamicModule {
+  static forRoot(config: RosterConfig, log?: (message: string) => void, lockWait?: SqliteLockWait): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
+        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug, lockWait }, config.heavyReads),
         DirectoryModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -1,34 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { MikroORM } from '@mikro-orm/core';
+import { databaseSchema } from '@roster/directory';
+import { migrations } from '@roster/migrations';
+import { buildOrmOptions } from '@roster/platform';
 import { expectScimError } from '../../../test/support/contract-assert';
+import { createTestDatabase } from '../../../test/support/databases';
+import { otherWriter } from '../../../test/support/other-sqlite-writer';
 import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
-
-// Another process writing the same SQLite file (the CLI, the nightly job): it commits small transactions
-// in a loop, or holds the write lock for longer than the busy timeout.
-const OTHER_WRITER = `
-  const Database = require('better-sqlite3');
-  const [path, mode, ms] = process.argv.slice(1);
-  const db = new Database(path, { timeout: 10000 });
-  db.pragma('journal_mode = wal');
-  const touch = db.prepare("update tenants set updated_at = updated_at");
-  if (mode === 'hold') {
-    db.exec('begin immediate'); touch.run();
-    process.stdout.write('locked\\n');
-    setTimeout(() => { db.exec('commit'); process.exit(0); }, Number(ms));
-  } else {
-    const until = Date.now() + Number(ms);
-    const tick = () => { db.transaction(() => touch.run()).immediate(); if (Date.now() < until) setImmediate(tick); else process.exit(0); };
-    process.stdout.write('writing\\n'); tick();
-  }
-`;
-
-function otherWriter(path: string, mode: 'loop' | 'hold', ms: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', OTHER_WRITER, path, mode, String(ms)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once('data', () => resolve(child));
-    child.once('error', reject);
-  });
-}
 
 describe('SQLite with a second process writing the same file', () => {
   let t: TestApp;
@@ -111,6 +88,26 @@ describe('SQLite with a second process writing the same file', () => {
     const orm = t.app.get(MikroORM);
     for (const type of ['write', 'read'] as const) {
       expect(await orm.em.getConnection(type).execute('pragma temp_store')).toEqual([{ temp_store: 2 }]);
+    }
+  });
+});
+
+describe("a SQLite statement's wait for another process's write lock", () => {
+  // better-sqlite3 waits synchronously: the server, which must keep answering, waits 50 ms; a batch job
+  // (the CLI, the nightly job) as long as a transaction would (orm-options.ts).
+  it.each([
+    ['serving', 50],
+    ['batch', 5000],
+  ] as const)('%s: %i ms on the write and the read connection', async (lockWait, ms) => {
+    const db = await createTestDatabase('sqlite');
+    const orm = await MikroORM.init(buildOrmOptions(db.config, databaseSchema, migrations, { lockWait }));
+    try {
+      for (const type of ['write', 'read'] as const) {
+        expect(await orm.em.getConnection(type).execute('pragma busy_timeout')).toEqual([{ timeout: ms }]);
+      }
+    } finally {
+      await orm.close();
+      await db.drop();
     }
   });
 });

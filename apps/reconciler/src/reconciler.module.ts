@@ -11,7 +11,7 @@ export class ReconcilerModule {
       module: ReconcilerModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug }, config.heavyReads),
+        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug, lockWait: 'batch' }, config.heavyReads),
         ReconciliationModule,
         AuditModule,
         ScimRequestsModule,

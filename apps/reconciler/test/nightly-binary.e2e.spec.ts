@@ -8,6 +8,7 @@ import { processStartTime } from '@roster/platform';
 import { createTestDatabase, dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { ensureBuilt } from '../../../test/support/built-server';
 import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
+import { otherWriter } from '../../../test/support/other-sqlite-writer';
 
 reportSkippedPostgres();
 
@@ -111,6 +112,19 @@ describe.each(dialects())('the nightly job binary on %s', (dialect) => {
     expect((repaired.tenant.findings as { kind: string }[]).map((f) => f.kind)).not.toContain('drift');
     const rows = (await em.getConnection().execute('select user_name_ci from users where id = ?', [linked.body.id])) as { user_name_ci: string }[];
     expect(rows[0].user_name_ci).toBe('linked@example.com');
+  });
+
+  // The server beside it writes all day (its request log alone, once a second): the job's retention
+  // deletes wait for the write lock, where the server's requests would answer 503 after 50 ms.
+  const onSqlite = dialect === 'sqlite' ? it : it.skip;
+  onSqlite("waits for another process's write lock instead of failing with 'database is locked'", async () => {
+    const tenant = await createTenant(t, 'Locked');
+    const writer = await otherWriter((t.config.database as { path: string }).path, 'hold', 1500);
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    const result = run(['--tenant', tenant.slug], url);
+    await exited;
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.lines.at(-1)).toMatchObject({ msg: 'nightly run finished', retention: 'applied' });
   });
 
   const onTerminal = existsSync('/usr/bin/script') ? it : it.skip;

@@ -4,7 +4,7 @@ import type { DatabaseConfig } from '@roster/config';
 import { HEAVY_READ_DATABASE, HEAVY_READ_SETTINGS, HeavyReads, type HeavyReadSettings } from './heavy-reads';
 import { MigrationRunner } from './migration-runner';
 import { PlannerStatistics } from './planner-statistics';
-import { buildOrmOptions, type DatabaseSchema, type MigrationSets, type OrmLogging } from './orm-options';
+import { buildOrmOptions, type DatabaseSchema, type MigrationSets, type OrmSettings } from './orm-options';
 
 @Module({})
 export class DatabaseModule {
@@ -12,13 +12,13 @@ export class DatabaseModule {
     database: DatabaseConfig,
     schema: DatabaseSchema,
     migrations: MigrationSets,
-    logging: OrmLogging = {},
+    settings: OrmSettings = {},
     heavyReads: HeavyReadSettings = { budgetMs: 5000, concurrency: 4 },
   ): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, schema, migrations, logging), registerRequestContext: true })],
+      imports: [MikroOrmModule.forRoot({ ...buildOrmOptions(database, schema, migrations, settings), registerRequestContext: true })],
       providers: [
         MigrationRunner,
         HeavyReads,

@@ -3,7 +3,7 @@ import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { defineConfig as definePostgresConfig } from '@mikro-orm/postgresql';
 import { defineConfig as defineSqliteConfig } from '@mikro-orm/sqlite';
 import type { DatabaseConfig } from '@roster/config';
-import { ImmediateTransactionSqliteDriver } from './sqlite-immediate';
+import { ImmediateTransactionSqliteDriver, SQLITE_WRITE_LOCK_WAIT_MS } from './sqlite-immediate';
 
 export type MigrationList = { name: string; class: Constructor<Migration> }[];
 export interface MigrationSets {
@@ -11,11 +11,24 @@ export interface MigrationSets {
   postgresql: MigrationList;
 }
 
+/**
+ * How long a single SQLite statement outside a transaction waits for another process's write lock before
+ * "database is locked". better-sqlite3 waits synchronously, freezing the event loop meanwhile: a process
+ * serving requests waits briefly (its transactions wait on timers instead, sqlite-immediate.ts, and a
+ * statement still locked out is a 503 to retry). A batch job (the CLI, the nightly job) serves no one while
+ * it waits, and the server beside it writes every second (its request log), so it waits as long as a
+ * transaction would.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = { serving: 50, batch: SQLITE_WRITE_LOCK_WAIT_MS } as const;
+export type SqliteLockWait = keyof typeof SQLITE_BUSY_TIMEOUT_MS;
+
 /** One builder for both dialects; each uses its own driver's defineConfig and its own migration set. */
-export interface OrmLogging {
+export interface OrmSettings {
   log?: (message: string) => void;
   /** Every SQL statement, with parameters: development only. */
   sql?: boolean;
+  /** SQLite only; 'serving' unless the process is a batch job (SQLITE_BUSY_TIMEOUT_MS). */
+  lockWait?: SqliteLockWait;
 }
 
 /** An entity class, as the ORM takes it (any constructor). */
@@ -30,8 +43,8 @@ export interface DatabaseSchema {
   skipTables?: RegExp[];
 }
 
-export function buildOrmOptions(database: DatabaseConfig, schema: DatabaseSchema, migrations: MigrationSets, logging: OrmLogging = {}): Options {
-  const log = logging.log ?? (() => undefined);
+export function buildOrmOptions(database: DatabaseConfig, schema: DatabaseSchema, migrations: MigrationSets, settings: OrmSettings = {}): Options {
+  const log = settings.log ?? (() => undefined);
   const shared = {
     entities: schema.entities,
     discovery: { onMetadata: (meta: EntityMetadata) => schema.declareForDialect?.(meta, database.dialect) },
@@ -40,7 +53,7 @@ export function buildOrmOptions(database: DatabaseConfig, schema: DatabaseSchema
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    debug: logging.sql === true,
+    debug: settings.sql === true,
     // MikroORM's own lines (migrator progress, SQL when ROSTER_SQL_DEBUG=1) go to the structured logger.
     logger: (message: string) => log(message.replace(/\u001b\[\d+m/g, '')),
   };
@@ -49,6 +62,8 @@ export function buildOrmOptions(database: DatabaseConfig, schema: DatabaseSchema
       ...shared,
       driver: ImmediateTransactionSqliteDriver,
       dbName: database.path,
+      // better-sqlite3's busy timeout, for every connection (the write connection and the read connection).
+      driverOptions: { timeout: SQLITE_BUSY_TIMEOUT_MS[settings.lockWait ?? 'serving'] },
       // A second connection on the same file for reads outside transactions (not for :memory:, which
       // would be a second, empty database).
       ...(database.path === ':memory:' ? {} : { replicas: [{ name: 'read', dbName: database.path }], preferReadReplicas: true }),

@@ -17,8 +17,8 @@ export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
  * A plain (deferred) BEGIN takes the write lock only at the first write; when another process (the CLI,
  * the nightly job) committed in between, SQLite cannot upgrade the read snapshot and fails at once with
  * "database is locked". IMMEDIATE takes the write lock up front. better-sqlite3 is synchronous, so its
- * busy timeout would freeze the whole event loop while it waits; the connection's busy timeout is
- * therefore short (see sqlite-pragmas.ts) and the wait happens here, between attempts, on timers.
+ * busy timeout would freeze the whole event loop while it waits; a serving process's busy timeout is
+ * therefore short (SQLITE_BUSY_TIMEOUT_MS, orm-options.ts) and the wait happens here, between attempts, on timers.
  */
 class ImmediateTransactionConnection extends SqliteConnection {
   override createKyselyDialect(options: Record<string, unknown>): Dialect {

@@ -7,9 +7,8 @@ const FILE_PRAGMAS = ['pragma journal_mode = wal', 'pragma synchronous = normal'
 /**
  * Settings of each connection (the write connection and the read connection). case_sensitive_like makes
  * LIKE behave as on PostgreSQL, so caseExact filters agree on both dialects (case-insensitive ones
- * compare lower-cased shadow columns). The busy timeout is short on purpose: better-sqlite3 waits
- * synchronously, freezing every request meanwhile; transactions wait for the write lock on timers
- * instead (sqlite-immediate.ts), so this covers single statements only.
+ * compare lower-cased shadow columns). The busy timeout is the driver's option, set per process
+ * (SQLITE_BUSY_TIMEOUT_MS in orm-options.ts).
  *
  * temp_store = memory keeps SQLite's temporary files in memory, among them the savepoint journal: group
  * commit runs every write transaction in a savepoint (sqlite-group-commit.ts), and SQLite keeps the
@@ -19,7 +18,6 @@ const FILE_PRAGMAS = ['pragma journal_mode = wal', 'pragma synchronous = normal'
  */
 export const CONNECTION_PRAGMAS = [
   'pragma foreign_keys = on',
-  'pragma busy_timeout = 50',
   'pragma case_sensitive_like = on',
   'pragma temp_store = memory',
   // Reads map the file instead of copying each page through a 2 MB page cache: a search touching 1,666 users

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { SQLITE_BUSY_TIMEOUT_MS } from './orm-options';
 import { CONNECTION_PRAGMAS } from './sqlite-pragmas';
 
 /** The SQL function a heavy read calls on every row it scans: it ends the statement once its budget is spent. */
@@ -99,7 +100,13 @@ export class SqliteReadWorkers {
   private spawn(): Reader {
     const worker = new Worker(`(${readerThread.toString()})();`, {
       eval: true,
-      workerData: { path: this.path, driver: require.resolve('better-sqlite3'), pragmas: CONNECTION_PRAGMAS, budgetSpent: BUDGET_SPENT },
+      workerData: {
+        path: this.path,
+        driver: require.resolve('better-sqlite3'),
+        pragmas: CONNECTION_PRAGMAS,
+        timeout: SQLITE_BUSY_TIMEOUT_MS.serving,
+        budgetSpent: BUDGET_SPENT,
+      },
       resourceLimits: { maxOldGenerationSizeMb: 96 },
     });
     const reader: Reader = { worker };
@@ -153,9 +160,9 @@ function readerThread(): void {
   }
   /* eslint-disable @typescript-eslint/no-require-imports -- source text for a worker thread, which loads its own modules */
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const open = require(workerData.driver) as new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => Database;
+  const open = require(workerData.driver) as new (path: string, options: { readonly: boolean; fileMustExist: boolean; timeout: number }) => Database;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const database = new open(workerData.path as string, { readonly: true, fileMustExist: true });
+  const database = new open(workerData.path as string, { readonly: true, fileMustExist: true, timeout: workerData.timeout as number });
   for (const pragma of workerData.pragmas as string[]) if (!/foreign_keys/.test(pragma)) database.exec(pragma);
   // The same lower() as every other connection (sqlite-pragmas.ts, unicodeLower), restated: this body can import nothing.
   database.function('lower', { deterministic: true }, (value) =>
