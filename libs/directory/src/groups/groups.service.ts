@@ -289,9 +289,16 @@ export class GroupsService implements OnModuleInit {
     return audit;
   }
 
+  /**
+   * Adds the members in the statement that checks them: when every id was added, each was a user of this
+   * tenant. Otherwise some were members already or are no users of this tenant, and only then are they
+   * checked on their own; an unknown one fails the request, and its transaction takes back what was added.
+   */
   private async addMembers(em: EntityManager, tenantId: string, group: GroupEntity, ids: string[], now: Date): Promise<string[]> {
-    const valid = await this.validatedMembers(em, tenantId, ids);
-    return valid.length ? this.groups.addMembers(em, tenantId, group.id, valid, now) : [];
+    const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+    const added = unique.length ? await this.groups.addMembers(em, tenantId, group.id, unique, now) : [];
+    if (added.length < unique.length) await this.validatedMembers(em, tenantId, unique);
+    return added;
   }
 
   /** Every member must be a user of this tenant; otherwise nothing is stored (400 invalidValue). */
