@@ -45,6 +45,7 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
       { userName: 'emile.zola@example.com', displayName: 'Émile Zola', name: { givenName: 'Émile', familyName: 'Zola' } },
       { userName: 'percent_100%@example.com', displayName: 'Per Cent', externalId: 'a_b%c\\d' },
       { userName: 'pat@example.com', displayName: 'Pat', name: { givenName: 'Pat', familyName: 'Lee' } },
+      { userName: 'Øre😀@rooms.test', externalId: 'Øre😀' },
     ];
     for (const person of people) ids[person.userName] = (await t.http.post(`${a.base}/Users`).set(auth(a)).send(person).expect(201)).body.id;
     await t.http.post(`${b.base}/Users`).set(auth(b)).send({ userName: 'jane.smith@example.com', displayName: 'Jane Smith' }).expect(201);
@@ -92,6 +93,19 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
     ['userName co "smith" and displayName co "jane"', ['Jane.Smith@Example.com']],
     ['userName co "smith" or displayName co "zola"', ['Jane.Smith@Example.com', 'emile.zola@example.com', 'john.smithers@example.com']],
     ['userName co "example" and not (displayName co "smith")', ['emile.zola@example.com', 'pat@example.com', 'percent_100%@example.com']],
+    // `sw` on userName and externalId is a range of their index on SQLite (to-sql.ts, prefixRange): its ends
+    ['userName sw "PAT@EXAMPLE.COM"', ['pat@example.com']],
+    ['userName sw "pas"', []],
+    ['userName sw "pau"', []],
+    ['userName sw "percent_1"', ['percent_100%@example.com']],
+    ['userName sw "percent%"', []],
+    ['userName sw "ØRE"', ['Øre😀@rooms.test']],
+    ['userName sw "øre😀"', ['Øre😀@rooms.test']],
+    ['userName sw "øre😁"', []],
+    ['externalId sw "a_b%c"', ['percent_100%@example.com']],
+    ['externalId sw "A_B"', []],
+    ['externalId sw "Øre😀"', ['Øre😀@rooms.test']],
+    ['externalId sw "øre"', []],
   ];
   it.each(table)('%s', async (filter, expected) => {
     expect(await find(filter)).toEqual(expected);
@@ -131,6 +145,27 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
     await t.http.delete(`${a.base}/Users/${id}`).set(auth(a)).expect(204);
     expect(await find('displayName co "trish"')).toEqual([]);
   });
+
+  if (dialect === 'sqlite')
+    it("answers `sw` on userName and externalId from a range of the tenant's index", async () => {
+      const connection = t.app.get(MikroORM).em.fork().getConnection();
+      for (const [filter, index] of [
+        ['userName sw "jane.s"', 'users_tenant_username_unique'],
+        ['externalId sw "00uJ"', 'users_tenant_external_id_idx'],
+      ]) {
+        const compiled = filterToSql(bindFilter(parseFilter(filter), UserResourceType), userStorage, dialect);
+        expect(compiled.narrowedByIndex).toBe(false);
+        const plan = (
+          await connection.execute(`EXPLAIN QUERY PLAN SELECT count(*) AS n FROM users r WHERE r.tenant_id = ? AND (${compiled.sql})`, [
+            a.id,
+            ...compiled.params,
+          ])
+        )
+          .map((row: { detail: string }) => row.detail)
+          .join('\n');
+        expect(plan).toContain(`USING COVERING INDEX ${index} (tenant_id=? AND`);
+      }
+    });
 
   it('answers through the index, not by reading the tenant', async () => {
     const em = t.app.get(MikroORM).em.fork();

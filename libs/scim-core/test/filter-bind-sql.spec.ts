@@ -131,6 +131,38 @@ describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
   });
 });
 
+describe('`sw` on a lookup column, on SQLite: a range of its index', () => {
+  const lookups: ResourceStorage = {
+    ...storage,
+    columns: {
+      ...storage.columns,
+      username: { column: 'user_name', ciColumn: 'user_name_ci', lookup: true },
+      externalid: { column: 'external_id', lookup: true },
+    },
+  };
+  const compileLookup = (filter: string, dialect: 'sqlite' | 'postgresql' = 'sqlite') =>
+    filterToSql(bindFilter(parseFilter(filter), UserResourceType), lookups, dialect);
+
+  it.each([
+    ['userName sw "J_%"', 'r.user_name_ci', ['j_%', 'j_&']],
+    ['externalId sw "00uAb"', 'r.external_id', ['00uAb', '00uAc']],
+    ['userName sw "ØRE"', 'r.user_name_ci', ['øre', 'ørf']],
+    ['userName sw "a😀"', 'r.user_name_ci', ['a😀', 'a😁']],
+    ['userName sw "a\uD7FF"', 'r.user_name_ci', ['a\uD7FF', 'a\uE000']],
+  ])('%s compares %s from the literal up to its successor', (filter, column, params) => {
+    const compiled = compileLookup(filter);
+    expect(compiled.sql).toBe(`(${column} >= ? AND ${column} < ?)`);
+    expect(compiled.params).toEqual(params);
+    expect(compiled.narrowedByIndex).toBe(false);
+  });
+
+  it('keeps LIKE for a literal without a successor, for other operators and on PostgreSQL', () => {
+    expect(compileLookup('userName sw "a\uDBFF\uDFFF"').sql).toContain('LIKE');
+    expect(compileLookup('userName ew "abc"').sql).toContain('LIKE');
+    expect(compileLookup('userName sw "abc"', 'postgresql').sql).toBe("r.user_name_ci LIKE ? ESCAPE '\\'");
+  });
+});
+
 describe('substring filters through a trigram index (SQLite FTS5)', () => {
   const indexed: ResourceStorage = {
     ...storage,
