@@ -1,3 +1,4 @@
+import { dialects } from '../../../test/support/databases';
 import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 
 // Every line logged while serving a request carries its id — the access line, and lines from deep inside
@@ -25,5 +26,39 @@ describe('request ids in logs', () => {
     expect(lines.find((line) => line.msg === 'request')?.requestId).toBe('trace-me-123');
     // Outside any request (startup, shutdown) lines have none.
     expect(JSON.parse(t.logs[0]).requestId).toBeUndefined();
+  });
+});
+
+// ROSTER_SQL_DEBUG logs hand-written statements and leaves how they run alone: the ORM's inlining of
+// parameters once wrote the page's array of user ids as a list, a syntax error on PostgreSQL (a 500 per page).
+describe.each(dialects())('SQL logging on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { ROSTER_SQL_DEBUG: '1' });
+  });
+  afterAll(async () => t?.close());
+
+  it('lists users in groups as without it, and logs each statement with its parameters', async () => {
+    const tenant = await createTenant(t, 'SQL log');
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    const user = (await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'member@example.com' }).expect(201)).body.id;
+    await t.http
+      .post(`${tenant.base}/Groups`)
+      .set(auth)
+      .send({ displayName: 'Logged', members: [{ value: user }] })
+      .expect(201);
+    const before = t.logs.length;
+    const page = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent('userName sw "member"')}`)
+      .set(auth)
+      .expect(200);
+    expect(page.body.Resources[0].groups).toEqual([expect.objectContaining({ display: 'Logged' })]);
+    const sql = t.logs
+      .slice(before)
+      .map((line) => JSON.parse(line) as { context?: string; msg: string })
+      .filter((line) => line.context === 'mikro-orm')
+      .map((line) => line.msg);
+    expect(sql.some((msg) => msg.includes('FROM group_members') && msg.includes(user))).toBe(true);
+    expect(sql.some((msg) => /FROM users r .* -- \[.*"member/s.test(msg))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { DriverException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
 import type { Pool } from 'pg';
-import { nativeSqlite, numberPlaceholders } from '@roster/platform';
+import { logStatement, nativeSqlite, numberPlaceholders } from '@roster/platform';
 import type { Dialect } from '@roster/scim-core';
 
 /**
@@ -31,8 +31,9 @@ export async function runSqlWrite(em: EntityManager, sql: string, params: unknow
  * Hand-written SQL runs with its parameters bound (on SQLite's native handle, on PostgreSQL's pool, or
  * through Kysely in a transaction), not through the ORM's `execute`, which inlines every value into the
  * text: with bound parameters the text repeats, so SQLite reuses its prepared statement and PostgreSQL
- * receives the same query shape every time. With ROSTER_SQL_DEBUG the ORM's path is kept, because it logs
- * every statement.
+ * receives the same query shape every time. With ROSTER_SQL_DEBUG each statement is logged through the
+ * ORM's logger as well, and runs the same way (the ORM's inlining wrote an array parameter as a list,
+ * which `= ANY(?)` cannot take).
  */
 async function execute(
   em: EntityManager,
@@ -41,40 +42,51 @@ async function execute(
   method: 'all' | 'run',
   prepared = false,
 ): Promise<{ rows: unknown[]; numAffectedRows?: bigint | number }> {
+  const started = Date.now();
   try {
-    if (em.config.get('debug')) {
-      const result = await em.getConnection().execute(sql, params, method, em.getTransactionContext());
-      return method === 'all' ? { rows: result as unknown[] } : { rows: [], numAffectedRows: (result as { affectedRows?: number }).affectedRows };
-    }
-    // Outside a transaction, reads may use the read connection (SQLite: a WAL reader beside the writer).
-    const inTransaction = !!em.getTransactionContext();
-    const readOnly = !inTransaction && /^\s*select\b/i.test(sql);
-    // SQLite: a transaction's statements, and reads on the read connection, run on the native handle
-    // directly (synchronous, already serialised); autocommit writes queue through Kysely like the ORM's.
-    const native = inTransaction || readOnly ? nativeSqlite(em.getDriver().getConnection(readOnly ? 'read' : 'write')) : undefined;
-    if (native) {
-      const statement = native.prepare(sql);
-      return statement.reader ? { rows: statement.all(params) } : { rows: [], numAffectedRows: statement.run(params).changes };
-    }
-    if (!inTransaction && isPostgres(em)) {
-      const text = numberPlaceholders(sql);
-      const pool = await postgresPool(em);
-      const result = prepared && preparing ? await queryPrepared(pool, text, params) : await pool.query(text, params);
-      return { rows: result.rows, numAffectedRows: result.rowCount ?? 0 };
-    }
-    const kysely = (em as SqlEntityManager).getKysely(readOnly ? { type: 'read' } : {});
-    const text = isPostgres(em) ? numberPlaceholders(sql) : sql;
-    return await kysely.executeQuery(CompiledQuery.raw(text, params));
+    const result = await executeBound(em, sql, params, method, prepared);
+    logStatement(em.config, sql, params, started, result.rows.length);
+    return result;
   } catch (error) {
+    logStatement(em.config, sql, params, started);
     // Raw statements bypass the ORM's error translation.
     throw translateSqlError(em, error);
   }
 }
 
+async function executeBound(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+  method: 'all' | 'run',
+  prepared: boolean,
+): Promise<{ rows: unknown[]; numAffectedRows?: bigint | number }> {
+  // Outside a transaction, reads may use the read connection (SQLite: a WAL reader beside the writer).
+  const inTransaction = !!em.getTransactionContext();
+  const readOnly = !inTransaction && /^\s*select\b/i.test(sql);
+  // SQLite: a transaction's statements, and reads on the read connection, run on the native handle
+  // directly (synchronous, already serialised); autocommit writes queue through Kysely like the ORM's.
+  const native = inTransaction || readOnly ? nativeSqlite(em.getDriver().getConnection(readOnly ? 'read' : 'write')) : undefined;
+  if (native) {
+    const statement = native.prepare(sql);
+    return statement.reader ? { rows: statement.all(params) } : { rows: [], numAffectedRows: statement.run(params).changes };
+  }
+  if (!inTransaction && isPostgres(em)) {
+    const text = numberPlaceholders(sql);
+    const pool = await postgresPool(em);
+    const result = prepared && preparing ? await queryPrepared(pool, text, params) : await pool.query(text, params);
+    return { rows: result.rows, numAffectedRows: result.rowCount ?? 0 };
+  }
+  const kysely = (em as SqlEntityManager).getKysely(readOnly ? { type: 'read' } : {});
+  const text = isPostgres(em) ? numberPlaceholders(sql) : sql;
+  const result = await kysely.executeQuery(CompiledQuery.raw(text, params));
+  return { rows: result.rows as unknown[], numAffectedRows: result.numAffectedRows };
+}
+
 /**
  * SQLite: reads the rows of a SELECT one by one, in order, and stops after the first row for which `more`
  * answers false (that row included), so that the database never produces the rest. Undefined where rows
- * cannot be read that way (PostgreSQL, or statements logged through the ORM): the caller says it in SQL.
+ * cannot be read that way (PostgreSQL): the caller says it in SQL.
  */
 export function readSqliteRowsWhile(
   em: EntityManager,
@@ -82,19 +94,22 @@ export function readSqliteRowsWhile(
   params: unknown[],
   more: (row: Record<string, unknown>) => boolean,
 ): Record<string, unknown>[] | undefined {
-  if (isPostgres(em) || em.config.get('debug')) return undefined;
+  if (isPostgres(em)) return undefined;
   const inTransaction = !!em.getTransactionContext();
   const native = nativeSqlite(em.getDriver().getConnection(inTransaction ? 'write' : 'read'));
   if (!native) return undefined;
   const rows: Record<string, unknown>[] = [];
+  const started = Date.now();
   try {
     for (const row of native.prepare(sql).iterate(params) as Iterable<Record<string, unknown>>) {
       rows.push(row);
       if (!more(row)) break;
     }
   } catch (error) {
+    logStatement(em.config, sql, params, started);
     throw translateSqlError(em, error);
   }
+  logStatement(em.config, sql, params, started, rows.length);
   return rows;
 }
 

@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '@roster/config';
 import { ScimError } from '@roster/scim-core';
 import { FairSlots } from './fair-slots';
 import { numberPlaceholders } from './placeholders';
+import { logStatement } from './statement-log';
 import { SQLITE_BUDGET_CHECK, SqliteReadWorkers, WorkerReadError, type PageBytes } from './sqlite-read-workers';
 
 export interface HeavyReadSettings {
@@ -70,20 +71,24 @@ export class HeavyReads implements OnApplicationShutdown {
 
   /** Runs a read (SQL with "?" placeholders) for `owner` (a tenant), within the budget. */
   read<T = Record<string, unknown>>(owner: string, sql: string, params: unknown[]): Promise<T[]> {
-    return this.runFor(owner, () => this.run(sql, params)) as Promise<T[]>;
+    return this.runFor(owner, sql, params, () => this.run(sql, params)) as Promise<T[]>;
   }
 
   /** SQLite: a page's rows in order, up to the first that starts past `page.maxBytes` (SqliteReadWorkers.read). */
   readPage(owner: string, sql: string, params: unknown[], page: PageBytes): Promise<Record<string, unknown>[]> {
     if (!this.readsPagesByBytes) throw new Error('pages are read by bytes on SQLite only');
-    return this.runFor(owner, () => this.sqliteWorkers().read(sql, params, this.settings.budgetMs, page)) as Promise<Record<string, unknown>[]>;
+    return this.runFor(owner, sql, params, () => this.sqliteWorkers().read(sql, params, this.settings.budgetMs, page)) as Promise<Record<string, unknown>[]>;
   }
 
-  private runFor(owner: string, read: () => Promise<unknown[]>): Promise<unknown[]> {
+  private runFor(owner: string, sql: string, params: unknown[], read: () => Promise<unknown[]>): Promise<unknown[]> {
     return this.slots.run(owner, async () => {
+      const started = Date.now();
       try {
-        return await read();
+        const rows = await read();
+        logStatement(this.orm.config, sql, params, started, rows.length);
+        return rows;
       } catch (error) {
+        logStatement(this.orm.config, sql, params, started);
         throw this.budgetSpent(error) ? this.tooExpensive() : error;
       }
     });

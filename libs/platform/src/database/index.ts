@@ -10,3 +10,4 @@ export * from './placeholders';
 export * from './heavy-reads';
 export * from './fair-slots';
 export * from './planner-statistics';
+export * from './statement-log';
