@@ -105,6 +105,16 @@ export const POSTGRES_SEARCH_INDEXES = {
 };
 
 /**
+ * PostgreSQL: `userName sw` as a range of a B-tree. The planner turns `LIKE 'prefix%'` into a range only
+ * on an index whose order is the bytes' (the pattern operator class): the unique index on userName sorts by
+ * the database's collation. A prefix thousands of users share (a run's, a department's) was a scan of the
+ * tenant or of as many trigram entries (docs/benchmarks.md). SQLite compares bytes already (to-sql.ts).
+ */
+export const POSTGRES_PREFIX_INDEXES = {
+  users: [{ name: 'users_tenant_username_prefix', columns: ['tenant_id', 'user_name_ci'] }],
+};
+
+/**
  * Declares the dialect's search triggers and indexes on the entities' metadata (MikroORM's onMetadata), so
  * that the schema comparator expects what the migrations created instead of proposing to drop it.
  */
@@ -124,6 +134,11 @@ export function declareSearchIndexes(meta: EntityMetadata, dialect: 'sqlite' | '
     for (const index of POSTGRES_SEARCH_INDEXES[table]) {
       if (declared.has(index.name)) continue;
       meta.indexes.push({ name: index.name, expression: `create index "${index.name}" on "${table}" using gin ((${index.expression}) gin_trgm_ops)` });
+    }
+    for (const index of POSTGRES_PREFIX_INDEXES[table as keyof typeof POSTGRES_PREFIX_INDEXES] ?? []) {
+      if (declared.has(index.name)) continue;
+      const columns = index.columns.map((column, i) => `"${column}"${i === index.columns.length - 1 ? ' varchar_pattern_ops' : ''}`).join(', ');
+      meta.indexes.push({ name: index.name, expression: `create index "${index.name}" on "${table}" (${columns})` });
     }
   }
 }
