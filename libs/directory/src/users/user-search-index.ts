@@ -105,13 +105,18 @@ export const POSTGRES_SEARCH_INDEXES = {
 };
 
 /**
- * PostgreSQL: `userName sw` as a range of a B-tree. The planner turns `LIKE 'prefix%'` into a range only
- * on an index whose order is the bytes' (the pattern operator class): the unique index on userName sorts by
- * the database's collation. A prefix thousands of users share (a run's, a department's) was a scan of the
- * tenant or of as many trigram entries (docs/benchmarks.md). SQLite compares bytes already (to-sql.ts).
+ * PostgreSQL: `sw` on userName and externalId as a range of a B-tree. The planner turns `LIKE 'prefix%'` into
+ * a range only on an index whose order is the bytes' (the pattern operator class), and the indexes the
+ * entity declares sort by the database's collation. A prefix thousands of users share (a run's, a
+ * department's) was a scan of the tenant or of as many trigram entries (docs/benchmarks.md). externalId's
+ * own index becomes such an index (it serves `eq` as before); userName's is a unique constraint, so its
+ * range index is a second one. SQLite compares bytes already (to-sql.ts).
  */
 export const POSTGRES_PREFIX_INDEXES = {
-  users: [{ name: 'users_tenant_username_prefix', columns: ['tenant_id', 'user_name_ci'] }],
+  users: [
+    { name: 'users_tenant_username_prefix', columns: ['tenant_id', 'user_name_ci'] },
+    { name: 'users_tenant_external_id_idx', columns: ['tenant_id', 'external_id'] },
+  ],
 };
 
 /**
@@ -136,7 +141,8 @@ export function declareSearchIndexes(meta: EntityMetadata, dialect: 'sqlite' | '
       meta.indexes.push({ name: index.name, expression: `create index "${index.name}" on "${table}" using gin ((${index.expression}) gin_trgm_ops)` });
     }
     for (const index of POSTGRES_PREFIX_INDEXES[table as keyof typeof POSTGRES_PREFIX_INDEXES] ?? []) {
-      if (declared.has(index.name)) continue;
+      // An index the entity declares in the collation's order is replaced by this one.
+      meta.indexes = meta.indexes.filter((declaredIndex) => declaredIndex.name !== index.name);
       const columns = index.columns.map((column, i) => `"${column}"${i === index.columns.length - 1 ? ' varchar_pattern_ops' : ''}`).join(', ');
       meta.indexes.push({ name: index.name, expression: `create index "${index.name}" on "${table}" (${columns})` });
     }
