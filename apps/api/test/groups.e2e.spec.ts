@@ -250,6 +250,8 @@ describe.each(dialects())('groups on %s', (dialect) => {
       ).body.Resources.map((r: { id: string }) => r.id);
     expect(await ids('displayName sw "filter"')).toEqual([g.id]);
     expect(await ids('externalId eq "EXT-G"')).toEqual([g.id]);
+    expect(await ids('externalId sw "EXT-"')).toEqual([g.id]);
+    expect(await ids('externalId sw "ext-"')).toEqual([]); // caseExact
     expect(await ids(`members eq "${users[5]}" and displayName eq "Filterable"`)).toEqual([g.id]);
     expect(await ids(`members.value eq "${users[5]}" and meta.created gt "2001-01-01T00:00:00Z"`)).toEqual([g.id]);
     expectScimError(await t.http.get(`${tenant.base}/Groups?filter=${encodeURIComponent('members.display eq "x"')}`).set(auth()), 400, 'invalidFilter');
