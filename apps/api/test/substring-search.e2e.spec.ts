@@ -114,6 +114,10 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
   it('never finds another tenant’s users', async () => {
     expect(await find('displayName co "jane smith"', b)).toEqual(['jane.smith@example.com']);
     expect(await find('userName co "smithers"', b)).toEqual([]);
+    // the prefix ranges too: they are ranges of the tenant's own index
+    expect(await find('userName sw "jane.s"', b)).toEqual(['jane.smith@example.com']);
+    expect(await find('userName sw "john"', b)).toEqual([]);
+    expect(await find('externalId sw "00u"', b)).toEqual([]);
   });
 
   it('follows every write: rename, replace, email change, delete', async () => {
