@@ -43,12 +43,18 @@ class OperationalGauges implements OnApplicationBootstrap {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: RosterConfig, log?: (message: string) => void, lockWait?: SqliteLockWait): DynamicModule {
+  static forRoot(config: RosterConfig, options: { log?: (message: string) => void; lockWait?: SqliteLockWait } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config.database, databaseSchema, migrations, { log, sql: config.sqlDebug, lockWait }, config.heavyReads),
+        DatabaseModule.forRoot(
+          config.database,
+          databaseSchema,
+          migrations,
+          { log: options.log, sql: config.sqlDebug, lockWait: options.lockWait },
+          config.heavyReads,
+        ),
         DirectoryModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -37,7 +37,7 @@ const CONTRACT_JSON = 'openapi.json';
  */
 export async function createApp(config: RosterConfig, logger: Logger): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config, (message) => logger.info({ context: 'mikro-orm' }, message)),
+    AppModule.forRoot(config, { log: (message) => logger.info({ context: 'mikro-orm' }, message) }),
     {
       bodyParser: false,
       logger: new PinoNestLogger(logger),

@@ -14,7 +14,7 @@ export async function withServices<T>(work: (app: INestApplicationContext) => Pr
     const { dirname } = await import('node:path');
     mkdirSync(dirname(config.database.path), { recursive: true });
   }
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, undefined, 'batch'), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { lockWait: 'batch' }), { logger: ['error', 'warn'] });
   try {
     await app.get(MigrationRunner).run();
     const orm = app.get(MikroORM);

@@ -3,24 +3,14 @@ import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { defineConfig as definePostgresConfig } from '@mikro-orm/postgresql';
 import { defineConfig as defineSqliteConfig } from '@mikro-orm/sqlite';
 import type { DatabaseConfig } from '@roster/config';
-import { ImmediateTransactionSqliteDriver, SQLITE_WRITE_LOCK_WAIT_MS } from './sqlite-immediate';
+import { ImmediateTransactionSqliteDriver } from './sqlite-immediate';
+import { SQLITE_BUSY_TIMEOUT_MS, type SqliteLockWait } from './sqlite-pragmas';
 
 export type MigrationList = { name: string; class: Constructor<Migration> }[];
 export interface MigrationSets {
   sqlite: MigrationList;
   postgresql: MigrationList;
 }
-
-/**
- * How long a single SQLite statement outside a transaction waits for another process's write lock before
- * "database is locked". better-sqlite3 waits synchronously, freezing the event loop meanwhile: a process
- * serving requests waits briefly (its transactions wait on timers instead, sqlite-immediate.ts, and a
- * statement still locked out is a 503 to retry). A batch job (the CLI, the nightly job) serves no one while
- * it waits, and the server beside it writes every second (its request log), so it waits as long as a
- * transaction would.
- */
-export const SQLITE_BUSY_TIMEOUT_MS = { serving: 50, batch: SQLITE_WRITE_LOCK_WAIT_MS } as const;
-export type SqliteLockWait = keyof typeof SQLITE_BUSY_TIMEOUT_MS;
 
 /** One builder for both dialects; each uses its own driver's defineConfig and its own migration set. */
 export interface OrmSettings {

@@ -5,10 +5,7 @@ import type { Configuration } from '@mikro-orm/core';
 
 import { BoundedMap } from '../cache/bounded-map';
 import { withGroupCommit } from './sqlite-group-commit';
-import { CONNECTION_PRAGMAS, installSqliteFunctions, type SqliteFunctionHost } from './sqlite-pragmas';
-
-/** How long a transaction waits for another process's write lock before the request gets a 503. */
-export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
+import { CONNECTION_PRAGMAS, installSqliteFunctions, SQLITE_WRITE_LOCK_WAIT_MS, type SqliteFunctionHost } from './sqlite-pragmas';
 
 /**
  * SQLite opens transactions with `BEGIN IMMEDIATE`, waits for the write lock without blocking, and commits
@@ -18,7 +15,7 @@ export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
  * the nightly job) committed in between, SQLite cannot upgrade the read snapshot and fails at once with
  * "database is locked". IMMEDIATE takes the write lock up front. better-sqlite3 is synchronous, so its
  * busy timeout would freeze the whole event loop while it waits; a serving process's busy timeout is
- * therefore short (SQLITE_BUSY_TIMEOUT_MS, orm-options.ts) and the wait happens here, between attempts, on timers.
+ * therefore short (SQLITE_BUSY_TIMEOUT_MS, sqlite-pragmas.ts) and the wait happens here, between attempts, on timers.
  */
 class ImmediateTransactionConnection extends SqliteConnection {
   override createKyselyDialect(options: Record<string, unknown>): Dialect {

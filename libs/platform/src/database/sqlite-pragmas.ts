@@ -4,11 +4,25 @@ import type { MikroORM } from '@mikro-orm/core';
 // readers that never wait for the writer. Both are properties of the database file, set once.
 const FILE_PRAGMAS = ['pragma journal_mode = wal', 'pragma synchronous = normal'];
 
+/** How long a transaction waits for another process's write lock before the request gets a 503 (sqlite-immediate.ts). */
+export const SQLITE_WRITE_LOCK_WAIT_MS = 5000;
+
+/**
+ * How long a single SQLite statement outside a transaction waits for another process's write lock before
+ * "database is locked". better-sqlite3 waits synchronously, freezing the event loop meanwhile: a process
+ * serving requests waits briefly (its transactions wait on timers instead, sqlite-immediate.ts, and a
+ * statement still locked out is a 503 to retry). A batch job (the CLI, the nightly job) serves no one while
+ * it waits, and the server beside it writes every second (its request log), so it waits as long as a
+ * transaction would.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = { serving: 50, batch: SQLITE_WRITE_LOCK_WAIT_MS } as const;
+export type SqliteLockWait = keyof typeof SQLITE_BUSY_TIMEOUT_MS;
+
 /**
  * Settings of each connection (the write connection and the read connection). case_sensitive_like makes
  * LIKE behave as on PostgreSQL, so caseExact filters agree on both dialects (case-insensitive ones
  * compare lower-cased shadow columns). The busy timeout is the driver's option, set per process
- * (SQLITE_BUSY_TIMEOUT_MS in orm-options.ts).
+ * (SQLITE_BUSY_TIMEOUT_MS above).
  *
  * temp_store = memory keeps SQLite's temporary files in memory, among them the savepoint journal: group
  * commit runs every write transaction in a savepoint (sqlite-group-commit.ts), and SQLite keeps the

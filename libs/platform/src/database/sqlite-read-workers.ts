@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { SQLITE_BUSY_TIMEOUT_MS } from './orm-options';
-import { CONNECTION_PRAGMAS } from './sqlite-pragmas';
+import { CONNECTION_PRAGMAS, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-pragmas';
 
 /** The SQL function a heavy read calls on every row it scans: it ends the statement once its budget is spent. */
 export const SQLITE_BUDGET_CHECK = 'roster_within_budget()';
