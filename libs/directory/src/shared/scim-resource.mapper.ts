@@ -4,24 +4,71 @@ import type { ScimResourceEntity } from './scim-resource.entity';
 
 /**
  * Entity → full SCIM representation (before attributes/excludedAttributes projection): schemas (core
- * plus the extensions the document holds), id, externalId, the document, resource-specific attributes
- * computed outside the document, and meta (RFC 7643 §3.1).
+ * plus the extensions the document holds), id, the document (externalId included) in its stored order,
+ * resource-specific attributes computed outside the document, and meta (RFC 7643 §3.1). A page renders
+ * the same from the document's text (storedResourceText).
  */
-export function toScimResource(type: ResourceType, entity: ScimResourceEntity, baseUrl: string, computed: JsonObject): JsonObject {
-  const { externalId, ...attributes } = entity.document;
-  const extensions = Object.keys(attributes).filter((key) => key.startsWith('urn:'));
+export function toScimResource(type: ResourceType, entity: RenderableResource, baseUrl: string, computed: JsonObject): JsonObject {
+  const document = entity.document;
   return {
-    schemas: [type.schema.id, ...extensions],
+    schemas: schemasOf(type, (urn) => urn in document),
     id: entity.id,
-    ...(externalId !== undefined ? { externalId } : {}),
-    ...attributes,
+    ...document,
     ...computed,
-    meta: {
-      resourceType: type.name,
-      created: entity.createdAt.toISOString(),
-      lastModified: entity.updatedAt.toISOString(),
-      location: `${baseUrl}${type.endpoint}/${entity.id}`,
-      version: etagOf(entity.version),
-    },
+    meta: resourceMeta(type, entity, baseUrl),
   };
+}
+
+/** What rendering a resource reads of its row. */
+export type RenderableResource = Pick<ScimResourceEntity, 'id' | 'document' | 'version' | 'createdAt' | 'updatedAt'>;
+
+/** What a resource is rendered from when its document is still the text the database returned. */
+export type StoredResource = Omit<RenderableResource, 'document'> & { documentText: string };
+
+/**
+ * The same representation as toScimResource, as JSON text around the stored document's own text: a page
+ * of resources is sent without parsing and re-serialising documents. Only for the default representation
+ * of a type whose stored documents render as they are (rendersAsStored); `computed` is JSON members to
+ * add, each led by a comma (`,"groups":[…]`).
+ */
+export function storedResourceText(type: ResourceType, resource: StoredResource, baseUrl: string, computed = ''): string {
+  // Both databases return a document's text as a bare object, braces first and last.
+  const members = resource.documentText.slice(1, -1);
+  const schemas = schemasOf(type, (urn) => holdsMember(resource.documentText, urn));
+  return `{"schemas":${JSON.stringify(schemas)},"id":${JSON.stringify(resource.id)}${members ? `,${members}` : ''}${computed},"meta":${resourceMetaText(type, resource, baseUrl)}}`;
+}
+
+/**
+ * Whether a stored document's text has a member named `name`. In JSON text a quoted string followed by a
+ * colon is a member name (a quote inside a string value is escaped); PostgreSQL's jsonb text puts a space
+ * before the value. Extension URNs and the attributes asked about here are never the names of nested
+ * members, so a match is a member of the document itself.
+ */
+export function holdsMember(documentText: string, name: string): boolean {
+  return documentText.includes(`"${name}":`);
+}
+
+/** `schemas`: the core schema, then the extensions of the type the document holds, in the type's order. */
+function schemasOf(type: ResourceType, holds: (urn: string) => boolean): string[] {
+  const schemas = [type.schema.id];
+  for (const extension of type.extensions) if (holds(extension.schema.id)) schemas.push(extension.schema.id);
+  return schemas;
+}
+
+function resourceMeta(type: ResourceType, resource: Omit<RenderableResource, 'document'>, baseUrl: string): JsonObject {
+  return {
+    resourceType: type.name,
+    created: resource.createdAt.toISOString(),
+    lastModified: resource.updatedAt.toISOString(),
+    location: `${baseUrl}${type.endpoint}/${resource.id}`,
+    version: etagOf(resource.version),
+  };
+}
+
+/** resourceMeta as JSON text, written out: serialising the object was the largest part of rendering a stored resource. */
+function resourceMetaText(type: ResourceType, resource: Omit<RenderableResource, 'document'>, baseUrl: string): string {
+  const created = resource.createdAt.toISOString();
+  const lastModified = resource.updatedAt.toISOString();
+  const location = JSON.stringify(`${baseUrl}${type.endpoint}/${resource.id}`);
+  return `{"resourceType":${JSON.stringify(type.name)},"created":"${created}","lastModified":"${lastModified}","location":${location},"version":${JSON.stringify(etagOf(resource.version))}}`;
 }

@@ -44,7 +44,7 @@ export class UserViews {
   }
 
   /** Which of these users' managers are users of the tenant (only those get a `$ref`); no query when none has one. */
-  async resolvableManagers(em: EntityManager, tenantId: string, users: UserEntity[]): Promise<Set<string>> {
+  async resolvableManagers(em: EntityManager, tenantId: string, users: Pick<UserEntity, 'document'>[]): Promise<Set<string>> {
     const ids = users.map(managerOf).filter((id): id is string => id !== undefined);
     return ids.length ? this.users.existingIds(em, tenantId, ids) : new Set();
   }

@@ -1,8 +1,11 @@
 import { isObject, Urn, UserResourceType, type ChangeKind, type JsonObject } from '@roster/scim-core';
 import type { AuditedResource } from '../audit/audit.service';
 import type { ChangeToRecord } from '../events/outbox';
-import { toScimResource } from '../shared/scim-resource.mapper';
+import { toScimResource, type RenderableResource } from '../shared/scim-resource.mapper';
 import type { UserEntity } from './user.entity';
+
+/** What rendering a user reads of its row. */
+export type RenderableUser = RenderableResource & Pick<UserEntity, 'active'>;
 
 export interface GroupRef {
   value: string;
@@ -14,10 +17,10 @@ export interface GroupRef {
  * manager's `$ref` is computed (RFC 7643 §4.3): present when `value` names a user of the tenant,
  * `managers` being the ids among them that do.
  */
-export function toScimUser(user: UserEntity, baseUrl: string, groups: GroupRef[] = [], managers: ReadonlySet<string> = new Set()): JsonObject {
+export function toScimUser(user: RenderableUser, baseUrl: string, groups: GroupRef[] = [], managers: ReadonlySet<string> = new Set()): JsonObject {
   const resource = toScimResource(UserResourceType, user, baseUrl, {
     active: user.active,
-    ...(groups.length ? { groups: groups.map((g) => ({ value: g.value, $ref: `${baseUrl}/Groups/${g.value}`, display: g.display, type: 'direct' })) } : {}),
+    ...(groups.length ? { groups: groupsAttribute(groups, baseUrl) } : {}),
   });
   const managerId = managerOf(user);
   if (managerId && managers.has(managerId.toLowerCase())) {
@@ -27,8 +30,13 @@ export function toScimUser(user: UserEntity, baseUrl: string, groups: GroupRef[]
   return resource;
 }
 
+/** The readOnly `groups` of a user: its direct memberships. */
+export function groupsAttribute(groups: GroupRef[], baseUrl: string): JsonObject[] {
+  return groups.map((g) => ({ value: g.value, $ref: `${baseUrl}/Groups/${g.value}`, display: g.display, type: 'direct' }));
+}
+
 /** The manager id a user's document names, if any. */
-export function managerOf(user: UserEntity): string | undefined {
+export function managerOf(user: Pick<UserEntity, 'document'>): string | undefined {
   const enterprise = user.document[Urn.EnterpriseUser];
   const value = isObject(enterprise) && isObject(enterprise.manager) ? enterprise.manager.value : undefined;
   return typeof value === 'string' ? value : undefined;

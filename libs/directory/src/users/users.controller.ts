@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import type { Response } from 'express';
 import type { ScimUser, UserListResponse } from '@roster/contract';
 import { Caller, ScimAuthenticated, type ScimCaller } from '@roster/platform';
-import { projectResource, searchRequestToQuery, toListResponse, UserResourceType } from '@roster/scim-core';
+import { searchRequestToQuery, UserResourceType, type JsonText } from '@roster/scim-core';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { presentResource, setLocation } from '../shared/scim-response';
 import { UsersService, type UserResult } from './users.service';
@@ -15,16 +15,14 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  async list(@Caller() caller: ScimCaller, @Query() query: Query): Promise<UserListResponse> {
-    const page = await this.users.list(caller, query);
-    const resources = page.resources.map((r) => projectResource(UserResourceType, r, page.projection) as ScimUser);
-    return toListResponse(resources, { totalResults: page.total, startIndex: page.startIndex, nextCursor: page.nextCursor });
+  async list(@Caller() caller: ScimCaller, @Query() query: Query): Promise<JsonText<UserListResponse>> {
+    return this.users.listText(caller, query);
   }
 
   /** RFC 7644 §3.4.3: the same query as GET, in a SearchRequest body (filters too long or too private for a URL). */
   @Post('.search')
   @HttpCode(200)
-  async search(@Caller() caller: ScimCaller, @Body() body: unknown): Promise<UserListResponse> {
+  async search(@Caller() caller: ScimCaller, @Body() body: unknown): Promise<JsonText<UserListResponse>> {
     return this.list(caller, searchRequestToQuery(body));
   }
 

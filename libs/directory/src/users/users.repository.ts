@@ -9,6 +9,7 @@ import { queryPageRows, splitCursorPage } from '../shared/resource-query';
 import { dialectOf, fromSql, placeholders, runSql, runSqlWrite, sqlBool, sqlTime } from '../shared/sql';
 import type { DerivedUserColumns } from './user.columns';
 import type { UserEntity } from './user.entity';
+import type { RenderableUser } from './user.mapper';
 import { userStorage } from './user.storage';
 import { writeAll, type SqlStatement } from '../shared/write-all';
 import { RENDERING_OVERHEAD_BYTES, storedDocument } from '../shared/stored-document';
@@ -18,9 +19,15 @@ const BATCH = 500;
 const USER_PAGE_SIZE = { rowBytes: `(r.document_bytes + ${RENDERING_OVERHEAD_BYTES})` };
 const COLUMNS =
   'id, tenant_id, user_name, user_name_ci, external_id, display_name, active, identity_email_ci, document, document_bytes, version, created_at, updated_at';
-const PAGE_COLUMNS = COLUMNS.split(', ')
-  .map((column) => `r.${column}`)
-  .join(', ');
+// A page reads what rendering its users needs (RenderableUser), each document as its stored text (PostgreSQL
+// would parse jsonb): a page can be sent without parsing it (user-page.ts).
+const PAGE_COLUMNS = {
+  sqlite: 'r.id, r.active, r.document, r.version, r.created_at, r.updated_at',
+  postgresql: 'r.id, r.active, r.document::text AS document, r.version, r.created_at, r.updated_at',
+};
+
+/** A user of a listed page: its document still the stored JSON text, parsed only where rendering needs it. */
+export type StoredUser = Omit<RenderableUser, 'document'> & { documentText: string };
 
 /**
  * All User queries, every one scoped by tenant, as hand-written SQL with bound parameters: these run on
@@ -60,15 +67,15 @@ export class UsersRepository {
     query: ListQuery,
     cursor?: { after?: PagePosition },
     countUpTo?: number,
-  ): Promise<{ total: number; totalCapped: boolean; users: UserEntity[]; next?: PagePosition }> {
-    const read = await queryPageRows(em, userStorage, tenantId, query, PAGE_COLUMNS, 'User', {
+  ): Promise<{ total: number; totalCapped: boolean; users: StoredUser[]; next?: PagePosition }> {
+    const read = await queryPageRows(em, userStorage, tenantId, query, PAGE_COLUMNS[dialectOf(em)], 'User', {
       ...(cursor ? { after: cursor.after, lookAhead: true } : {}),
       size: USER_PAGE_SIZE,
       heavyReads: this.heavyReads,
       countUpTo,
     });
     const { rows, next } = cursor ? splitCursorPage(read, query.count) : { rows: read.rows, next: undefined };
-    return { total: read.total, totalCapped: read.totalCapped === true, users: rows.map(toUser), next };
+    return { total: read.total, totalCapped: read.totalCapped === true, users: rows.map(toStoredUser), next };
   }
 
   /** What another user of the tenant already holds: the same userName or the same identity email. */
@@ -302,4 +309,21 @@ function toUser(row: Record<string, unknown>): UserEntity {
     createdAt: fromSql.time(row.created_at),
     updatedAt: fromSql.time(row.updated_at),
   });
+}
+
+/** The user with its document parsed. */
+export function withDocument(stored: StoredUser): RenderableUser {
+  const { documentText, ...user } = stored;
+  return { ...user, document: JSON.parse(documentText) as RenderableUser['document'] };
+}
+
+function toStoredUser(row: Record<string, unknown>): StoredUser {
+  return {
+    id: String(row.id),
+    active: fromSql.bool(row.active),
+    version: Number(row.version),
+    createdAt: fromSql.time(row.created_at),
+    updatedAt: fromSql.time(row.updated_at),
+    documentText: row.document as string,
+  };
 }

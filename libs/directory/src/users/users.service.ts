@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { ROSTER_CONFIG, type RosterConfig } from '@roster/config';
 import { assertIfMatch, type ScimCaller } from '@roster/platform';
-import { applyPatch, parseListQuery, toResourceDocument, UserResourceType } from '@roster/scim-core';
+import type { UserListResponse } from '@roster/contract';
+import { applyPatch, parseListQuery, toResourceDocument, UserResourceType, type JsonText } from '@roster/scim-core';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
@@ -14,12 +15,13 @@ import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { KnownUsers } from './known-users';
 import { deriveUserColumns, rowColumns } from './user.columns';
-import { auditIdentityOf, toScimUser, userChange } from './user.mapper';
+import { auditIdentityOf, userChange } from './user.mapper';
 import { explainingConflicts, orUniquenessConflict } from './user-conflicts';
 import { UserGroupsQuery } from './user-groups.query';
 import { UserUpdates } from './user-updates';
 import { UserViews, type UserResult } from './user-views';
-import { newUser, UsersRepository } from './users.repository';
+import { mayNameManager, userPageResources, userPageText, type UserPage } from './user-page';
+import { newUser, UsersRepository, withDocument } from './users.repository';
 
 export type { UserResult } from './user-views';
 
@@ -53,6 +55,16 @@ export class UsersService implements OnModuleInit {
 
   /** A page of users; `countUpTo` (the portal) stops counting matches there, `totalCapped` says it did. */
   async list(caller: ScimCaller, rawQuery: Record<string, unknown>, countUpTo?: number) {
+    const page = await this.readPage(caller, rawQuery, countUpTo);
+    return { ...page.listing, resources: userPageResources(page) };
+  }
+
+  /** A page of users as the SCIM list answers it, serialised (user-page.ts). */
+  async listText(caller: ScimCaller, rawQuery: Record<string, unknown>): Promise<JsonText<UserListResponse>> {
+    return userPageText(await this.readPage(caller, rawQuery));
+  }
+
+  private async readPage(caller: ScimCaller, rawQuery: Record<string, unknown>, countUpTo?: number): Promise<UserPage> {
     const query = parseListQuery(UserResourceType, rawQuery, this.config.scim);
     const scope = { tenantId: caller.tenantId, resource: 'User', filter: query.filterText ?? '' };
     const window = await cursorWindow(this.cursors, scope, query.cursor);
@@ -62,14 +74,19 @@ export class UsersService implements OnModuleInit {
       caller.tenantId,
       users.map((u) => u.id),
     );
-    const managers = await this.views.resolvableManagers(this.em, caller.tenantId, users);
+    const managers = await this.views.resolvableManagers(this.em, caller.tenantId, users.filter(mayNameManager).map(withDocument));
     return {
-      total,
-      totalCapped,
-      startIndex: window ? undefined : query.startIndex,
-      nextCursor: next ? await this.cursors.encode(scope, next) : undefined,
-      projection: query.projection,
-      resources: users.map((u) => toScimUser(u, caller.baseUrl, groups.get(u.id), managers)),
+      listing: {
+        total,
+        totalCapped,
+        startIndex: window ? undefined : query.startIndex,
+        nextCursor: next ? await this.cursors.encode(scope, next) : undefined,
+        projection: query.projection,
+      },
+      users,
+      groups,
+      managers,
+      baseUrl: caller.baseUrl,
     };
   }
 

@@ -23,3 +23,18 @@ export function toListResponse<T>(resources: T[], page: { totalResults: number; 
     Resources: resources,
   };
 }
+
+/**
+ * The same ListResponse as text, around resources already serialised (stored documents sent as they are):
+ * the envelope is shaped by toListResponse, only the Resources array is joined here.
+ */
+export function toListResponseText<T>(
+  resources: JsonText<T>[],
+  page: { totalResults: number; startIndex?: number; nextCursor?: string },
+): JsonText<ListResponse<T>> {
+  const { Resources: _, ...envelope } = toListResponse(resources, page);
+  return `${JSON.stringify(envelope).slice(0, -1)},"Resources":[${resources.join(',')}]}`;
+}
+
+/** The JSON text of a `T`: a body a handler serialised itself, still typed by what it holds. */
+export type JsonText<T> = string & { readonly jsonOf?: T };

@@ -51,6 +51,31 @@ export function projectResource(type: ResourceType, resource: JsonObject, projec
   return out;
 }
 
+/** Whether a projection asks for anything but the default representation. */
+export function isDefaultProjection(projection: Projection): boolean {
+  return !projection.attributes?.length && !projection.excludedAttributes?.length;
+}
+
+/**
+ * Whether the default representation of a stored document (canonical: toResourceDocument keeps only the
+ * client-writable attributes the schema defines) leaves every attribute of it in place, so that it can be
+ * sent as it is stored. Not so when an attribute the client may write is returned only on request or never.
+ */
+export function rendersAsStored(type: ResourceType): boolean {
+  let answer = storedRenderings.get(type);
+  if (answer === undefined) {
+    // writeOnly and readOnly values are never stored, whatever they return.
+    const stored = (def: AttributeDefinition) => def.mutability !== 'writeOnly' && def.mutability !== 'readOnly';
+    const hidden = (def: AttributeDefinition): boolean =>
+      stored(def) && (def.returned === 'never' || def.returned === 'request' || !!def.subAttributes?.some(hidden));
+    answer = ![...type.schema.attributes, ...commonAttributes, ...type.extensions.flatMap((e) => e.schema.attributes)].some(hidden);
+    storedRenderings.set(type, answer);
+  }
+  return answer;
+}
+
+const storedRenderings = new WeakMap<ResourceType, boolean>();
+
 function projectExtension(
   urn: string,
   definitions: AttributeDefinition[],

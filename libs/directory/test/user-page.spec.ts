@@ -1,0 +1,88 @@
+import { userPageResources, userPageText, type UserPage } from '../src/users/user-page';
+import type { StoredUser } from '../src/users/users.repository';
+
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const BASE = 'https://roster.example/scim/v2/acme';
+
+function stored(id: string, documentText: string, active = true): StoredUser {
+  return {
+    id,
+    active,
+    version: 3,
+    createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+    updatedAt: new Date(Date.UTC(2026, 1, 2, 3, 4, 5)),
+    documentText,
+  };
+}
+
+function page(users: StoredUser[], extra: Partial<UserPage> = {}): UserPage {
+  return {
+    listing: { total: users.length, totalCapped: false, startIndex: 1, projection: {} },
+    users,
+    groups: new Map(),
+    managers: new Set(),
+    baseUrl: BASE,
+    ...extra,
+  };
+}
+
+// PostgreSQL's jsonb text (a space after each colon and comma): the stored text itself is what goes out.
+const PG_TEXT = `{"title": "Dr \\"Q\\"", "active": true, "userName": "q@example.com", "externalId": "ext-1", "${ENT}": {"department": "R&D"}}`;
+
+describe('a page of users as text', () => {
+  it('sends a stored document as it is, with the same resource as the object path', () => {
+    const users = [stored('0190a0a0-0000-7000-8000-000000000001', PG_TEXT)];
+    const groups = new Map([[users[0].id, [{ value: 'g1', display: 'Learners "A"' }]]]);
+    const text = userPageText(page(users, { groups }));
+    expect(text).toContain('"title": "Dr \\"Q\\"", "active": true'); // not re-serialised
+    const body = JSON.parse(text);
+    expect(body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 1,
+      startIndex: 1,
+      itemsPerPage: 1,
+      Resources: userPageResources(page(users, { groups })),
+    });
+    expect(body.Resources[0].schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', ENT]);
+    expect(body.Resources[0].groups).toEqual([{ value: 'g1', $ref: `${BASE}/Groups/g1`, display: 'Learners "A"', type: 'direct' }]);
+    expect(body.Resources[0].meta).toEqual({
+      resourceType: 'User',
+      created: '2026-01-02T03:04:05.000Z',
+      lastModified: '2026-02-02T03:04:05.000Z',
+      location: `${BASE}/Users/${users[0].id}`,
+      version: 'W/"3"',
+    });
+  });
+
+  it('names an extension in schemas only when the document holds it as a member, not as a value', () => {
+    const text = userPageText(page([stored('u2', `{"userName":"a","active":true,"title":"${ENT}"}`)]));
+    expect(JSON.parse(text).Resources[0].schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User']);
+  });
+
+  it('takes the object path for a projection, a manager with a $ref and a document without active', () => {
+    const manager = '0190a0a0-0000-7000-8000-0000000000aa';
+    const users = [
+      stored('u3', `{"userName":"m","active":true,"${ENT}":{"manager":{"value":"${manager.toUpperCase()}"}}}`),
+      stored('u4', '{"userName":"old"}', false),
+    ];
+    const full = JSON.parse(userPageText(page(users, { managers: new Set([manager]) }))).Resources;
+    expect(full[0][ENT].manager).toEqual({ value: manager.toUpperCase(), $ref: `${BASE}/Users/${manager}` });
+    expect(full[1].active).toBe(false); // from its column
+    const projected = JSON.parse(userPageText(page(users, { listing: { total: 2, totalCapped: false, projection: { attributes: ['userName'] } } })));
+    expect(projected.Resources.map((r: object) => Object.keys(r))).toEqual([
+      ['schemas', 'id', 'userName'],
+      ['schemas', 'id', 'userName'],
+    ]);
+  });
+
+  it('says nextCursor and leaves startIndex out on a cursor page, and keeps Resources present when empty', () => {
+    const body = JSON.parse(userPageText(page([], { listing: { total: 0, totalCapped: false, nextCursor: 'abc', projection: {} } })));
+    expect(body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 0,
+      itemsPerPage: 0,
+      nextCursor: 'abc',
+      Resources: [],
+    });
+  });
+});
