@@ -2,7 +2,7 @@ import './node-guard';
 import './v8-settings';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@roster/config';
-import { createLogger, guardProcess, MigrationRunner, RosterMetrics } from '@roster/platform';
+import { createLogger, guardProcess, HeavyReads, MigrationRunner, RosterMetrics } from '@roster/platform';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   if (!config.adminToken) logger.warn('ROSTER_ADMIN_TOKEN is not set: the admin API answers 503 (the CLI still works)');
   try {
     await app.get(MigrationRunner).run();
+    app.get(HeavyReads).warmUp();
     logger.info('ready');
   } catch (error) {
     logger.fatal({ err: error }, 'database migration failed');

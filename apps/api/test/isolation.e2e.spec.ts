@@ -102,6 +102,22 @@ describe.each(dialects())("a tenant's heaviest filter on %s", (dialect) => {
     expect(heavyReads.load.running).toBe(1);
     expect((await substring).body.totalResults).toBe(0);
   });
+
+  it('has its SQLite read workers started before the first heavy read needs one (the server warms them up once migrated)', async () => {
+    const heavyReads = t.app.get(HeavyReads);
+    heavyReads.warmUp();
+    const running = heavyReads.sqliteReadersRunning;
+    expect(running).toBe(dialect === 'sqlite' ? 4 : 0); // ROSTER_HEAVY_READ_CONCURRENCY's default
+    const auth = { Authorization: `Bearer ${big.token}` };
+    const reads = ['zzz', 'yyy', 'xxx', 'www'].map((text) =>
+      t.http
+        .get(`${big.base}/Users`)
+        .query({ filter: `phoneNumbers.value co "${text}"` })
+        .set(auth),
+    );
+    for (const read of await Promise.all(reads)) expect(read.body.totalResults).toBe(0);
+    expect(heavyReads.sqliteReadersRunning).toBe(running); // none started on demand
+  });
 });
 
 describe.each(dialects())('the time budget of one query on %s', (dialect) => {

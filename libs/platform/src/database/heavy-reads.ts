@@ -69,6 +69,19 @@ export class HeavyReads implements OnApplicationShutdown {
     return this.database.dialect === 'sqlite';
   }
 
+  /**
+   * SQLite: starts the read workers now (the server, once its database is migrated). Started on demand, the
+   * first heavy reads after a start each waited about 300 ms for a thread and its connection.
+   */
+  warmUp(): void {
+    if (this.enabled && this.database.dialect === 'sqlite') this.sqliteWorkers().warmUp();
+  }
+
+  /** SQLite: the read workers running now (0 on PostgreSQL). */
+  get sqliteReadersRunning(): number {
+    return this.sqlite?.running ?? 0;
+  }
+
   /** Runs a read (SQL with "?" placeholders) for `owner` (a tenant), within the budget. */
   read<T = Record<string, unknown>>(owner: string, sql: string, params: unknown[]): Promise<T[]> {
     return this.runFor(owner, sql, params, () => this.run(sql, params)) as Promise<T[]>;

@@ -80,6 +80,16 @@ export class SqliteReadWorkers {
     });
   }
 
+  /** Starts every worker not yet running, so that the first heavy reads do not wait for a thread to start. */
+  warmUp(): void {
+    while (!this.closed && this.readers.length < this.size) this.readers.push(this.spawn());
+  }
+
+  /** The workers running now. */
+  get running(): number {
+    return this.readers.length;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const readers = this.readers.splice(0);
