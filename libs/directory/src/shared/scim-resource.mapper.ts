@@ -1,5 +1,6 @@
 import { etagOf } from '@roster/platform';
 import type { JsonObject, ResourceType } from '@roster/scim-core';
+import { isoTime } from './iso-time';
 import type { ScimResourceEntity } from './scim-resource.entity';
 
 /**
@@ -58,8 +59,8 @@ function schemasOf(type: ResourceType, holds: (urn: string) => boolean): string[
 function resourceMeta(type: ResourceType, resource: Omit<RenderableResource, 'document'>, baseUrl: string): JsonObject {
   return {
     resourceType: type.name,
-    created: resource.createdAt.toISOString(),
-    lastModified: resource.updatedAt.toISOString(),
+    created: isoTime(resource.createdAt),
+    lastModified: isoTime(resource.updatedAt),
     location: `${baseUrl}${type.endpoint}/${resource.id}`,
     version: etagOf(resource.version),
   };
@@ -67,8 +68,8 @@ function resourceMeta(type: ResourceType, resource: Omit<RenderableResource, 'do
 
 /** resourceMeta as JSON text, written out: serialising the object was the largest part of rendering a stored resource. */
 function resourceMetaText(type: ResourceType, resource: Omit<RenderableResource, 'document'>, baseUrl: string): string {
-  const created = resource.createdAt.toISOString();
-  const lastModified = resource.updatedAt.toISOString();
+  const created = isoTime(resource.createdAt);
+  const lastModified = isoTime(resource.updatedAt);
   const location = JSON.stringify(`${baseUrl}${type.endpoint}/${resource.id}`);
   return `{"resourceType":${JSON.stringify(type.name)},"created":"${created}","lastModified":"${lastModified}","location":${location},"version":${JSON.stringify(etagOf(resource.version))}}`;
 }
