@@ -75,6 +75,11 @@ describe('a page of users as text', () => {
     ]);
   });
 
+  it('takes the object path for a stored text that is not a bare object, and the page stays valid JSON', () => {
+    const users = [stored('u5', ' {"userName":"padded","active":true}\n')];
+    expect(JSON.parse(userPageText(page(users))).Resources).toEqual(userPageResources(page(users)));
+  });
+
   it('says nextCursor and leaves startIndex out on a cursor page, and keeps Resources present when empty', () => {
     const body = JSON.parse(userPageText(page([], { listing: { total: 0, totalCapped: false, nextCursor: 'abc', projection: {} } })));
     expect(body).toEqual({

@@ -39,6 +39,11 @@ export function storedResourceText(type: ResourceType, resource: StoredResource,
   return `{"schemas":${JSON.stringify(schemas)},"id":${JSON.stringify(resource.id)}${members ? `,${members}` : ''}${computed},"meta":${resourceMetaText(type, resource, baseUrl)}}`;
 }
 
+/** Whether a stored document's text is an object, as every write stores it (anything else takes the object path). */
+export function isObjectText(documentText: string): boolean {
+  return documentText.charCodeAt(0) === 0x7b && documentText.charCodeAt(documentText.length - 1) === 0x7d;
+}
+
 /**
  * Whether a stored document's text has a member named `name`. In JSON text a quoted string followed by a
  * colon is a member name (a quote inside a string value is escaped); PostgreSQL's jsonb text puts a space

@@ -9,7 +9,7 @@ import {
   type JsonText,
   type Projection,
 } from '@roster/scim-core';
-import { holdsMember, storedResourceText } from '../shared/scim-resource.mapper';
+import { holdsMember, isObjectText, storedResourceText } from '../shared/scim-resource.mapper';
 import { groupsAttribute, toScimUser, type GroupRef } from './user.mapper';
 import { withDocument, type StoredUser } from './users.repository';
 
@@ -44,7 +44,7 @@ export function userPageText(page: UserPage): JsonText<UserListResponse> {
   const asStored = isDefaultProjection(projection) && rendersAsStored(UserResourceType);
   const resources = page.users.map((user) => {
     const groups = page.groups.get(user.id);
-    if (asStored && holdsMember(user.documentText, 'active') && !(page.managers.size && mayNameManager(user))) {
+    if (asStored && isObjectText(user.documentText) && holdsMember(user.documentText, 'active') && !(page.managers.size && mayNameManager(user))) {
       return storedResourceText(UserResourceType, user, page.baseUrl, groups ? `,"groups":${JSON.stringify(groupsAttribute(groups, page.baseUrl))}` : '');
     }
     const resource = toScimUser(withDocument(user), page.baseUrl, groups, page.managers);
