@@ -61,4 +61,35 @@ describe.each(dialects())('SQL logging on %s', (dialect) => {
     expect(sql.some((msg) => msg.includes('FROM group_members') && msg.includes(user))).toBe(true);
     expect(sql.some((msg) => /FROM users r .* -- \[.*"member/s.test(msg))).toBe(true);
   });
+
+  it('on SQLite, reads the first page of a trigram-led filter and its totalResults in one statement', async () => {
+    const tenant = await createTenant(t, 'One pass');
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    for (const name of ['many.a', 'many.b', 'many.c', 'other.d'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth)
+        .send({ userName: `${name}@example.com` })
+        .expect(201);
+    const filter = encodeURIComponent('userName co "many."');
+    const statementsOf = async (path: string) => {
+      const before = t.logs.length;
+      const body = (await t.http.get(path).set(auth).expect(200)).body as { totalResults: number; itemsPerPage: number; Resources: { userName: string }[] };
+      const users = t.logs
+        .slice(before)
+        .map((line) => JSON.parse(line) as { context?: string; msg: string })
+        .filter((line) => line.context === 'mikro-orm' && /\bFROM users r\b/.test(line.msg));
+      return { body, statements: users.map((line) => line.msg) };
+    };
+    const first = await statementsOf(`${tenant.base}/Users?filter=${filter}&startIndex=1&count=2`);
+    expect(first.body.totalResults).toBe(3);
+    expect(first.body.Resources.map((r) => r.userName)).toEqual(['many.a@example.com', 'many.b@example.com']);
+    // PostgreSQL counts apart: its page stops early in creation order, its count reads the trigram index.
+    expect(first.statements).toHaveLength(dialect === 'sqlite' ? 1 : 2);
+    expect(first.statements[0].includes('count(*) OVER ()')).toBe(dialect === 'sqlite');
+    // A later page counts on its own, as before; both say the same total.
+    const second = await statementsOf(`${tenant.base}/Users?filter=${filter}&startIndex=3&count=2`);
+    expect(second.body.totalResults).toBe(3);
+    expect(second.body.Resources.map((r) => r.userName)).toEqual(['many.c@example.com']);
+  });
 });

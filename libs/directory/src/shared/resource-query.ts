@@ -89,15 +89,34 @@ export async function queryPageRows(
   const limit = options.after !== undefined || options.lookAhead ? query.count + 1 : query.count;
   // An index lookup finds a handful of rows: they cannot fill a page's budget, so they are not summed.
   const size = indexedLookup ? undefined : options.size;
+  // SQLite: the first page of a filter led by a trigram index counts its matches in the same statement, with a
+  // window over the filter's rows (ids only) taken before the LIMIT. Both statements found every candidate
+  // through the index and looked each up in the table (a common surname among a million users: 12,480 rows,
+  // twice). Not for other filters: their count can often be read from an index alone while the page stops
+  // early in creation order, and counting in the page's statement then cost W5 more CPU, not less.
+  const countedWithPage = !!filter?.narrowedByIndex && options.countUpTo === undefined && !resumeAt && offset === 0;
   const page = async (select: string, sized: boolean) => {
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
     const pageParams = [...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
     const paging = resumeAt ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
-    if (!sized || !size) return read(`SELECT ${select} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`, pageParams);
+    const counted = countedWithPage ? ', count(*) OVER () AS page_total' : '';
+    // The page's rows by id from the counted window, in page order.
+    const countedRows = (columns: string) =>
+      `SELECT ${columns}, p.page_total AS page_total FROM (
+         SELECT r.${storage.idColumn} AS page_id${counted} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} ${paging}
+       ) p JOIN ${storage.table} r ON r.${storage.idColumn} = p.page_id ORDER BY ${order}`;
+    if (!sized || !size) {
+      return read(
+        countedWithPage ? countedRows(select) : `SELECT ${select} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`,
+        pageParams,
+      );
+    }
     // SQLite: the rows are read in page order and the reading stops at the first row that starts past the
     // budget, so nothing is summed in SQL (a window over the page cost 1.0 ms of a walk's page, against
     // 0.3 ms for reading the rows themselves) — on a read worker for a heavy read, else in this process.
-    const streamedSql = `SELECT ${select}, ${size.rowBytes} AS page_row_bytes FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`;
+    const streamedSql = countedWithPage
+      ? countedRows(`${select}, ${size.rowBytes} AS page_row_bytes`)
+      : `SELECT ${select}, ${size.rowBytes} AS page_row_bytes FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`;
     if (heavy?.readsPagesByBytes)
       return heavy.readPage(tenantId, streamedSql, pageParams, { bytesColumn: 'page_row_bytes', maxBytes: ScimLimits.maxPageBytes });
     if (!heavy) {
@@ -114,8 +133,8 @@ export async function queryPageRows(
     // over the page's ids alone, then its rows are read by id: sorting whole rows (documents) cost PostgreSQL
     // a 5 MB sort on disk per page of a walk whenever its statistics lagged behind a large import.
     return read(
-      `SELECT ${select}, p.page_row_bytes AS page_row_bytes, p.page_bytes_before AS page_bytes_before FROM (
-         SELECT r.${storage.idColumn} AS page_id, ${size.rowBytes} AS page_row_bytes,
+      `SELECT ${select}, p.page_row_bytes AS page_row_bytes, p.page_bytes_before AS page_bytes_before${countedWithPage ? ', p.page_total AS page_total' : ''} FROM (
+         SELECT r.${storage.idColumn} AS page_id${counted}, ${size.rowBytes} AS page_row_bytes,
                 row_number() OVER (ORDER BY ${order}) AS page_position,
                 coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS page_bytes_before,
                 coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS page_bytes_before_previous
@@ -127,6 +146,8 @@ export async function queryPageRows(
   };
   const totalFor = async (found: number, truncated: boolean) =>
     truncated ? count() : !resumeAt && found > 0 && found < query.count ? offset + found : !resumeAt && offset === 0 && found === 0 ? 0 : count();
+  const totalOf = (rows: Record<string, unknown>[], truncated: boolean) =>
+    countedWithPage && rows.length ? Number(rows[0].page_total) : totalFor(rows.length, truncated);
   const remember = (rows: Record<string, unknown>[]) => {
     const last = rows[rows.length - 1];
     const key = limit === query.count ? positionKey(query.startIndex + rows.length) : undefined; // index paging only
@@ -136,7 +157,7 @@ export async function queryPageRows(
   if (offset === 0 || resumeAt) {
     const { kept, truncated } = withinBudget(await page(columns, true), (row) => Number(row.page_bytes_before));
     remember(kept);
-    return capped(await totalFor(kept.length, truncated), { rows: kept, truncated });
+    return capped(await totalOf(kept, truncated), { rows: kept, truncated });
   }
   const keyRows = await page(`r.id AS id, r.created_at AS created_at${size ? `, ${size.rowBytes} AS page_row_bytes` : ''}`, false);
   let before = 0;
