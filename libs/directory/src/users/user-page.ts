@@ -36,7 +36,7 @@ export function userPageResources(page: UserPage): JsonObject[] {
 /**
  * The page as the list answers it, serialised. In the default representation a user's stored document is
  * sent as it is, with id, groups and meta around it: parsing and re-serialising a hundred documents was
- * most of a page's CPU (docs/benchmarks.md). A user whose manager gets a `$ref`, a document from before
+ * the largest part of a page's CPU (docs/benchmarks.md). A user whose manager gets a `$ref`, a document from before
  * `active` was always stored, and any projection take the object path; both give the same resource.
  */
 export function userPageText(page: UserPage): JsonText<UserListResponse> {
