@@ -99,24 +99,18 @@ export async function queryPageRows(
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
     const pageParams = [...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
     const paging = resumeAt ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
-    const counted = countedWithPage ? ', count(*) OVER () AS page_total' : '';
-    // The page's rows by id from the counted window, in page order.
-    const countedRows = (columns: string) =>
-      `SELECT ${columns}, p.page_total AS page_total FROM (
-         SELECT r.${storage.idColumn} AS page_id${counted} FROM ${storage.table} r WHERE ${where} ORDER BY ${order} ${paging}
-       ) p JOIN ${storage.table} r ON r.${storage.idColumn} = p.page_id ORDER BY ${order}`;
-    if (!sized || !size) {
-      return read(
-        countedWithPage ? countedRows(select) : `SELECT ${select} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`,
-        pageParams,
-      );
-    }
+    // The page's rows; counted, by id from the window over the filter's matches, in page order.
+    const rowsOf = (columns: string) =>
+      countedWithPage
+        ? `SELECT ${columns}, p.page_total AS page_total FROM (
+             SELECT r.${storage.idColumn} AS page_id, count(*) OVER () AS page_total FROM ${storage.table} r WHERE ${where} ORDER BY ${order} ${paging}
+           ) p JOIN ${storage.table} r ON r.${storage.idColumn} = p.page_id ORDER BY ${order}`
+        : `SELECT ${columns} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`;
+    if (!sized || !size) return read(rowsOf(select), pageParams);
     // SQLite: the rows are read in page order and the reading stops at the first row that starts past the
     // budget, so nothing is summed in SQL (a window over the page cost 1.0 ms of a walk's page, against
     // 0.3 ms for reading the rows themselves) — on a read worker for a heavy read, else in this process.
-    const streamedSql = countedWithPage
-      ? countedRows(`${select}, ${size.rowBytes} AS page_row_bytes`)
-      : `SELECT ${select}, ${size.rowBytes} AS page_row_bytes FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`;
+    const streamedSql = rowsOf(`${select}, ${size.rowBytes} AS page_row_bytes`);
     if (heavy?.readsPagesByBytes)
       return heavy.readPage(tenantId, streamedSql, pageParams, { bytesColumn: 'page_row_bytes', maxBytes: ScimLimits.maxPageBytes });
     if (!heavy) {
@@ -133,8 +127,8 @@ export async function queryPageRows(
     // over the page's ids alone, then its rows are read by id: sorting whole rows (documents) cost PostgreSQL
     // a 5 MB sort on disk per page of a walk whenever its statistics lagged behind a large import.
     return read(
-      `SELECT ${select}, p.page_row_bytes AS page_row_bytes, p.page_bytes_before AS page_bytes_before${countedWithPage ? ', p.page_total AS page_total' : ''} FROM (
-         SELECT r.${storage.idColumn} AS page_id${counted}, ${size.rowBytes} AS page_row_bytes,
+      `SELECT ${select}, p.page_row_bytes AS page_row_bytes, p.page_bytes_before AS page_bytes_before FROM (
+         SELECT r.${storage.idColumn} AS page_id, ${size.rowBytes} AS page_row_bytes,
                 row_number() OVER (ORDER BY ${order}) AS page_position,
                 coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS page_bytes_before,
                 coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS page_bytes_before_previous
@@ -146,8 +140,9 @@ export async function queryPageRows(
   };
   const totalFor = async (found: number, truncated: boolean) =>
     truncated ? count() : !resumeAt && found > 0 && found < query.count ? offset + found : !resumeAt && offset === 0 && found === 0 ? 0 : count();
+  // A page read by the window-summing statement (no native SQLite handle) carries no count of its own.
   const totalOf = (rows: Record<string, unknown>[], truncated: boolean) =>
-    countedWithPage && rows.length ? Number(rows[0].page_total) : totalFor(rows.length, truncated);
+    rows[0]?.page_total !== undefined ? Number(rows[0].page_total) : totalFor(rows.length, truncated);
   const remember = (rows: Record<string, unknown>[]) => {
     const last = rows[rows.length - 1];
     const key = limit === query.count ? positionKey(query.startIndex + rows.length) : undefined; // index paging only

@@ -36,7 +36,7 @@ export function storedResourceText(type: ResourceType, resource: StoredResource,
   // Both databases return a document's text as a bare object, braces first and last.
   const members = resource.documentText.slice(1, -1);
   const schemas = schemasOf(type, (urn) => holdsMember(resource.documentText, urn));
-  return `{"schemas":${JSON.stringify(schemas)},"id":${JSON.stringify(resource.id)}${members ? `,${members}` : ''}${computed},"meta":${resourceMetaText(type, resource, baseUrl)}}`;
+  return `{"schemas":${JSON.stringify(schemas)},"id":${JSON.stringify(resource.id)}${members ? `,${members}` : ''}${computed},"meta":${JSON.stringify(resourceMeta(type, resource, baseUrl))}}`;
 }
 
 /** Whether a stored document's text is an object, as every write stores it (anything else takes the object path). */
@@ -69,12 +69,4 @@ function resourceMeta(type: ResourceType, resource: Omit<RenderableResource, 'do
     location: `${baseUrl}${type.endpoint}/${resource.id}`,
     version: etagOf(resource.version),
   };
-}
-
-/** resourceMeta as JSON text, written out: serialising the object was the largest part of rendering a stored resource. */
-function resourceMetaText(type: ResourceType, resource: Omit<RenderableResource, 'document'>, baseUrl: string): string {
-  const created = isoTime(resource.createdAt);
-  const lastModified = isoTime(resource.updatedAt);
-  const location = JSON.stringify(`${baseUrl}${type.endpoint}/${resource.id}`);
-  return `{"resourceType":${JSON.stringify(type.name)},"created":"${created}","lastModified":"${lastModified}","location":${location},"version":${JSON.stringify(etagOf(resource.version))}}`;
 }
