@@ -122,19 +122,22 @@ export async function queryPageRows(
       });
       if (streamed) return streamed;
     }
-    // Each row's bytes and the bytes of the rows before the one before it: what it takes to keep the rows
-    // that start within the budget and the first one past it (which says the page was cut). They are summed
-    // over the page's ids alone, then its rows are read by id: sorting whole rows (documents) cost PostgreSQL
-    // a 5 MB sort on disk per page of a walk whenever its statistics lagged behind a large import.
+    // Each row's bytes and the bytes of the rows before it and before the one before it: what it takes to keep
+    // the rows that start within the budget and the first one past it (which says the page was cut), summed
+    // by one window in page order under the LIMIT, over the rows themselves. (Summing over the page's ids and
+    // joining its rows back by id cost PostgreSQL twice the reads and a sort: 1.14 against 0.55 ms a page.)
+    // The order the window follows is the index's, so PostgreSQL reads the page from the index and stops at
+    // the LIMIT; only with statistics far behind a large import would it plan a sort of the tenant's rows
+    // instead, which is why PlannerStatistics keeps them current.
+    const running = `sum(${size.rowBytes}) OVER page_order`;
     return read(
-      `SELECT ${select}, p.page_row_bytes AS page_row_bytes, p.page_bytes_before AS page_bytes_before FROM (
-         SELECT r.${storage.idColumn} AS page_id, ${size.rowBytes} AS page_row_bytes,
-                row_number() OVER (ORDER BY ${order}) AS page_position,
-                coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS page_bytes_before,
-                coalesce(sum(${size.rowBytes}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS page_bytes_before_previous
-           FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}
-       ) p JOIN ${storage.table} r ON r.${storage.idColumn} = p.page_id
-       WHERE p.page_bytes_before_previous < ? ORDER BY p.page_position`,
+      `SELECT * FROM (
+         SELECT ${select}, ${size.rowBytes} AS page_row_bytes, row_number() OVER page_order AS page_position,
+                ${running} - ${size.rowBytes} AS page_bytes_before,
+                ${running} - ${size.rowBytes} - coalesce(lag(${size.rowBytes}) OVER page_order, 0) AS page_bytes_before_previous
+           FROM ${storage.table} r WHERE ${where}${keyset}
+         WINDOW page_order AS (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) ORDER BY ${order} ${paging}
+       ) p WHERE p.page_bytes_before_previous < ? ORDER BY p.page_position`,
       [...pageParams, ScimLimits.maxPageBytes],
     );
   };

@@ -79,14 +79,21 @@ export class PlannerStatistics implements OnModuleInit, OnApplicationShutdown {
     await this.running;
   }
 
-  /** Analyzes the tables whose rows changed by more than a tenth since their last analysis; returns them. */
+  /**
+   * Refreshes the tables whose rows changed by more than a tenth since their last analysis; returns them. A
+   * table that mostly gained rows is vacuumed as well: PostgreSQL answers a count from an index alone only
+   * over pages its visibility map marks all-visible, which only a vacuum does. Without it, `meta.lastModified
+   * gt` over a tenant just imported read every row from the table to count 10,000 matches (4.4 ms instead
+   * of 1.2). SKIP_LOCKED: another process refreshing the same table already does the work.
+   */
   async analyzeStale(): Promise<string[]> {
     const connection = this.em.fork().getConnection();
     const stale = (await connection.execute(
-      `SELECT relname FROM pg_stat_user_tables
+      `SELECT relname, n_ins_since_vacuum + n_dead_tup > 500 + 0.1 * greatest(n_live_tup, 0) AS vacuum FROM pg_stat_user_tables
         WHERE schemaname = current_schema() AND n_mod_since_analyze > 500 + 0.1 * greatest(n_live_tup, 0)`,
-    )) as { relname: string }[];
-    for (const { relname } of stale) await connection.execute(`ANALYZE "${relname.replace(/"/g, '""')}"`);
+    )) as { relname: string; vacuum: boolean }[];
+    for (const { relname, vacuum } of stale)
+      await connection.execute(`${vacuum ? 'VACUUM (ANALYZE, SKIP_LOCKED)' : 'ANALYZE (SKIP_LOCKED)'} "${relname.replace(/"/g, '""')}"`);
     return stale.map((row) => row.relname);
   }
 }
