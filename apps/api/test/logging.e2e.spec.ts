@@ -92,4 +92,36 @@ describe.each(dialects())('SQL logging on %s', (dialect) => {
     expect(second.body.totalResults).toBe(3);
     expect(second.body.Resources.map((r) => r.userName)).toEqual(['many.c@example.com']);
   });
+
+  it("reads a walk's full pages and the tenant's count in one statement", async () => {
+    const tenant = await createTenant(t, 'Walked');
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    for (const name of ['a', 'b', 'c', 'd', 'e'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth)
+        .send({ userName: `walk.${name}@example.com` })
+        .expect(201);
+    const pageOf = async (query: string) => {
+      const before = t.logs.length;
+      const body = (await t.http.get(`${tenant.base}/Users?${query}`).set(auth).expect(200)).body as {
+        totalResults: number;
+        nextCursor?: string;
+        Resources: { userName: string }[];
+      };
+      const statements = t.logs
+        .slice(before)
+        .map((line) => JSON.parse(line) as { context?: string; msg: string })
+        .filter((line) => line.context === 'mikro-orm' && /\bFROM (users r|resource_counts)\b/.test(line.msg))
+        .map((line) => line.msg);
+      return { body, statements };
+    };
+    for (const query of ['startIndex=1&count=2', 'startIndex=3&count=2', 'count=2&cursor=']) {
+      const { body, statements } = await pageOf(query);
+      expect(body.totalResults).toBe(5);
+      expect(body.Resources).toHaveLength(2);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/FROM resource_counts[\s\S]*FROM users r/);
+    }
+  });
 });

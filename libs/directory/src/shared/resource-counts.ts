@@ -34,6 +34,14 @@ export async function resourceCount(em: EntityManager, tenantId: string, type: C
   return rows.length ? Number(rows[0].count) : undefined;
 }
 
+/**
+ * The kept count as a column of another statement (`?` is the tenant): what a page of an unfiltered list
+ * reads beside its rows instead of asking for it in a statement of its own. NULL when never counted.
+ */
+export function keptCountColumn(type: CountedResource): string {
+  return `(SELECT count FROM resource_counts WHERE tenant_id = ? AND resource_type = '${type}')`;
+}
+
 /** The tenant's resources of a type as its rows say (a count over the tenant's index, not the kept figure). */
 export async function countedRows(em: EntityManager, tenantId: string, type: CountedResource): Promise<number> {
   const rows = await runSql<{ n: number | string }>(em, `SELECT count(*) AS n FROM ${TABLE_OF[type]} WHERE tenant_id = ?`, [tenantId]);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { pagePositions, type PagePosition } from './page-positions';
-import { resourceCount, type CountedResource } from './resource-counts';
+import { keptCountColumn, resourceCount, type CountedResource } from './resource-counts';
 import { dialectOf, readSqliteRowsWhile, runSql } from './sql';
 import type { HeavyReads } from '@roster/platform';
 import { filterToSql, isIndexedLookup, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
@@ -95,9 +95,10 @@ export async function queryPageRows(
   // twice). Not for other filters: their count can often be read from an index alone while the page stops
   // early in creation order, and counting in the page's statement then cost W5 more CPU, not less.
   const countedWithPage = !!filter?.narrowedByIndex && options.countUpTo === undefined && !resumeAt && offset === 0;
-  const page = async (select: string, sized: boolean) => {
+  // `selectParams` are those of `select`'s columns, which come before the statement's own.
+  const page = async (select: string, sized: boolean, selectParams: unknown[] = []) => {
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
-    const pageParams = [...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
+    const pageParams = [...selectParams, ...params, ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []), limit, ...(resumeAt ? [] : [offset])];
     const paging = resumeAt ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
     // The page's rows; counted, by id from the window over the filter's matches, in page order.
     const rowsOf = (columns: string) =>
@@ -145,15 +146,23 @@ export async function queryPageRows(
     truncated ? count() : !resumeAt && found > 0 && found < query.count ? offset + found : !resumeAt && offset === 0 && found === 0 ? 0 : count();
   // A page read by the window-summing statement (no native SQLite handle) carries no count of its own.
   const totalOf = (rows: Record<string, unknown>[], truncated: boolean) =>
-    rows[0]?.page_total !== undefined ? Number(rows[0].page_total) : totalFor(rows.length, truncated);
+    rows[0]?.page_total !== undefined
+      ? Number(rows[0].page_total)
+      : rows[0]?.kept_total !== undefined && rows[0].kept_total !== null
+        ? Number(rows[0].kept_total)
+        : totalFor(rows.length, truncated);
   const remember = (rows: Record<string, unknown>[]) => {
     const last = rows[rows.length - 1];
     const key = limit === query.count ? positionKey(query.startIndex + rows.length) : undefined; // index paging only
     if (last && key) pagePositions.remember(key, { createdAt: last.created_at, id: String(last.id) });
   };
-  // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves.
+  // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves, and without a
+  // filter the tenant's kept count beside them (on PostgreSQL a round trip less for every page of a walk).
   if (offset === 0 || resumeAt) {
-    const { kept, truncated } = withinBudget(await page(columns, true), (row) => Number(row.page_bytes_before));
+    const keptTotal = !filter && counted ? { column: `${keptCountColumn(counted)} AS kept_total`, params: [tenantId] } : undefined;
+    const { kept, truncated } = withinBudget(await page(keptTotal ? `${columns}, ${keptTotal.column}` : columns, true, keptTotal?.params), (row) =>
+      Number(row.page_bytes_before),
+    );
     remember(kept);
     return capped(await totalOf(kept, truncated), { rows: kept, truncated });
   }
