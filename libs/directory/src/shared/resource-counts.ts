@@ -35,11 +35,12 @@ export async function resourceCount(em: EntityManager, tenantId: string, type: C
 }
 
 /**
- * The kept count as a column of another statement (`?` is the tenant): what a page of an unfiltered list
- * reads beside its rows instead of asking for it in a statement of its own. NULL when never counted.
+ * The tenant's kept count as an expression for another statement's columns, with its parameters: what a
+ * page of an unfiltered list reads beside its rows instead of asking in a statement of its own. NULL when
+ * never counted.
  */
-export function keptCountColumn(type: CountedResource): string {
-  return `(SELECT count FROM resource_counts WHERE tenant_id = ? AND resource_type = '${type}')`;
+export function keptCountExpression(tenantId: string, type: CountedResource): SqlStatement {
+  return { sql: '(SELECT count FROM resource_counts WHERE tenant_id = ? AND resource_type = ?)', params: [tenantId, type] };
 }
 
 /** The tenant's resources of a type as its rows say (a count over the tenant's index, not the kept figure). */

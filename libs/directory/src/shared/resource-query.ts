@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { pagePositions, type PagePosition } from './page-positions';
-import { keptCountColumn, resourceCount, type CountedResource } from './resource-counts';
+import { keptCountExpression, resourceCount, type CountedResource } from './resource-counts';
 import { dialectOf, readSqliteRowsWhile, runSql } from './sql';
 import type { HeavyReads } from '@roster/platform';
 import { filterToSql, isIndexedLookup, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
@@ -160,10 +160,9 @@ export async function queryPageRows(
   // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves, and without a
   // filter the tenant's kept count beside them (on PostgreSQL a round trip less for every page of a walk).
   if (offset === 0 || resumeAt) {
-    const keptTotal = !filter && counted ? { column: `${keptCountColumn(counted)} AS kept_total`, params: [tenantId] } : undefined;
-    const { kept, truncated } = withinBudget(await page(keptTotal ? `${columns}, ${keptTotal.column}` : columns, true, keptTotal?.params), (row) =>
-      Number(row.page_bytes_before),
-    );
+    const keptTotal = !filter && counted ? keptCountExpression(tenantId, counted) : undefined;
+    const select = keptTotal ? `${columns}, ${keptTotal.sql} AS kept_total` : columns;
+    const { kept, truncated } = withinBudget(await page(select, true, keptTotal?.params), (row) => Number(row.page_bytes_before));
     remember(kept);
     return capped(await totalOf(kept, truncated), { rows: kept, truncated });
   }

@@ -10,6 +10,8 @@ const CHECK_EVERY_ROWS = 1000;
 // table written to but not yet seen as stale is looked at again, RECHECKS times at most.
 const RECHECK_MS = 1500;
 const RECHECKS = 10;
+// Rows changed past which a table's statistics (and, for added or dead rows, its visibility map) are stale.
+const A_TENTH = '500 + 0.1 * greatest(n_live_tup, 0)';
 
 const pending = new Map<string, number>();
 let sink: (() => void) | undefined;
@@ -32,9 +34,9 @@ export function noteRowChanges(table: string, rows: number): void {
  * rows to the planner, which then read and sorted the whole rest of the tenant for every page (30 ms a page
  * of 100 over 10,000 users, instead of 2). So after every CHECK_EVERY_ROWS rows this process inserted or
  * deleted in a table, it analyzes the tables whose rows changed by more than a tenth (and 500) since their
- * last analysis (vacuuming those that mostly gained or lost rows, see analyzeStale), and looks again shortly while the table it wrote to is not among them yet. A table too large
- * for its change to matter is let go after RECHECKS looks. SQLite plans from fixed statistics instead (the
- * planner statistics migration).
+ * last analysis (vacuuming those that mostly gained or lost rows, see analyzeStale), and looks again shortly
+ * while the table it wrote to is not among them yet. A table too large for its change to matter is let go
+ * after RECHECKS looks. SQLite plans from fixed statistics instead (the planner statistics migration).
  */
 @Injectable()
 export class PlannerStatistics implements OnModuleInit, OnApplicationShutdown {
@@ -89,8 +91,8 @@ export class PlannerStatistics implements OnModuleInit, OnApplicationShutdown {
   async analyzeStale(): Promise<string[]> {
     const connection = this.em.fork().getConnection();
     const stale = (await connection.execute(
-      `SELECT relname, n_ins_since_vacuum + n_dead_tup > 500 + 0.1 * greatest(n_live_tup, 0) AS vacuum FROM pg_stat_user_tables
-        WHERE schemaname = current_schema() AND n_mod_since_analyze > 500 + 0.1 * greatest(n_live_tup, 0)`,
+      `SELECT relname, n_ins_since_vacuum + n_dead_tup > ${A_TENTH} AS vacuum FROM pg_stat_user_tables
+        WHERE schemaname = current_schema() AND n_mod_since_analyze > ${A_TENTH}`,
     )) as { relname: string; vacuum: boolean }[];
     for (const { relname, vacuum } of stale)
       await connection.execute(`${vacuum ? 'VACUUM (ANALYZE, SKIP_LOCKED)' : 'ANALYZE (SKIP_LOCKED)'} "${relname.replace(/"/g, '""')}"`);
