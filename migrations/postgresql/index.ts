@@ -14,6 +14,7 @@ import { Migration20261206060001_user_indexes as M10 } from './Migration20261206
 import { Migration20261206070001_tenant_deletion as M11 } from './Migration20261206070001_tenant_deletion';
 import { Migration20261206080001_group_members_user_index as M12 } from './Migration20261206080001_group_members_user_index';
 import { Migration20261206090001_prefix_indexes as M13 } from './Migration20261206090001_prefix_indexes';
+import { Migration20261207043029_resource_count_slots as M14 } from './Migration20261207043029_resource_count_slots';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144232_init', class: M0 },
@@ -30,4 +31,5 @@ export const migrationsList: MigrationList = [
   { name: 'Migration20261206070001_tenant_deletion', class: M11 },
   { name: 'Migration20261206080001_group_members_user_index', class: M12 },
   { name: 'Migration20261206090001_prefix_indexes', class: M13 },
+  { name: 'Migration20261207043029_resource_count_slots', class: M14 },
 ];

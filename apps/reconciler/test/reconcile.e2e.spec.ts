@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/core';
 import pino from 'pino';
 import { loadConfig, type RosterConfig } from '@roster/config';
 import { MigrationRunner } from '@roster/platform';
-import { ReconciliationService, UserEntity } from '@roster/directory';
+import { recountResources, ReconciliationService, UserEntity } from '@roster/directory';
 import { createTestDatabase, dialects, reportSkippedPostgres, type TestDatabase } from '../../../test/support/databases';
 import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 import { reconcile } from '../src/reconcile';
@@ -177,13 +177,42 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     expect((await t.http.get(`${tenant.base}/Users?startIndex=2&count=1`).set(auth).expect(200)).body.totalResults).toBe(2);
 
     const connection = t.app.get(MikroORM).em.fork().getConnection();
-    await connection.execute("update resource_counts set count = 7 where tenant_id = ? and resource_type = 'User'", [tenant.id]);
+    // Five more than there are, in one of the slots the count is spread over.
+    await connection.execute(
+      "update resource_counts set count = count + 5 where tenant_id = ? and resource_type = 'User' and slot = (select min(slot) from resource_counts where tenant_id = ? and resource_type = 'User')",
+      [tenant.id, tenant.id],
+    );
     expect(await total('Users')).toBe(7); // the kept count is what lists report...
     const found = (await reconcile(job, config, logger, { repair: false })).summary;
     expect(lines.filter((l) => l.msg === 'drift' && l.kind === 'counts').pop()).toMatchObject({ tenantId: tenant.id, userId: 'User' });
     expect(found.drift).toBeGreaterThanOrEqual(1);
     await reconcile(job, config, logger, { repair: true });
     expect(await total('Users')).toBe(2); // ...and the job puts it right
+  });
+
+  it('counts concurrent creates over several slots, and a recount while they commit loses none', async () => {
+    const tenant = await createTenant(t, 'Rec concurrent counts');
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    const create = (i: number) =>
+      t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth)
+        .send({ userName: `k${i}@example.com` })
+        .expect(201);
+    const total = async () => (await t.http.get(`${tenant.base}/Users?count=1`).set(auth).expect(200)).body.totalResults;
+    await Promise.all(Array.from({ length: 24 }, (_, i) => create(i)));
+    expect(await total()).toBe(24);
+    const connection = t.app.get(MikroORM).em.fork().getConnection();
+    const slots = await connection.execute("select slot from resource_counts where tenant_id = ? and resource_type = 'User'", [tenant.id]);
+    expect(slots.length).toBeGreaterThan(1);
+
+    const orm = t.app.get(MikroORM);
+    await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => create(100 + i)),
+      ...Array.from({ length: 4 }, () => recountResources(orm.em.fork(), tenant.id, 'User')),
+    ]);
+    expect(await total()).toBe(32);
+    expect((await reconcile(job, config, logger, { repair: false })).summary).toMatchObject({ drift: 0 });
   });
 
   it('refuses to run against a database with pending migrations', async () => {

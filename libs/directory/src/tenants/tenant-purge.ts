@@ -29,7 +29,7 @@ export const TENANT_DATA: { table: string; key: string[]; byStream?: true }[] = 
   { table: 'provisioning_events', key: ['tenant_id', 'seq'] },
   { table: 'event_sequences', key: ['tenant_id'] },
   { table: 'scim_tokens', key: ['id'] },
-  { table: 'resource_counts', key: ['tenant_id', 'resource_type'] },
+  { table: 'resource_counts', key: ['tenant_id', 'resource_type', 'slot'] },
   { table: 'auth_failure_counters', key: ['tenant_id', 'window_start'] },
   { table: 'scim_requests', key: ['tenant_id', 'id'] },
   { table: 'portal_sessions', key: ['id'] },
