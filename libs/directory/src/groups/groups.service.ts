@@ -116,7 +116,7 @@ export class GroupsService implements OnModuleInit {
           await this.write(em, [this.groups.insertion(em, group)]);
           const added = await this.addMembers(em, caller.tenantId, group, members, now);
           const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
-          // The tenant's count row is written last: concurrent creates wait on it for as short a time as can be.
+          // Written last: a concurrent create that picked the same count slot waits on it for as short a time as can be.
           await this.write(em, [
             resourceCountChange(caller.tenantId, 'Group', 1),
             this.audit.recording(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
