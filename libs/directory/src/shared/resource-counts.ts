@@ -10,8 +10,8 @@ const TABLE_OF: Record<CountedResource, string> = { User: 'users', Group: 'group
 /**
  * A tenant's count of a type is the sum of this many rows, and each change adds to one of them, picked at
  * random. With one row, concurrent creates of a tenant queued on its lock: each waited until the create
- * before it had committed (PostgreSQL, 8 connections: a group create 0.1, 1.6, then 9.3 ms). Reading the
- * count sums at most this many rows of the same key.
+ * before it had committed (PostgreSQL, five group creates at once: their count's statement took 0.1, 1.6,
+ * then 9.3 ms). Reading the count sums at most this many rows of the same key.
  */
 export const COUNT_SLOTS = 16;
 
