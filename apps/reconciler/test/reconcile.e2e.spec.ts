@@ -202,11 +202,10 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
     const total = async () => (await t.http.get(`${tenant.base}/Users?count=1`).set(auth).expect(200)).body.totalResults;
     await Promise.all(Array.from({ length: 24 }, (_, i) => create(i)));
     expect(await total()).toBe(24);
-    const connection = t.app.get(MikroORM).em.fork().getConnection();
-    const slots = await connection.execute("select slot from resource_counts where tenant_id = ? and resource_type = 'User'", [tenant.id]);
+    const orm = t.app.get(MikroORM);
+    const slots = await orm.em.fork().getConnection().execute("select slot from resource_counts where tenant_id = ? and resource_type = 'User'", [tenant.id]);
     expect(slots.length).toBeGreaterThan(1);
 
-    const orm = t.app.get(MikroORM);
     await Promise.all([
       ...Array.from({ length: 8 }, (_, i) => create(100 + i)),
       ...Array.from({ length: 4 }, () => recountResources(orm.em.fork(), tenant.id, 'User')),

@@ -15,6 +15,9 @@ const TABLE_OF: Record<CountedResource, string> = { User: 'users', Group: 'group
  */
 export const COUNT_SLOTS = 16;
 
+// The sum of the slots; NULL (not 0) when the tenant's count was never kept.
+const KEPT_COUNT_SQL = 'SELECT sum(count) AS count FROM resource_counts WHERE tenant_id = ? AND resource_type = ?';
+
 /** In the caller's transaction: a create adds one, a delete takes one away. */
 export async function adjustResourceCount(em: EntityManager, tenantId: string, type: CountedResource, delta: number): Promise<void> {
   const { sql, params } = resourceCountChange(tenantId, type, delta);
@@ -36,8 +39,8 @@ export function resourceCountChange(tenantId: string, type: CountedResource, del
 
 /** The tenant's number of resources of a type, or undefined when it was never counted. */
 export async function resourceCount(em: EntityManager, tenantId: string, type: CountedResource): Promise<number | undefined> {
-  const rows = await runSql<{ count: number | string | null }>(em, KEPT_COUNT_SQL, [tenantId, type], { prepared: true });
-  return rows[0]?.count === null || rows[0]?.count === undefined ? undefined : Number(rows[0].count);
+  const [{ count }] = await runSql<{ count: number | string | null }>(em, KEPT_COUNT_SQL, [tenantId, type], { prepared: true });
+  return count === null ? undefined : Number(count);
 }
 
 /**
@@ -48,9 +51,6 @@ export async function resourceCount(em: EntityManager, tenantId: string, type: C
 export function keptCountExpression(tenantId: string, type: CountedResource): SqlStatement {
   return { sql: `(${KEPT_COUNT_SQL})`, params: [tenantId, type] };
 }
-
-// The sum of the slots; NULL (not 0) when the tenant's count was never kept.
-const KEPT_COUNT_SQL = 'SELECT sum(count) AS count FROM resource_counts WHERE tenant_id = ? AND resource_type = ?';
 
 /** The tenant's resources of a type as its rows say (a count over the tenant's index, not the kept figure). */
 export async function countedRows(em: EntityManager, tenantId: string, type: CountedResource): Promise<number> {
