@@ -1,9 +1,12 @@
-import { Client } from 'pg';
+import { MikroORM } from '@mikro-orm/core';
+import { MAX_PREPARED_TEXTS } from '@roster/directory';
+import { Client, type Pool, type PoolClient } from 'pg';
 import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 
 // PostgreSQL keeps the statements of a walk's pages prepared (libs/directory/src/shared/sql.ts). A statement
 // prepared before a table changed cannot run as prepared afterwards (a migration of a newer release beside
-// this one, a pooler that drops them): the requests must go on being answered.
+// this one, a pooler that drops them): the requests must go on being answered, and the process then stops
+// preparing — which is why the test of how many it prepares runs first.
 const onPostgres = process.env.ROSTER_TEST_PG_URL ? describe : describe.skip;
 if (!process.env.ROSTER_TEST_PG_URL) test.skip('PostgreSQL variant SKIPPED: no PostgreSQL reachable (set ROSTER_TEST_PG_URL)', () => undefined);
 
@@ -13,6 +16,30 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
     t = await startTestApp('postgresql');
   });
   afterAll(async () => t?.close());
+
+  it('prepare a bounded number of texts, and answer every page size beyond them', async () => {
+    const tenant = await createTenant(t);
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    for (const name of ['ada', 'grace', 'alan']) await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: `${name}@example.com` }).expect(201);
+    // A page's LIMIT is in its text: each page size is a text of its own.
+    for (let count = 1; count <= MAX_PREPARED_TEXTS + 44; count++) {
+      const page = await t.http.get(`${tenant.base}/Users?count=${count}`).set(auth).expect(200);
+      expect(page.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['ada@example.com', 'grace@example.com', 'alan@example.com'].slice(0, count));
+    }
+    const pool = (await (t.app.get(MikroORM).em.getConnection() as unknown as { getNativeClient(): Promise<Pool> }).getNativeClient()) as Pool;
+    const clients: PoolClient[] = [];
+    try {
+      const open = pool.totalCount;
+      for (let i = 0; i < open; i++) clients.push(await pool.connect());
+      // Each connection prepares what it was handed; together they never hold more texts than the bound.
+      const names = new Set<string>();
+      for (const client of clients) for (const row of (await client.query('SELECT name FROM pg_prepared_statements')).rows) names.add(row.name);
+      expect(names.size).toBeGreaterThan(0);
+      expect(names.size).toBeLessThanOrEqual(MAX_PREPARED_TEXTS);
+    } finally {
+      for (const client of clients) client.release();
+    }
+  });
 
   it('keep answering when a table they read changes under them', async () => {
     const tenant = await createTenant(t);

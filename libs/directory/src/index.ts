@@ -14,5 +14,5 @@ export * from './shared/scim-collections';
 export * from './events';
 export * from './scim-requests';
 export * from './sessions';
-export { dialectOf } from './shared/sql';
+export { dialectOf, MAX_PREPARED_TEXTS } from './shared/sql';
 export { writeAll, type SqlStatement } from './shared/write-all';

@@ -144,10 +144,20 @@ const pools = new WeakMap<object, Promise<Pool>>();
 
 const statementNames = new Map<string, string>();
 
-/** A prepared statement's name: the same for the same text in every process, distinct for distinct texts. */
-function statementName(text: string): string {
+/**
+ * Every connection keeps each statement it prepared for as long as it lives, so a process prepares at most
+ * this many texts (a page's LIMIT is in its text, and clients choose their page sizes); later texts run
+ * unprepared, as they did before preparing.
+ */
+export const MAX_PREPARED_TEXTS = 256;
+
+/**
+ * A prepared statement's name: the same for the same text in every process, distinct for distinct texts;
+ * undefined once MAX_PREPARED_TEXTS texts have a name.
+ */
+function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (!name) {
+  if (!name && statementNames.size < MAX_PREPARED_TEXTS) {
     name = `roster_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     statementNames.set(text, name);
   }
@@ -160,8 +170,10 @@ const PREPARED_STATEMENT_LOST = new Set(['26000', '0A000']);
 let preparing = true;
 
 async function queryPrepared(pool: Pool, text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+  const name = statementName(text);
+  if (!name) return pool.query(text, values);
   try {
-    return await pool.query({ name: statementName(text), text, values });
+    return await pool.query({ name, text, values });
   } catch (error) {
     if (!PREPARED_STATEMENT_LOST.has(String((error as { code?: unknown }).code))) throw error;
     preparing = false; // for the rest of this process: the statements run as they did before preparing
