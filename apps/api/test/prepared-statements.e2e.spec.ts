@@ -20,11 +20,18 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
   it('prepare a bounded number of texts, and answer every page size beyond them', async () => {
     const tenant = await createTenant(t);
     const auth = { Authorization: `Bearer ${tenant.token}` };
-    for (const name of ['ada', 'grace', 'alan']) await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: `${name}@example.com` }).expect(201);
+    for (const name of ['ada', 'grace', 'alan'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth)
+        .send({ userName: `${name}@example.com` })
+        .expect(201);
     // A page's LIMIT is in its text: each page size is a text of its own.
     for (let count = 1; count <= MAX_PREPARED_TEXTS + 44; count++) {
       const page = await t.http.get(`${tenant.base}/Users?count=${count}`).set(auth).expect(200);
-      expect(page.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['ada@example.com', 'grace@example.com', 'alan@example.com'].slice(0, count));
+      expect(page.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(
+        ['ada@example.com', 'grace@example.com', 'alan@example.com'].slice(0, count),
+      );
     }
     const pool = (await (t.app.get(MikroORM).em.getConnection() as unknown as { getNativeClient(): Promise<Pool> }).getNativeClient()) as Pool;
     const clients: PoolClient[] = [];
