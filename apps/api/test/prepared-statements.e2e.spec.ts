@@ -17,15 +17,21 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
   });
   afterAll(async () => t?.close());
 
-  it('prepare a bounded number of texts, and answer every page size beyond them', async () => {
+  /** A tenant holding ada, grace and alan, created in that order. */
+  const tenantOfThree = async () => {
     const tenant = await createTenant(t);
     const auth = { Authorization: `Bearer ${tenant.token}` };
     for (const name of ['ada', 'grace', 'alan'])
       await t.http
         .post(`${tenant.base}/Users`)
         .set(auth)
-        .send({ userName: `${name}@example.com` })
+        .send({ userName: `${name}@example.com`, displayName: name })
         .expect(201);
+    return { tenant, auth };
+  };
+
+  it('prepare a bounded number of texts, and answer every page size beyond them', async () => {
+    const { tenant, auth } = await tenantOfThree();
     // A page's LIMIT is in its text: each page size is a text of its own.
     for (let count = 1; count <= MAX_PREPARED_TEXTS + 44; count++) {
       const page = await t.http.get(`${tenant.base}/Users?count=${count}`).set(auth).expect(200);
@@ -49,14 +55,7 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
   });
 
   it('keep answering when a table they read changes under them', async () => {
-    const tenant = await createTenant(t);
-    const auth = { Authorization: `Bearer ${tenant.token}` };
-    for (const name of ['ada', 'grace', 'alan'])
-      await t.http
-        .post(`${tenant.base}/Users`)
-        .set(auth)
-        .send({ userName: `${name}@example.com`, displayName: name })
-        .expect(201);
+    const { tenant, auth } = await tenantOfThree();
     const group = await t.http.post(`${tenant.base}/Groups`).set(auth).send({ displayName: 'Readers' }).expect(201);
     await t.http
       .patch(`${tenant.base}/Groups/${group.body.id}`)
