@@ -19,7 +19,8 @@ import { seedMembers, seedUsers } from './seed';
 
 // `npm run bench`: latency of the lookups IdPs make on every sync, of membership changes on large
 // groups, and of audited vs unaudited writes, on SQLite and PostgreSQL, over real HTTP on loopback.
-// BENCH_USERS (default 100000) sets the tenant size; ROSTER_BENCH_PG_URL an admin PostgreSQL URL.
+// BENCH_USERS (default 100000) sets the tenant size; ROSTER_BENCH_PG_URL an admin PostgreSQL URL;
+// BENCH_DATABASES (default "sqlite,postgresql") which databases to measure.
 // `npm run bench -- events` runs only the provisioning-events section, `-- nightly` only the nightly job,
 // `-- search` only what grows with the tenant (lookups, substring filters, walks, an import, the portal).
 
@@ -30,6 +31,7 @@ const ONLY_SEARCH = process.argv.includes('search');
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const LOOKUPS = 300;
+const DATABASES = new Set((process.env.BENCH_DATABASES ?? 'sqlite,postgresql').split(',').map((name) => name.trim().toLowerCase()));
 const ADMIN = 'bench-admin-token-0123456789';
 
 interface Stats {
@@ -398,12 +400,15 @@ async function measureEvents(app: Awaited<ReturnType<typeof createApp>>, port: n
 
 async function main(): Promise<void> {
   console.log(`# Roster benchmark (${new Date().toISOString()}, Node ${process.version}, ${USERS} users)`);
-  const dir = mkdtempSync(join(tmpdir(), 'roster-bench-'));
-  try {
-    await run({ dialect: 'sqlite', path: join(dir, 'bench.db') });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (DATABASES.has('sqlite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-bench-'));
+    try {
+      await run({ dialect: 'sqlite', path: join(dir, 'bench.db') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  if (!DATABASES.has('postgresql')) return;
   const pg = await postgresDatabase();
   if (!pg) {
     console.log('\nPostgreSQL not reachable: skipped (set ROSTER_BENCH_PG_URL).');
