@@ -98,11 +98,13 @@ export async function queryPageRows(
   // `selectParams` are those of `select`'s columns, which come before the statement's own.
   const page = async (select: string, sized: boolean, selectParams: unknown[] = []) => {
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
-    // PostgreSQL, without a filter (a prepared statement): the LIMIT is written into the text (an integer this
-    // function computed), so PostgreSQL plans the statement once and reuses the plan. With the LIMIT a
-    // parameter it could not tell what a reused plan would cost, and planned every page again (0.45 ms of
-    // a page's 1.1 ms there). SQLite plans a text once either way.
-    const limitInText = dialect === 'postgresql' && !filter && Number.isSafeInteger(limit);
+    // PostgreSQL, without a filter (a prepared statement), reading from the start or resuming a walk: the
+    // LIMIT is written into the text (an integer this function computed), so PostgreSQL plans the statement
+    // once and reuses the plan. With the LIMIT a parameter it could not tell what a reused plan would cost,
+    // and planned every page again (0.45 ms of a page's 1.1 ms there). A page reached by OFFSET keeps both
+    // as parameters and is planned for its own offset, which may take another plan deep into a large
+    // tenant; planning is nothing beside skipping rows. SQLite plans a text once either way.
+    const limitInText = dialect === 'postgresql' && !filter && (offset === 0 || !!resumeAt) && Number.isSafeInteger(limit);
     const pageParams = [
       ...selectParams,
       ...params,
