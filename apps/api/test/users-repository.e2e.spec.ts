@@ -76,8 +76,8 @@ describe.each(dialects())('the user update statement on %s', (dialect) => {
         .send({ userName: `cap${i}@example.com` })
         .expect(201);
     const query = parseListQuery(UserResourceType, { filter: 'userName sw "cap"', count: '2' }, t.config.scim);
-    expect(await users.list(em, counted.id, query, undefined, 3)).toMatchObject({ total: 3, totalCapped: true });
-    expect(await users.list(em, counted.id, query, undefined, 5)).toMatchObject({ total: 5, totalCapped: false });
+    expect(await users.list(em, counted.id, query, { countUpTo: 3 })).toMatchObject({ total: 3, totalCapped: true });
+    expect(await users.list(em, counted.id, query, { countUpTo: 5 })).toMatchObject({ total: 5, totalCapped: false });
     expect(await users.list(em, counted.id, query)).toMatchObject({ total: 5, totalCapped: false });
   });
 });

@@ -12,6 +12,7 @@ function stored(id: string, documentText: string, active = true): StoredUser {
     createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
     updatedAt: new Date(Date.UTC(2026, 1, 2, 3, 4, 5)),
     documentText,
+    inAnyGroup: true,
   };
 }
 

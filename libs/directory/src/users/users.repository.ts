@@ -27,7 +27,11 @@ const PAGE_COLUMNS = {
 };
 
 /** A user of a listed page: its document still the stored JSON text, parsed only where rendering needs it. */
-export type StoredUser = Omit<RenderableUser, 'document'> & { documentText: string };
+export type StoredUser = Omit<RenderableUser, 'document'> & {
+  documentText: string;
+  /** False only when the page read that the user belongs to no group (`memberOfAny`). */
+  inAnyGroup: boolean;
+};
 
 /**
  * All User queries, every one scoped by tenant, as hand-written SQL with bound parameters: these run on
@@ -59,16 +63,18 @@ export class UsersRepository {
 
   /**
    * A page by index, or, with `cursor`, the page after `cursor.after` (RFC 9865) and where the next one
-   * starts; `countUpTo` stops counting there (queryPageRows).
+   * starts; `countUpTo` stops counting there (queryPageRows); `memberOfAny`, an SQL expression over the row `r`,
+   * says for each user whether it belongs to any group (StoredUser.inAnyGroup).
    */
   async list(
     em: EntityManager,
     tenantId: string,
     query: ListQuery,
-    cursor?: { after?: PagePosition },
-    countUpTo?: number,
+    page: { cursor?: { after?: PagePosition }; countUpTo?: number; memberOfAny?: string } = {},
   ): Promise<{ total: number; totalCapped: boolean; users: StoredUser[]; next?: PagePosition }> {
-    const read = await queryPageRows(em, userStorage, tenantId, query, PAGE_COLUMNS[dialectOf(em)], 'User', {
+    const { cursor, countUpTo } = page;
+    const columns = `${PAGE_COLUMNS[dialectOf(em)]}${page.memberOfAny ? `, ${page.memberOfAny} AS member_of_any` : ''}`;
+    const read = await queryPageRows(em, userStorage, tenantId, query, columns, 'User', {
       ...(cursor ? { after: cursor.after, lookAhead: true } : {}),
       size: USER_PAGE_SIZE,
       heavyReads: this.heavyReads,
@@ -325,5 +331,6 @@ function toStoredUser(row: Record<string, unknown>): StoredUser {
     createdAt: fromSql.time(row.created_at),
     updatedAt: fromSql.time(row.updated_at),
     documentText: row.document as string,
+    inAnyGroup: row.member_of_any === undefined || fromSql.bool(row.member_of_any),
   };
 }

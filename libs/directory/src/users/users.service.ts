@@ -68,11 +68,12 @@ export class UsersService implements OnModuleInit {
     const query = parseListQuery(UserResourceType, rawQuery, this.config.scim);
     const scope = { tenantId: caller.tenantId, resource: 'User', filter: query.filterText ?? '' };
     const window = await cursorWindow(this.cursors, scope, query.cursor);
-    const { total, totalCapped, users, next } = await this.users.list(this.em, caller.tenantId, query, window, countUpTo);
+    const memberOfAny = this.userGroups.memberOfAnyColumn('r');
+    const { total, totalCapped, users, next } = await this.users.list(this.em, caller.tenantId, query, { cursor: window, countUpTo, memberOfAny });
     const groups = await this.userGroups.groupsOf(
       this.em,
       caller.tenantId,
-      users.map((u) => u.id),
+      users.filter((u) => u.inAnyGroup).map((u) => u.id),
     );
     const managers = await this.views.resolvableManagers(this.em, caller.tenantId, users.filter(mayNameManager).map(withDocument));
     return {
