@@ -1,4 +1,5 @@
-import { userPageResources, userPageText, type UserPage } from '../src/users/user-page';
+import { managerOf } from '../src/users/user.mapper';
+import { managerIdOf, userPageResources, userPageText, type UserPage } from '../src/users/user-page';
 import type { StoredUser } from '../src/users/users.repository';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -60,14 +61,39 @@ describe('a page of users as text', () => {
     expect(JSON.parse(text).Resources[0].schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User']);
   });
 
-  it('takes the object path for a projection, a manager with a $ref and a document without active', () => {
+  it("splices a manager's $ref into the stored text, only for a manager the tenant holds", () => {
     const manager = '0190a0a0-0000-7000-8000-0000000000aa';
     const users = [
-      stored('u3', `{"userName":"m","active":true,"${ENT}":{"manager":{"value":"${manager.toUpperCase()}"}}}`),
-      stored('u4', '{"userName":"old"}', false),
+      stored('u3', `{"userName":"m","active":true,"${ENT}":{"manager":{"value":"${manager.toUpperCase()}"},"department":"R&D"}}`),
+      stored('u6', `{"active": true, "${ENT}": {"manager": {"value": "unknown", "displayName": "X"}}, "userName": "n"}`),
+      stored('u7', `{"active": true, "${ENT}": {"manager": {"displayName": "}\\"", "value": "${manager}"}}, "userName": "p"}`),
     ];
-    const full = JSON.parse(userPageText(page(users, { managers: new Set([manager]) }))).Resources;
-    expect(full[0][ENT].manager).toEqual({ value: manager.toUpperCase(), $ref: `${BASE}/Users/${manager}` });
+    const withManagers = page(users, { managers: new Set([manager]) });
+    const text = userPageText(withManagers);
+    expect(text).toContain(`"manager":{"value":"${manager.toUpperCase()}","$ref":"${BASE}/Users/${manager}"},"department":"R&D"`);
+    expect(text).toContain(`"manager": {"value": "unknown", "displayName": "X"}}`);
+    const full = JSON.parse(text).Resources;
+    expect(full).toEqual(userPageResources(withManagers));
+    expect(JSON.stringify(full)).toBe(JSON.stringify(userPageResources(withManagers))); // attribute order too
+    expect(full[2][ENT].manager).toEqual({ displayName: '}"', value: manager, $ref: `${BASE}/Users/${manager}` });
+  });
+
+  it('reads the manager id from the text as managerOf reads the parsed document', () => {
+    const documents = [
+      `{"${ENT}": {"manager": {"value": "a\\"b"}}}`,
+      `{"${ENT}": {"manager": {"value": 7}}}`,
+      `{"${ENT}": {"manager": "id-as-string"}}`,
+      `{"${ENT}": "not an object", "manager": {"value": "top-level"}}`,
+      `{"other": {"manager": {"value": "elsewhere"}}}`,
+      `{"${ENT}": {"manager": {"value": "first"}, "manager": {"value": "last"}}}`,
+      '{"userName": "no manager"}',
+    ];
+    for (const text of documents) expect(managerIdOf(stored('u', text))).toBe(managerOf({ document: JSON.parse(text) }));
+  });
+
+  it('takes the object path for a projection and a document without active', () => {
+    const users = [stored('u3', `{"userName":"m","active":true}`), stored('u4', '{"userName":"old"}', false)];
+    const full = JSON.parse(userPageText(page(users))).Resources;
     expect(full[1].active).toBe(false); // from its column
     const projected = JSON.parse(userPageText(page(users, { listing: { total: 2, totalCapped: false, projection: { attributes: ['userName'] } } })));
     expect(projected.Resources.map((r: object) => Object.keys(r))).toEqual([

@@ -1,6 +1,7 @@
 import type { ScimUser, UserListResponse } from '@roster/contract';
 import {
   isDefaultProjection,
+  memberSpan,
   projectResource,
   rendersAsStored,
   toListResponseText,
@@ -8,6 +9,7 @@ import {
   type JsonObject,
   type JsonText,
   type Projection,
+  Urn,
 } from '@roster/scim-core';
 import { holdsMember, isObjectText, storedResourceText } from '../shared/scim-resource.mapper';
 import { groupsAttribute, toScimUser, type GroupRef } from './user.mapper';
@@ -23,9 +25,30 @@ export interface UserPage {
   baseUrl: string;
 }
 
-/** Whether a user's document may name a manager (then its `$ref` needs the document parsed). */
-export function mayNameManager(user: StoredUser): boolean {
-  return holdsMember(user.documentText, 'manager');
+/**
+ * The manager id a user's stored document names, read from its text as managerOf reads the parsed
+ * document: the enterprise extension's `manager.value`, when it is a string. Only `manager` is parsed.
+ */
+export function managerIdOf(user: StoredUser): string | undefined {
+  return managerValueSpan(user.documentText)?.value;
+}
+
+function managerValueSpan(text: string): { value: string; managerEnd: number } | undefined {
+  if (!holdsMember(text, 'manager')) return undefined;
+  const enterprise = memberSpan(text, Urn.EnterpriseUser);
+  const manager = enterprise && memberSpan(text, 'manager', enterprise.start, enterprise.end);
+  const value = manager && memberSpan(text, 'value', manager.start, manager.end);
+  if (!manager || !value || text.charCodeAt(value.start) !== 0x22) return undefined;
+  return { value: JSON.parse(text.slice(value.start, value.end)) as string, managerEnd: manager.end };
+}
+
+/** The stored text with the manager's `$ref` last in `manager`, as toScimUser adds it, when the manager is a user of the tenant. */
+function withManagerRef(text: string, managers: ReadonlySet<string>, baseUrl: string): string {
+  const manager = managers.size ? managerValueSpan(text) : undefined;
+  const id = manager?.value.toLowerCase();
+  if (!manager || !id || !managers.has(id)) return text;
+  const close = manager.managerEnd - 1; // the manager object's closing brace; it holds `value`, so a comma goes first
+  return `${text.slice(0, close)},"$ref":${JSON.stringify(`${baseUrl}/Users/${id}`)}${text.slice(close)}`;
 }
 
 /** The page's users in their full representation (before projection): for callers that work on objects. */
@@ -35,17 +58,19 @@ export function userPageResources(page: UserPage): JsonObject[] {
 
 /**
  * The page as the list answers it, serialised. In the default representation a user's stored document is
- * sent as it is, with id, groups and meta around it: parsing and re-serialising a hundred documents was
- * the largest part of a page's CPU (docs/benchmarks.md). A user whose manager gets a `$ref`, a document from before
- * `active` was always stored, and any projection take the object path; both give the same resource.
+ * sent as it is, with id, groups and meta around it (and a manager's `$ref` spliced in): parsing and
+ * re-serialising a hundred documents was the largest part of a page's CPU (docs/benchmarks.md). A document
+ * from before `active` was always stored, and any projection take the object path; both give the same resource.
  */
 export function userPageText(page: UserPage): JsonText<UserListResponse> {
   const { total, startIndex, nextCursor, projection } = page.listing;
   const asStored = isDefaultProjection(projection) && rendersAsStored(UserResourceType);
   const resources = page.users.map((user) => {
     const groups = page.groups.get(user.id);
-    if (asStored && isObjectText(user.documentText) && holdsMember(user.documentText, 'active') && !(page.managers.size && mayNameManager(user))) {
-      return storedResourceText(UserResourceType, user, page.baseUrl, groups ? `,"groups":${JSON.stringify(groupsAttribute(groups, page.baseUrl))}` : '');
+    if (asStored && isObjectText(user.documentText) && holdsMember(user.documentText, 'active')) {
+      const documentText = withManagerRef(user.documentText, page.managers, page.baseUrl);
+      const computed = groups ? `,"groups":${JSON.stringify(groupsAttribute(groups, page.baseUrl))}` : '';
+      return storedResourceText(UserResourceType, documentText === user.documentText ? user : { ...user, documentText }, page.baseUrl, computed);
     }
     const resource = toScimUser(withDocument(user), page.baseUrl, groups, page.managers);
     return JSON.stringify(projectResource(UserResourceType, resource, projection));

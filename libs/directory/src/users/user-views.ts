@@ -45,7 +45,12 @@ export class UserViews {
 
   /** Which of these users' managers are users of the tenant (only those get a `$ref`); no query when none has one. */
   async resolvableManagers(em: EntityManager, tenantId: string, users: Pick<UserEntity, 'document'>[]): Promise<Set<string>> {
-    const ids = users.map(managerOf).filter((id): id is string => id !== undefined);
+    return this.resolvableManagerIds(em, tenantId, users.map(managerOf));
+  }
+
+  /** Which of these manager ids (undefined where a user names none) are users of the tenant. */
+  async resolvableManagerIds(em: EntityManager, tenantId: string, managerIds: (string | undefined)[]): Promise<Set<string>> {
+    const ids = managerIds.filter((id): id is string => id !== undefined);
     return ids.length ? this.users.existingIds(em, tenantId, ids) : new Set();
   }
 

@@ -20,8 +20,8 @@ import { explainingConflicts, orUniquenessConflict } from './user-conflicts';
 import { UserGroupsQuery } from './user-groups.query';
 import { UserUpdates } from './user-updates';
 import { UserViews, type UserResult } from './user-views';
-import { mayNameManager, userPageResources, userPageText, type UserPage } from './user-page';
-import { newUser, UsersRepository, withDocument } from './users.repository';
+import { managerIdOf, userPageResources, userPageText, type UserPage } from './user-page';
+import { newUser, UsersRepository } from './users.repository';
 
 export type { UserResult } from './user-views';
 
@@ -75,7 +75,7 @@ export class UsersService implements OnModuleInit {
       caller.tenantId,
       users.filter((u) => u.inAnyGroup).map((u) => u.id),
     );
-    const managers = await this.views.resolvableManagers(this.em, caller.tenantId, users.filter(mayNameManager).map(withDocument));
+    const managers = await this.views.resolvableManagerIds(this.em, caller.tenantId, users.map(managerIdOf));
     return {
       listing: {
         total,
