@@ -38,7 +38,7 @@ function managerValueSpan(text: string): { value: string; managerEnd: number } |
   const enterprise = memberSpan(text, Urn.EnterpriseUser);
   const manager = enterprise && memberSpan(text, 'manager', enterprise.start, enterprise.end);
   const value = manager && memberSpan(text, 'value', manager.start, manager.end);
-  if (!manager || !value || text.charCodeAt(value.start) !== 0x22) return undefined;
+  if (!manager || !value || text[value.start] !== '"') return undefined; // a string, as managerOf asks
   return { value: JSON.parse(text.slice(value.start, value.end)) as string, managerEnd: manager.end };
 }
 

@@ -45,12 +45,13 @@ const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
+/** JSON's whitespace: space, line feed, carriage return, tab. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 function skipSpace(text: string, i: number, to: number): number {
-  while (i < to) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
-  }
+  while (i < to && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
@@ -72,7 +73,7 @@ function valueEnd(text: string, i: number, to: number): number {
     let j = i;
     while (j < to) {
       const c = text.charCodeAt(j);
-      if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+      if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
       j++;
     }
     return j;
