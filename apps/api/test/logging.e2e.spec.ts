@@ -1,5 +1,5 @@
 import { dialects } from '../../../test/support/databases';
-import { createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
+import { ADMIN_TOKEN, createTenant, startTestApp, type TestApp } from '../../../test/support/test-app';
 
 // Every line logged while serving a request carries its id — the access line, and lines from deep inside
 // (here the ORM's SQL log, switched on for the test) — so one request can be followed through the logs.
@@ -125,5 +125,39 @@ describe.each(dialects())('SQL logging on %s', (dialect) => {
       // Its users belong to no group, which the page's statement says: no statement asks for their groups.
       expect(all.filter((msg) => msg.includes('JOIN groups g'))).toEqual([]);
     }
+  });
+
+  // SQLite compiles a statement again each time a parameter it planned with is bound, and it plans with a
+  // LIMIT's value: a bound LIMIT made every page, lookup and log read compile its statement anew.
+  it('writes every LIMIT into the statement on SQLite', async () => {
+    const tenant = await createTenant(t, 'Limits');
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    for (const name of ['a', 'b', 'c'])
+      await t.http
+        .post(`${tenant.base}/Users`)
+        .set(auth)
+        .send({ userName: `limit.${name}@example.com` })
+        .expect(201);
+    const before = t.logs.length;
+    for (const query of [
+      `filter=${encodeURIComponent('userName eq "limit.b@example.com"')}`,
+      `filter=${encodeURIComponent('userName co "limit"')}&count=2`,
+      'startIndex=1&count=2',
+      'startIndex=3&count=2',
+      'count=2&cursor=',
+    ])
+      await t.http.get(`${tenant.base}/Users?${query}`).set(auth).expect(200);
+    await t.http.get(`${tenant.base}/Groups?count=5`).set(auth).expect(200);
+    await t.http.get(`/admin/v1/tenants/${tenant.id}/scim-requests?limit=5`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+    const statements = t.logs
+      .slice(before)
+      .map((line) => JSON.parse(line) as { context?: string; msg: string })
+      .filter((line) => line.context === 'mikro-orm' && /\blimit\b/i.test(line.msg))
+      .map((line) => line.msg);
+    expect(statements.length).toBeGreaterThan(5);
+    const bound = statements.filter((msg) => /\blimit \?/i.test(msg));
+    // PostgreSQL plans a statement that carries a client's filter (never kept prepared) for the values bound
+    // to it each time, its LIMIT's among them: there a bound LIMIT costs nothing more.
+    expect(bound).toEqual(dialect === 'sqlite' ? [] : [expect.stringContaining('user_name_ci = ?'), expect.stringContaining('user_name_ci LIKE ?')]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { runSql, runSqlWrite } from '../shared/sql';
+import { limitClause, runSql, runSqlWrite } from '../shared/sql';
 
 /** The SQL of auth_failure_counters: one row per tenant and UTC hour. */
 @Injectable()
@@ -20,8 +20,8 @@ export class AuthFailureCountersRepository {
   async latest(em: EntityManager, tenantId: string, limit: number): Promise<{ window: string; count: number; lastReason: string }[]> {
     const rows = await runSql<{ window_start: string; count: number | string; last_reason: string }>(
       em,
-      'select window_start, count, last_reason from auth_failure_counters where tenant_id = ? order by window_start desc limit ?',
-      [tenantId, limit],
+      `select window_start, count, last_reason from auth_failure_counters where tenant_id = ? order by window_start desc ${limitClause(limit)}`,
+      [tenantId],
     );
     return rows.map((row) => ({ window: row.window_start, count: Number(row.count), lastReason: row.last_reason }));
   }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { StreamProfile } from '@roster/scim-core';
-import { dialectOf, fromSql, placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { dialectOf, fromSql, limitClause, placeholders, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 
 /** A stream as delivery reads it: what the push and poll paths both need. */
 export interface StreamState extends StreamProfile {
@@ -176,8 +176,8 @@ export class EventStreamsRepository {
         WHERE s.delivery = 'push' AND s.status = 'active' AND s.position < q.last_seq
           AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?)
           AND (s.lease_until IS NULL OR s.lease_until < ? OR s.lease_owner LIKE ?)
-        ORDER BY s.created_at LIMIT ?`,
-      [at, at, `${host}:%`, limit],
+        ORDER BY s.created_at ${limitClause(limit)}`,
+      [at, at, `${host}:%`],
     );
     return rows.map((row) => ({
       id: String(row.id),

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { ChangeKind, JsonObject, ProvisioningChange } from '@roster/scim-core';
-import { dialectOf, fromSql, runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
+import { dialectOf, fromSql, limitClause, runSql, runSqlWrite, sqlJson, sqlTime } from '../shared/sql';
 import { EVENTS_CHANNEL } from './event-signals';
 
 export interface SequencedChange extends ProvisioningChange {
@@ -59,8 +59,8 @@ export class ProvisioningEventsRepository {
     const rows = await runSql(
       em,
       `SELECT seq, txn, resource_type, resource_id, external_id, kinds, version, data, attributes, occurred_at
-         FROM provisioning_events WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      [tenantId, afterSeq, limit],
+         FROM provisioning_events WHERE tenant_id = ? AND seq > ? ORDER BY seq ${limitClause(limit)}`,
+      [tenantId, afterSeq],
     );
     return rows.map((row) => ({
       seq: Number(row.seq),

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { runSql, runSqlWrite } from '../shared/sql';
+import { limitClause, runSql, runSqlWrite } from '../shared/sql';
 
 /** One logged request as stored. */
 export interface StoredScimRequest {
@@ -44,7 +44,7 @@ export class ScimRequestsRepository {
       where.push('status >= ? AND status < ?');
       params.push(...range.status);
     }
-    const rows = await runSql(em, `SELECT ${COLUMNS} FROM scim_requests WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, limit]);
+    const rows = await runSql(em, `SELECT ${COLUMNS} FROM scim_requests WHERE ${where.join(' AND ')} ORDER BY id DESC ${limitClause(limit)}`, params);
     return rows.map(toStored);
   }
 

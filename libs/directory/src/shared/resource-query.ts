@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { pagePositions, type PagePosition } from './page-positions';
 import { keptCountExpression, resourceCount, type CountedResource } from './resource-counts';
-import { dialectOf, readSqliteRowsWhile, runSql } from './sql';
+import { dialectOf, limitClause, readSqliteRowsWhile, runSql } from './sql';
 import type { HeavyReads } from '@roster/platform';
 import { filterToSql, isIndexedLookup, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
@@ -98,13 +98,14 @@ export async function queryPageRows(
   // `selectParams` are those of `select`'s columns, which come before the statement's own.
   const page = async (select: string, sized: boolean, selectParams: unknown[] = []) => {
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
-    // PostgreSQL, without a filter (a prepared statement), reading from the start or resuming a walk: the
-    // LIMIT is written into the text (an integer this function computed), so PostgreSQL plans the statement
-    // once and reuses the plan. With the LIMIT a parameter it could not tell what a reused plan would cost,
-    // and planned every page again (0.45 ms of a page's 1.1 ms there). A page reached by OFFSET keeps both
-    // as parameters and is planned for its own offset, which may take another plan deep into a large
-    // tenant; planning is nothing beside skipping rows. SQLite plans a text once either way.
-    const limitInText = dialect === 'postgresql' && !filter && (offset === 0 || !!resumeAt) && Number.isSafeInteger(limit);
+    // The LIMIT is written into the text (an integer this function computed) wherever a parameter would cost
+    // more. SQLite plans with the value bound to a LIMIT and so compiles the statement again each time it is
+    // run (sql.ts, limitClause). PostgreSQL, without a filter (a prepared statement), reading from the start or
+    // resuming a walk, then plans the statement once and reuses the plan; with the LIMIT a parameter it could
+    // not tell what a reused plan would cost, and planned every page again (0.45 ms of a page's 1.1 ms there).
+    // There a page reached by OFFSET keeps both as parameters and is planned for its own offset, which may
+    // take another plan deep into a large tenant; planning is nothing beside skipping rows.
+    const limitInText = dialect === 'sqlite' || (!filter && (offset === 0 || !!resumeAt));
     const pageParams = [
       ...selectParams,
       ...params,
@@ -112,7 +113,7 @@ export async function queryPageRows(
       ...(limitInText ? [] : [limit]),
       ...(resumeAt ? [] : [offset]),
     ];
-    const paging = `LIMIT ${limitInText ? limit : '?'}${resumeAt ? '' : ' OFFSET ?'}`;
+    const paging = `${limitInText ? limitClause(limit) : 'LIMIT ?'}${resumeAt ? '' : ' OFFSET ?'}`;
     // The page's rows; counted, by id from the window over the filter's matches, in page order.
     const rowsOf = (columns: string) =>
       countedWithPage

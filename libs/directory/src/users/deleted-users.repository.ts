@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { fromSql, runSql, runSqlWrite, sqlTime } from '../shared/sql';
+import { fromSql, limitClause, runSql, runSqlWrite, sqlTime } from '../shared/sql';
 
 /** A user deleted over SCIM, as kept until the nightly job purges it (the users repository moves users here). */
 export interface DeletedUserRow {
@@ -26,8 +26,8 @@ export class DeletedUsersRepository {
     const rows = await runSql(
       em,
       `SELECT id, user_name, external_id, deleted_at FROM deleted_users WHERE tenant_id = ?${after ? ' AND (deleted_at < ? OR (deleted_at = ? AND id < ?))' : ''}
-        ORDER BY deleted_at DESC, id DESC LIMIT ?`,
-      [tenantId, ...(after ? [sqlTime(em, after.at), sqlTime(em, after.at), after.id] : []), limit + 1],
+        ORDER BY deleted_at DESC, id DESC ${limitClause(limit + 1)}`,
+      [tenantId, ...(after ? [sqlTime(em, after.at), sqlTime(em, after.at), after.id] : [])],
     );
     return rows.map((row) => ({
       id: String(row.id),
