@@ -61,6 +61,24 @@ describe('a page of users as text', () => {
     expect(JSON.parse(text).Resources[0].schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User']);
   });
 
+  it('names every extension the document holds, wherever its members stand, and says the same as the object path', () => {
+    const ROSTER = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
+    const documents = [
+      `{"${ROSTER}":{"learnerId":"L-1"},"userName":"a","active":true,"${ENT}":{"department":"R&D"}}`,
+      // A value that begins like an extension's name, before the member itself.
+      `{"title":"urn:ietf:params:scim:schemas:extension:x","userName":"b","active":true,"${ROSTER}":{"learnerId":"L-2"}}`,
+      `{"userName":"c","active":true}`,
+    ];
+    const users = documents.map((text, i) => stored(`0190a0a0-0000-7000-8000-00000000000${i}`, text));
+    const body = JSON.parse(userPageText(page(users)));
+    expect(body.Resources.map((r: { schemas: string[] }) => r.schemas)).toEqual([
+      ['urn:ietf:params:scim:schemas:core:2.0:User', ENT, ROSTER],
+      ['urn:ietf:params:scim:schemas:core:2.0:User', ROSTER],
+      ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    ]);
+    expect(body.Resources).toEqual(userPageResources(page(users)));
+  });
+
   it("splices a manager's $ref into the stored text, only for a manager the tenant holds", () => {
     const manager = '0190a0a0-0000-7000-8000-0000000000aa';
     const users = [

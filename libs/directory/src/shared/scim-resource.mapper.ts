@@ -33,10 +33,40 @@ export type StoredResource = Omit<RenderableResource, 'document'> & { documentTe
  * add, each led by a comma (`,"groups":[…]`).
  */
 export function storedResourceText(type: ResourceType, resource: StoredResource, baseUrl: string, computed = ''): string {
+  const text = resource.documentText;
   // Both databases return a document's text as a bare object, braces first and last.
-  const members = resource.documentText.slice(1, -1);
-  const schemas = schemasOf(type, (urn) => holdsMember(resource.documentText, urn));
-  return `{"schemas":${JSON.stringify(schemas)},"id":${JSON.stringify(resource.id)}${members ? `,${members}` : ''}${computed},"meta":${JSON.stringify(resourceMeta(type, resource, baseUrl))}}`;
+  const members = text.slice(1, -1);
+  return `{"schemas":${schemasText(type, text)},"id":${JSON.stringify(resource.id)}${members ? `,${members}` : ''}${computed},"meta":${metaText(type, resource, baseUrl)}}`;
+}
+
+/**
+ * `schemas` of a stored document's text. Its extensions' names share a beginning, looked for once: a document
+ * that holds none (most) is answered without a search per extension, one that does is searched from there.
+ */
+function schemasText(type: ResourceType, documentText: string): string {
+  const texts = renderedSchemas(type);
+  const from = documentText.indexOf(texts.extensionNamesStart);
+  return from < 0 ? texts.coreOnly : JSON.stringify(schemasOf(type, (urn) => holdsMember(documentText, urn, from)));
+}
+
+const schemaTexts = new WeakMap<ResourceType, { coreOnly: string; extensionNamesStart: string }>();
+
+function renderedSchemas(type: ResourceType): { coreOnly: string; extensionNamesStart: string } {
+  let texts = schemaTexts.get(type);
+  if (!texts) {
+    const names = type.extensions.map((extension) => `"${extension.schema.id}":`);
+    // With no extension, a text that can never occur in a JSON object (a bare quote follows its brace).
+    let start = names[0] ?? '{{';
+    for (const name of names) while (!name.startsWith(start)) start = start.slice(0, -1);
+    texts = { coreOnly: JSON.stringify([type.schema.id]), extensionNamesStart: start };
+    schemaTexts.set(type, texts);
+  }
+  return texts;
+}
+
+/** resourceMeta as JSON text, written directly: its timestamps are ISO digits, the rest is escaped. */
+function metaText(type: ResourceType, resource: Omit<RenderableResource, 'document'>, baseUrl: string): string {
+  return `{"resourceType":${JSON.stringify(type.name)},"created":"${isoTime(resource.createdAt)}","lastModified":"${isoTime(resource.updatedAt)}","location":${JSON.stringify(`${baseUrl}${type.endpoint}/${resource.id}`)},"version":${JSON.stringify(etagOf(resource.version))}}`;
 }
 
 /** Whether a stored document's text is an object, as every write stores it (anything else takes the object path). */
@@ -50,8 +80,8 @@ export function isObjectText(documentText: string): boolean {
  * before the value. Extension URNs and the attributes asked about here are never the names of nested
  * members, so a match is a member of the document itself.
  */
-export function holdsMember(documentText: string, name: string): boolean {
-  return documentText.includes(`"${name}":`);
+export function holdsMember(documentText: string, name: string, from = 0): boolean {
+  return documentText.includes(`"${name}":`, from);
 }
 
 /** `schemas`: the core schema, then the extensions of the type the document holds, in the type's order. */
