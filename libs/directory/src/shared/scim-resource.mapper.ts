@@ -45,19 +45,24 @@ export function storedResourceText(type: ResourceType, resource: StoredResource,
  */
 function schemasText(type: ResourceType, documentText: string): string {
   const texts = renderedSchemas(type);
-  const from = documentText.indexOf(texts.extensionNamesStart);
+  const from = texts.extensionNamesStart === undefined ? -1 : documentText.indexOf(texts.extensionNamesStart);
   return from < 0 ? texts.coreOnly : JSON.stringify(schemasOf(type, (urn) => holdsMember(documentText, urn, from)));
 }
 
-const schemaTexts = new WeakMap<ResourceType, { coreOnly: string; extensionNamesStart: string }>();
+interface RenderedSchemas {
+  coreOnly: string;
+  /** What every extension's member name begins with; undefined for a type without extensions. */
+  extensionNamesStart?: string;
+}
 
-function renderedSchemas(type: ResourceType): { coreOnly: string; extensionNamesStart: string } {
+const schemaTexts = new WeakMap<ResourceType, RenderedSchemas>();
+
+function renderedSchemas(type: ResourceType): RenderedSchemas {
   let texts = schemaTexts.get(type);
   if (!texts) {
     const names = type.extensions.map((extension) => `"${extension.schema.id}":`);
-    // With no extension, a text that can never occur in a JSON object (a bare quote follows its brace).
-    let start = names[0] ?? '{{';
-    for (const name of names) while (!name.startsWith(start)) start = start.slice(0, -1);
+    let start = names[0];
+    for (const name of names) while (start !== undefined && !name.startsWith(start)) start = start.slice(0, -1);
     texts = { coreOnly: JSON.stringify([type.schema.id]), extensionNamesStart: start };
     schemaTexts.set(type, texts);
   }
