@@ -1,5 +1,5 @@
 import { bindFilter } from '../src/filter/bind';
-import { isIndexedLookup } from '../src/filter/cost';
+import { isIndexedLookup, rangeComplement } from '../src/filter/cost';
 import { parseFilter } from '../src/filter/parser';
 import type { ResourceStorage } from '../src/filter/storage';
 import { UserResourceType } from '../src/schema/registry';
@@ -13,6 +13,8 @@ const storage: ResourceStorage = {
     username: { column: 'user_name', ciColumn: 'user_name_ci', lookup: true },
     externalid: { column: 'external_id', lookup: true },
     active: { column: 'active' },
+    'meta.lastmodified': { column: 'updated_at', everyRow: true },
+    displayname: { column: 'display_name' },
   },
   children: {
     emails: {
@@ -51,4 +53,32 @@ describe('which filters are indexed lookups (cheap on any tenant)', () => {
     'userName pr',
     'meta.created gt "2026-01-01T00:00:00Z"',
   ])('%s is not', (filter) => expect(lookup(filter)).toBe(false));
+});
+
+describe('the opposite of a range over a column every row has', () => {
+  const opposite = (filter: string) => {
+    const found = rangeComplement(bindFilter(parseFilter(filter), UserResourceType), storage);
+    return found && found.kind === 'compare' ? `${found.attr.key} ${found.op}` : undefined;
+  };
+
+  it.each([
+    ['meta.lastModified gt "2026-01-01T00:00:00Z"', 'meta.lastModified le'],
+    ['meta.lastModified ge "2026-01-01T00:00:00Z"', 'meta.lastModified lt'],
+    ['meta.lastModified lt "2026-01-01T00:00:00Z"', 'meta.lastModified ge'],
+    ['meta.lastModified le "2026-01-01T00:00:00Z"', 'meta.lastModified gt'],
+  ])('%s: every other row is %s', (filter, expected) => {
+    expect(opposite(filter)).toBe(expected);
+  });
+
+  it.each([
+    'meta.lastModified eq "2026-01-01T00:00:00Z"',
+    'meta.lastModified ne "2026-01-01T00:00:00Z"',
+    // a column some rows leave empty: those rows are on neither side
+    'displayName gt "m"',
+    'meta.lastModified gt "2026-01-01T00:00:00Z" and active eq true',
+    'not (meta.lastModified gt "2026-01-01T00:00:00Z")',
+    'emails[value gt "m"]',
+  ])('has none for %s', (filter) => {
+    expect(opposite(filter)).toBeUndefined();
+  });
 });

@@ -9,8 +9,8 @@ export const groupStorage: ResourceStorage = {
     id: { column: 'id', uuid: true, lookup: true },
     displayname: { column: 'display_name', ciColumn: 'display_name_ci', lookup: true },
     externalid: { column: 'external_id', lookup: true },
-    'meta.created': { column: 'created_at' },
-    'meta.lastmodified': { column: 'updated_at' },
+    'meta.created': { column: 'created_at', everyRow: true },
+    'meta.lastmodified': { column: 'updated_at', everyRow: true },
   },
   children: {
     // `members eq "<userId>"` and `members[value eq "…"]` use the (user_id) index of group_members.

@@ -3,7 +3,7 @@ import { pagePositions, type PagePosition } from './page-positions';
 import { keptCountExpression, resourceCount, type CountedResource } from './resource-counts';
 import { dialectOf, limitClause, readSqliteRowsWhile, runSql } from './sql';
 import type { HeavyReads } from '@roster/platform';
-import { filterToSql, isIndexedLookup, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
+import { filterToSql, isIndexedLookup, rangeComplement, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
 /** How a list bounds its pages in bytes: each row's size, an SQL expression over the row `r`. */
 export interface PageSize {
@@ -60,7 +60,8 @@ export async function queryPageRows(
   const indexedLookup = !!query.filter && isIndexedLookup(query.filter, storage);
   const mayScan = !!sortBy || (!!query.filter && !indexedLookup) || (offset > 0 && !resumeAt);
   const heavy = mayScan && options.heavyReads?.enabled && !em.getTransactionContext() ? options.heavyReads : undefined;
-  const where = heavy ? `${scope}${heavy.budgetCondition('r')}` : scope;
+  const bounded = (condition: string) => (heavy ? `${condition}${heavy.budgetCondition('r')}` : condition);
+  const where = bounded(scope);
   // Without a client's filter the statement is one of a few texts: PostgreSQL keeps it prepared (sql.ts).
   const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> =>
     heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values, { prepared: !filter });
@@ -78,8 +79,29 @@ export async function queryPageRows(
         )
       )[0]?.n ?? 0,
     );
+  // A filter that is one range of a time every row has (`meta.lastModified gt …`) is counted from its smaller side.
+  const opposite = query.filter && counted && options.countUpTo === undefined ? rangeComplement(query.filter, storage) : undefined;
+  const oppositeFilter = opposite && filterToSql(opposite, storage, dialect);
+  // The filter's matches; with `withTenantRows`, the tenant's kept count of rows beside them (when it has one).
+  const countMatches = async (withTenantRows: boolean): Promise<{ total: number; tenantRows?: number }> => {
+    if (oppositeFilter && counted) {
+      const others = { sql: bounded(`${tenantCondition} AND (${oppositeFilter.sql})`), params: [tenantId, ...oppositeFilter.params] };
+      const sides = await countRangeSides(read, storage.table, { sql: where, params }, others, keptCountExpression(tenantId, counted));
+      return { total: sides.total ?? (await countRows()), tenantRows: sides.tenantRows };
+    }
+    if (!withTenantRows || !counted) return { total: await countRows() };
+    const tenantCount = keptCountExpression(tenantId, counted);
+    const [counts] = await read(`SELECT count(*) AS n, ${tenantCount.sql} AS tenant_n FROM ${storage.table} r WHERE ${where}`, [
+      ...tenantCount.params,
+      ...params,
+    ]);
+    return { total: Number(counts?.n ?? 0), tenantRows: counts?.tenant_n === null || counts?.tenant_n === undefined ? undefined : Number(counts.tenant_n) };
+  };
   // Without a filter the tenant's kept count is the answer (exact: it changes in the same transactions).
-  const count = async () => (!filter && counted ? ((await resourceCount(em, tenantId, counted)) ?? countRows()) : countRows());
+  const count = async () => {
+    if (filter) return (await countMatches(false)).total;
+    return (counted && (await resourceCount(em, tenantId, counted))) ?? countRows();
+  };
   const capped = (total: number, page: Omit<PageRows, 'total'>): PageRows =>
     options.countUpTo !== undefined && total > options.countUpTo ? { ...page, total: options.countUpTo, totalCapped: true } : { ...page, total };
   if (query.count === 0) return capped(await count(), { rows: [], truncated: false });
@@ -175,14 +197,8 @@ export async function queryPageRows(
   // PostgreSQL, the first page of a search that is not a lookup: counted first (the total is needed whenever the
   // page is full), and read from the search's own matches when they are few beside the tenant (matchesFirst).
   if (dialect === 'postgresql' && filter && !indexedLookup && !sortBy && offset === 0 && !resumeAt && counted && options.countUpTo === undefined) {
-    const tenantCount = keptCountExpression(tenantId, counted);
-    const [counts] = await read(`SELECT count(*) AS n, ${tenantCount.sql} AS tenant_n FROM ${storage.table} r WHERE ${where}`, [
-      ...tenantCount.params,
-      ...params,
-    ]);
-    const total = Number(counts?.n ?? 0);
+    const { total, tenantRows } = await countMatches(true);
     if (total === 0) return { total, rows: [], truncated: false };
-    const tenantRows = counts?.tenant_n === null || counts?.tenant_n === undefined ? undefined : Number(counts.tenant_n);
     const scope = readsMatchesFirst(total, limit, tenantRows) ? matchesFirst(storage, tenantCondition, where, params, tenantId, limit) : undefined;
     const { kept: rows, truncated } = withinBudget(await page(columns, true, [], scope), (row) => Number(row.page_bytes_before));
     remember(rows);
@@ -220,6 +236,39 @@ export async function queryPageRows(
 interface Scope {
   sql: string;
   params: unknown[];
+}
+
+/** How far each side of a range is counted before the other is tried (countRangeSides). */
+const SMALL_SIDE_ROWS = 1000;
+
+/**
+ * A range of a time every row has, counted from its smaller side: its matches and the opposite range's, each up
+ * to SMALL_SIDE_ROWS, and the tenant's kept count, in one statement (one snapshot). Few matches are the total;
+ * few rows on the other side are taken from the tenant's count. `meta.lastModified gt` an hour ago, on a
+ * tenant where nearly everyone changed since, read 13,000 index entries to count them (SQLite 750 µs; the
+ * count was most of the request) where now it reads 1,000 and none. With both sides large, `total` is left
+ * to a count of its own.
+ */
+async function countRangeSides(
+  read: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
+  table: string,
+  range: Scope,
+  opposite: Scope,
+  tenantCount: Scope,
+): Promise<{ total?: number; tenantRows?: number }> {
+  const upTo = (side: Scope) => `(SELECT count(*) FROM (SELECT 1 FROM ${table} r WHERE ${side.sql} ${limitClause(SMALL_SIDE_ROWS)}) side)`;
+  const [row] = await read(`SELECT ${upTo(range)} AS matches, ${upTo(opposite)} AS others, ${tenantCount.sql} AS tenant_n`, [
+    ...range.params,
+    ...opposite.params,
+    ...tenantCount.params,
+  ]);
+  const matches = Number(row?.matches ?? 0);
+  const others = Number(row?.others ?? 0);
+  const tenantRows = row?.tenant_n === null || row?.tenant_n === undefined ? undefined : Number(row.tenant_n);
+  if (matches < SMALL_SIDE_ROWS) return { total: matches, tenantRows };
+  // Never fewer than the matches already seen, should the kept count ever be behind.
+  if (tenantRows !== undefined && others < SMALL_SIDE_ROWS) return { total: Math.max(tenantRows - others, matches), tenantRows };
+  return { tenantRows };
 }
 
 /**

@@ -17,8 +17,8 @@ export const userStorage: ResourceStorage = {
     externalid: { column: 'external_id', lookup: true },
     displayname: { column: 'display_name' },
     active: { column: 'active' },
-    'meta.created': { column: 'created_at' },
-    'meta.lastmodified': { column: 'updated_at' },
+    'meta.created': { column: 'created_at', everyRow: true },
+    'meta.lastmodified': { column: 'updated_at', everyRow: true },
   },
   children: {
     emails: {

@@ -1,3 +1,4 @@
+import type { CompareOperator } from './ast';
 import type { BoundFilter } from './bind';
 import type { ResourceStorage } from './storage';
 
@@ -36,4 +37,17 @@ function isElementLookup(filter: BoundFilter, columns: ResourceStorage['columns'
     default:
       return false;
   }
+}
+
+const OPPOSITE: Partial<Record<CompareOperator, CompareOperator>> = { gt: 'le', ge: 'lt', lt: 'ge', le: 'gt' };
+
+/**
+ * For a filter that is one range (`gt`, `ge`, `lt`, `le`) of a column every row holds a value in
+ * (ColumnMapping.everyRow), the opposite range: together they hold each of the tenant's rows exactly once, so
+ * the filter's matches number the tenant's rows minus the opposite's. Otherwise undefined.
+ */
+export function rangeComplement(filter: BoundFilter, storage: ResourceStorage): BoundFilter | undefined {
+  if (filter.kind !== 'compare') return undefined;
+  const opposite = OPPOSITE[filter.op];
+  return opposite && storage.columns[filter.attr.key.toLowerCase()]?.everyRow ? { ...filter, op: opposite } : undefined;
 }

@@ -11,6 +11,11 @@ export interface ColumnMapping {
    * such a filter costs the same on any tenant, so it may run where cheap reads run (isIndexedLookup).
    */
   lookup?: boolean;
+  /**
+   * Every row holds a value here (a NOT NULL column, such as a creation time): a range of it and the opposite
+   * range hold every row between them, so either may be counted from the other (rangeComplement).
+   */
+  everyRow?: boolean;
 }
 
 export interface ChildTableMapping {

@@ -1,0 +1,88 @@
+import { MikroORM } from '@mikro-orm/core';
+import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
+import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
+
+reportSkippedPostgres();
+
+/**
+ * `meta.lastModified gt …` (and the other ranges of a time every row has) is counted from its smaller side:
+ * few matches are counted, few rows on the other side are taken from the tenant's kept count, and only with
+ * both sides large is the range counted whole (resource-query.ts, countRangeSides, 1,000 rows a side).
+ */
+describe.each(dialects())('totals of a range of meta.lastModified and meta.created on %s', (dialect) => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  let other: TestTenant;
+  const users = 2500;
+  const base = Date.parse('2026-03-01T00:00:00Z');
+  // User n (1…2,500) was created and last modified n seconds after `base`.
+  const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { ROSTER_SQL_DEBUG: '1' });
+    tenant = await createTenant(t, 'Ranges');
+    other = await createTenant(t, 'Ranges elsewhere');
+    const connection = t.app.get(MikroORM).em.fork().getConnection();
+    const rows =
+      dialect === 'sqlite'
+        ? `SELECT '00000000-0000-4000-8000-' || printf('%012d', n) AS id, 'range-' || n AS u, ? + n * 1000 AS c FROM g`
+        : `SELECT ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid AS id, 'range-' || n AS u, to_timestamp((?::bigint + n * 1000) / 1000.0) AS c FROM g`;
+    const document =
+      dialect === 'sqlite'
+        ? `json_object('schemas', json_array('urn:ietf:params:scim:schemas:core:2.0:User'), 'userName', u, 'active', json('true'))`
+        : `jsonb_build_object('schemas', jsonb_build_array('urn:ietf:params:scim:schemas:core:2.0:User'), 'userName', u, 'active', true)`;
+    await connection.execute(
+      `INSERT INTO users (id, tenant_id, user_name, user_name_ci, active, document, created_at, updated_at)
+       WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ${users})
+       SELECT id, ?, u, u, true, ${document}, c, c FROM (${rows}) s`,
+      [tenant.id, base],
+    );
+    await connection.execute(`INSERT INTO resource_counts (tenant_id, resource_type, slot, count) VALUES (?, 'User', 0, ?)`, [tenant.id, users]);
+    // Another tenant's users, changed in the same seconds, are in neither side's count.
+    for (const name of ['a', 'b', 'c'])
+      await t.http
+        .post(`${other.base}/Users`)
+        .set({ Authorization: `Bearer ${other.token}` })
+        .send({ userName: `elsewhere.${name}@example.com` })
+        .expect(201);
+  });
+  afterAll(async () => t?.close());
+
+  const total = async (filter: string, count: number) =>
+    (
+      await t.http
+        .get(`${tenant.base}/Users?filter=${encodeURIComponent(filter)}&count=${count}`)
+        .set({ Authorization: `Bearer ${tenant.token}` })
+        .expect(200)
+    ).body.totalResults as number;
+
+  it.each([
+    // few matches: counted
+    [`meta.lastModified gt "${at(2490)}"`, 10],
+    [`meta.created le "${at(10)}"`, 10],
+    // few on the other side: the tenant's 2,500 less them
+    [`meta.lastModified gt "${at(10)}"`, 2490],
+    [`meta.lastModified ge "${at(10)}"`, 2491],
+    [`meta.created lt "${at(2490)}"`, 2489],
+    // neither side small: counted whole
+    [`meta.lastModified gt "${at(1250)}"`, 1250],
+    [`meta.created le "${at(1250)}"`, 1250],
+    // all and none
+    [`meta.lastModified gt "${at(0)}"`, users],
+    [`meta.lastModified gt "${at(2500)}"`, 0],
+  ])('%s: %d', async (filter, expected) => {
+    expect(await total(filter, 0)).toBe(expected);
+    expect(await total(filter, 5)).toBe(expected);
+  });
+
+  it('takes a large range from the other side without counting it', async () => {
+    const before = t.logs.length;
+    expect(await total(`meta.lastModified gt "${at(10)}"`, 5)).toBe(2490);
+    const counts = t.logs
+      .slice(before)
+      .map((line) => JSON.parse(line) as { context?: string; msg: string })
+      .filter((line) => line.context === 'mikro-orm' && /count\(\*\)/.test(line.msg))
+      .map((line) => line.msg);
+    expect(counts).toEqual([expect.stringContaining('AS others')]);
+  });
+});
