@@ -14,7 +14,7 @@ import { MigrationRunner } from '@roster/platform';
 import { ScimLimits } from '@roster/scim-core';
 import { createApp } from '../../../api/src/create-app';
 import { benchEvents } from './events';
-import { benchImport, benchPortal, benchSubstringFilters, plan } from './search';
+import { benchChangedSince, benchImport, benchPortal, benchSubstringFilters, plan } from './search';
 import { seedMembers, seedUsers } from './seed';
 
 // `npm run bench`: latency of the lookups IdPs make on every sync, of membership changes on large
@@ -148,6 +148,7 @@ async function measure(app: Awaited<ReturnType<typeof createApp>>, database: Dat
 
   // 1a. co, sw and ew through the trigram indexes, and the portal's API on this tenant.
   await benchSubstringFilters(searchBench);
+  await benchChangedSince(searchBench, started);
   await benchPortal({ origin: `http://127.0.0.1:${port}`, adminToken: ADMIN, tenantId: tenant.id, users: USERS, timed, summary: searchBench.summary });
 
   // 1b. Unfiltered index paging as an import walks the whole tenant (count=100, startIndex 1, 101, …):

@@ -26,7 +26,9 @@ export interface PageRows {
  * condition, so an OR in a client filter can never widen the scope beyond the tenant.
  *
  * `totalResults` needs a count only when the page is full: a page with room left (an IdP's `userName eq`
- * lookup, the last page of a walk) already says how many there are.
+ * lookup, the last page of a walk) already says how many there are. On PostgreSQL the first page of a search
+ * that is not a lookup is counted first, to choose how its rows are read (readsMatchesFirst); a range of a
+ * time every row has is counted from its smaller side (countRangeSides).
  *
  * The first page (every filtered lookup) and a resumed walk read their rows in one statement; a page reached
  * by OFFSET picks ids on the index first, so OFFSET never reads the rows it skips.
