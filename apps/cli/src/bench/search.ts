@@ -89,10 +89,7 @@ export async function benchChangedSince(bench: SearchBench, seededAt: number): P
   }
 }
 
-/**
- * The database's plan for finding a list page of the compiled filter in creation order. (On PostgreSQL a
- * search whose matches are few beside the tenant reads them first instead: resource-query.ts, readsMatchesFirst.)
- */
+/** The database's plan for a list page of the compiled filter, as resource-query.ts runs it. */
 export async function plan(bench: SearchBench, filter: string): Promise<string> {
   const compiled = filterToSql(bindFilter(parseFilter(filter), UserResourceType), userStorage, bench.dialect);
   const tenant = compiled.narrowedByIndex ? 'likely(r.tenant_id = ?)' : 'r.tenant_id = ?';

@@ -26,9 +26,8 @@ export interface PageRows {
  * condition, so an OR in a client filter can never widen the scope beyond the tenant.
  *
  * `totalResults` needs a count only when the page is full: a page with room left (an IdP's `userName eq`
- * lookup, the last page of a walk) already says how many there are. On PostgreSQL the first page of a search
- * that is not a lookup is counted first, to choose how its rows are read (readsMatchesFirst); a range of a
- * time every row has is counted from its smaller side (countRangeSides).
+ * lookup, the last page of a walk) already says how many there are. A range of a time every row has is
+ * counted from its smaller side (countRangeSides).
  *
  * The first page (every filtered lookup) and a resumed walk read their rows in one statement; a page reached
  * by OFFSET picks ids on the index first, so OFFSET never reads the rows it skips.
@@ -84,24 +83,14 @@ export async function queryPageRows(
   // A filter that is one range of a time every row has (`meta.lastModified gt …`) is counted from its smaller side.
   const opposite = query.filter && counted && options.countUpTo === undefined ? rangeComplement(query.filter, storage) : undefined;
   const oppositeFilter = opposite && filterToSql(opposite, storage, dialect);
-  // The filter's matches; with `withTenantRows`, the tenant's kept count of rows beside them (when it has one).
-  const countMatches = async (withTenantRows: boolean): Promise<{ total: number; tenantRows?: number }> => {
-    if (oppositeFilter && counted) {
-      const others = { sql: bounded(`${tenantCondition} AND (${oppositeFilter.sql})`), params: [tenantId, ...oppositeFilter.params] };
-      const sides = await countRangeSides(read, storage.table, { sql: where, params }, others, keptCountExpression(tenantId, counted));
-      return { total: sides.total ?? (await countRows()), tenantRows: sides.tenantRows };
-    }
-    if (!withTenantRows || !counted) return { total: await countRows() };
-    const tenantCount = keptCountExpression(tenantId, counted);
-    const [counts] = await read(`SELECT count(*) AS n, ${tenantCount.sql} AS tenant_n FROM ${storage.table} r WHERE ${where}`, [
-      ...tenantCount.params,
-      ...params,
-    ]);
-    return { total: Number(counts?.n ?? 0), tenantRows: counts?.tenant_n === null || counts?.tenant_n === undefined ? undefined : Number(counts.tenant_n) };
+  const countMatches = async (): Promise<number> => {
+    if (!oppositeFilter || !counted) return countRows();
+    const others = { sql: bounded(`${tenantCondition} AND (${oppositeFilter.sql})`), params: [tenantId, ...oppositeFilter.params] };
+    return (await countRangeSides(read, storage.table, { sql: where, params }, others, keptCountExpression(tenantId, counted))) ?? countRows();
   };
   // Without a filter the tenant's kept count is the answer (exact: it changes in the same transactions).
   const count = async () => {
-    if (filter) return (await countMatches(false)).total;
+    if (filter) return countMatches();
     return (counted && (await resourceCount(em, tenantId, counted))) ?? countRows();
   };
   const capped = (total: number, page: Omit<PageRows, 'total'>): PageRows =>
@@ -119,9 +108,8 @@ export async function queryPageRows(
   // twice). Not for other filters: their count can often be read from an index alone while the page stops
   // early in creation order, and counting in the page's statement then cost W5 more CPU, not less.
   const countedWithPage = !!filter?.narrowedByIndex && options.countUpTo === undefined && !resumeAt && offset === 0;
-  // `selectParams` are those of `select`'s columns, which come before the statement's own; `scope` replaces the
-  // statement's WHERE (and its parameters).
-  const page = async (select: string, sized: boolean, selectParams: unknown[] = [], scope: Scope = { sql: where, params }) => {
+  // `selectParams` are those of `select`'s columns, which come before the statement's own.
+  const page = async (select: string, sized: boolean, selectParams: unknown[] = []) => {
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
     // The LIMIT is written into the text (an integer this function computed) wherever a parameter would cost
     // more. SQLite plans with the value bound to a LIMIT and so compiles the statement again each time it is
@@ -133,7 +121,7 @@ export async function queryPageRows(
     const limitInText = dialect === 'sqlite' || (!filter && (offset === 0 || !!resumeAt));
     const pageParams = [
       ...selectParams,
-      ...scope.params,
+      ...params,
       ...(resumeAt ? [resumeAt.createdAt, resumeAt.id] : []),
       ...(limitInText ? [] : [limit]),
       ...(resumeAt ? [] : [offset]),
@@ -143,9 +131,9 @@ export async function queryPageRows(
     const rowsOf = (columns: string) =>
       countedWithPage
         ? `SELECT ${columns}, p.page_total AS page_total FROM (
-             SELECT r.${storage.idColumn} AS page_id, count(*) OVER () AS page_total FROM ${storage.table} r WHERE ${scope.sql} ORDER BY ${order} ${paging}
+             SELECT r.${storage.idColumn} AS page_id, count(*) OVER () AS page_total FROM ${storage.table} r WHERE ${where} ORDER BY ${order} ${paging}
            ) p JOIN ${storage.table} r ON r.${storage.idColumn} = p.page_id ORDER BY ${order}`
-        : `SELECT ${columns} FROM ${storage.table} r WHERE ${scope.sql}${keyset} ORDER BY ${order} ${paging}`;
+        : `SELECT ${columns} FROM ${storage.table} r WHERE ${where}${keyset} ORDER BY ${order} ${paging}`;
     if (!sized || !size) return read(rowsOf(select), pageParams);
     // SQLite: the rows are read in page order and the reading stops at the first row that starts past the
     // budget, so nothing is summed in SQL (a window over the page cost 1.0 ms of a walk's page, against
@@ -175,7 +163,7 @@ export async function queryPageRows(
          SELECT ${select}, ${size.rowBytes} AS page_row_bytes, row_number() OVER page_order AS page_position,
                 ${running} - ${size.rowBytes} AS page_bytes_before,
                 ${running} - ${size.rowBytes} - coalesce(lag(${size.rowBytes}) OVER page_order, 0) AS page_bytes_before_previous
-           FROM ${storage.table} r WHERE ${scope.sql}${keyset}
+           FROM ${storage.table} r WHERE ${where}${keyset}
          WINDOW page_order AS (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) ORDER BY ${order} ${paging}
        ) p WHERE p.page_bytes_before_previous < ? ORDER BY p.page_position`,
       [...pageParams, ScimLimits.maxPageBytes],
@@ -196,16 +184,6 @@ export async function queryPageRows(
     const key = limit === query.count ? positionKey(query.startIndex + rows.length) : undefined; // index paging only
     if (last && key) pagePositions.remember(key, { createdAt: last.created_at, id: String(last.id) });
   };
-  // PostgreSQL, the first page of a search that is not a lookup: counted first (the total is needed whenever the
-  // page is full), and read from the search's own matches when they are few beside the tenant (matchesFirst).
-  if (dialect === 'postgresql' && filter && !indexedLookup && !sortBy && offset === 0 && !resumeAt && counted && options.countUpTo === undefined) {
-    const { total, tenantRows } = await countMatches(true);
-    if (total === 0) return { total, rows: [], truncated: false };
-    const scope = readsMatchesFirst(total, limit, tenantRows) ? matchesFirst(storage, tenantCondition, where, params, tenantId, limit) : undefined;
-    const { kept: rows, truncated } = withinBudget(await page(columns, true, [], scope), (row) => Number(row.page_bytes_before));
-    remember(rows);
-    return { total, rows, truncated };
-  }
   // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves, and without a
   // filter the tenant's kept count beside them (on PostgreSQL a round trip less for every page of a walk).
   if (offset === 0 || resumeAt) {
@@ -248,8 +226,8 @@ const SMALL_SIDE_ROWS = 1000;
  * to SMALL_SIDE_ROWS, and the tenant's kept count, in one statement (one snapshot). Few matches are the total;
  * few rows on the other side are taken from the tenant's count. `meta.lastModified gt` an hour ago, on a
  * tenant where nearly everyone changed since, read 13,000 index entries to count them (SQLite 750 µs; the
- * count was most of the request) where now it reads 1,000 and none. With both sides large, `total` is left
- * to a count of its own.
+ * count was most of the request) where now it reads 1,000 and none. With both sides large, it is left to a
+ * count of its own (undefined).
  */
 async function countRangeSides(
   read: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
@@ -257,7 +235,7 @@ async function countRangeSides(
   range: Scope,
   opposite: Scope,
   tenantCount: Scope,
-): Promise<{ total?: number; tenantRows?: number }> {
+): Promise<number | undefined> {
   const upTo = (side: Scope) => `(SELECT count(*) FROM (SELECT 1 FROM ${table} r WHERE ${side.sql} ${limitClause(SMALL_SIDE_ROWS)}) side)`;
   const [row] = await read(`SELECT ${upTo(range)} AS matches, ${upTo(opposite)} AS others, ${tenantCount.sql} AS tenant_n`, [
     ...range.params,
@@ -267,38 +245,10 @@ async function countRangeSides(
   const matches = Number(row?.matches ?? 0);
   const others = Number(row?.others ?? 0);
   const tenantRows = row?.tenant_n === null || row?.tenant_n === undefined ? undefined : Number(row.tenant_n);
-  if (matches < SMALL_SIDE_ROWS) return { total: matches, tenantRows };
+  if (matches < SMALL_SIDE_ROWS) return matches;
   // Never fewer than the matches already seen, should the kept count ever be behind.
-  if (tenantRows !== undefined && others < SMALL_SIDE_ROWS) return { total: Math.max(tenantRows - others, matches), tenantRows };
-  return { tenantRows };
-}
-
-/**
- * Whether a first page in creation order is better read from the search's matches than from the tenant's
- * creation-order index. PostgreSQL plans that page as a walk of the index, testing each row until `limit`
- * match: it expects the matches spread evenly over the tenant (about limit × tenantRows / total rows read),
- * where reading the matches themselves reads `total`. Matches that were created together — a prefix of the
- * userNames of one import — lie in one stretch of the walk, which then reads most of the tenant (1,000 of
- * 13,000 users: 6,000 rows and 5.4 ms, against 1.5 ms from the matches). So the matches go first while
- * total² ≤ 2 × limit × tenantRows: twice the point where both costs are even when the matches are spread,
- * because when they are not, only the walk grows.
- */
-function readsMatchesFirst(total: number, limit: number, tenantRows: number | undefined): boolean {
-  return tenantRows !== undefined && total * total <= 2 * limit * tenantRows;
-}
-
-/**
- * The page's rows as the first `limit` of the search's matches in creation order. OFFSET 0 keeps the inner
- * query apart, so PostgreSQL plans it for the search alone (its own index) instead of for the order.
- */
-function matchesFirst(storage: ResourceStorage, tenantCondition: string, where: string, params: unknown[], tenantId: string, limit: number): Scope {
-  const id = storage.idColumn;
-  return {
-    sql: `${tenantCondition} AND r.${id} IN (
-      SELECT m.${id} FROM (SELECT r.${id}, r.created_at FROM ${storage.table} r WHERE ${where} OFFSET 0) m ORDER BY m.created_at, m.${id} ${limitClause(limit)}
-    )`,
-    params: [tenantId, ...params],
-  };
+  if (tenantRows !== undefined && others < SMALL_SIDE_ROWS) return Math.max(tenantRows - others, matches);
+  return undefined;
 }
 
 /**
