@@ -75,6 +75,42 @@ describe.each(dialects())('totals of a range of meta.lastModified and meta.creat
     expect(await total(filter, 5)).toBe(expected);
   });
 
+  const statementsDuring = async (filter: string) => {
+    const before = t.logs.length;
+    const res = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent(filter)}&count=100`)
+      .set({ Authorization: `Bearer ${tenant.token}` })
+      .expect(200);
+    const statements = t.logs
+      .slice(before)
+      .map((line) => JSON.parse(line) as { context?: string; msg: string })
+      .filter((line) => line.context === 'mikro-orm' && line.msg.includes('FROM users r'))
+      .map((line) => /^\[query\] ([\s\S]*) -- (\[.*\]) \[took/.exec(line.msg)!)
+      .map(([, sql, params]) => ({ sql, params: JSON.parse(params) as unknown[] }));
+    return { body: res.body as { totalResults: number; Resources: { userName: string }[] }, statements };
+  };
+
+  it('answers a range no one is in without reading a page', async () => {
+    const { body, statements } = await statementsDuring(`meta.lastModified gt "${at(2500)}"`);
+    expect(body.totalResults).toBe(0);
+    if (dialect === 'sqlite') expect(statements.filter(({ sql }) => !sql.includes('AS others'))).toEqual([]);
+  });
+
+  it('reads a range few are in from its own index, in creation order', async () => {
+    const { body, statements } = await statementsDuring(`meta.lastModified gt "${at(2490)}"`);
+    expect(body.totalResults).toBe(10);
+    expect(body.Resources.map((user) => user.userName)).toEqual(Array.from({ length: 10 }, (_, i) => `range-${2491 + i}`));
+    if (dialect !== 'sqlite') return;
+    // A page of 100 ordered by the creation-order index: SQLite read every user of the tenant to find the ten.
+    const page = statements.find(({ sql }) => !sql.includes('AS others'))!;
+    const connection = t.app.get(MikroORM).em.fork().getConnection();
+    // The read workers' budget check is a function of their connections alone; the plan is the same without it.
+    const sql = page.sql.replace('roster_within_budget()', '1');
+    const plan = (await connection.execute(`EXPLAIN QUERY PLAN ${sql}`, page.params)).map((row: { detail: string }) => row.detail).join('\n');
+    expect(plan).toContain('users_tenant_updated_idx');
+    expect(plan).not.toContain('users_tenant_created_idx');
+  });
+
   it('takes a large range from the other side without counting it', async () => {
     const before = t.logs.length;
     expect(await total(`meta.lastModified gt "${at(10)}"`, 5)).toBe(2490);
