@@ -188,8 +188,8 @@ export async function queryPageRows(
   // SQLite plans without statistics, and orders a page of a range of a change time by walking the tenant's
   // creation-order index and testing each row: for a range few rows are in ("changed in the last hour", on a
   // million users) it read the whole tenant, 1.7 s. Such a range's first page is counted first, cheaply
-  // (countRangeSides), which needs no page at all for none, and for fewer matches than a side is counted to
-  // reads them from the range's own index and sorts them, by an order no index can give (`+column`).
+  // (countRangeSides): none needs no page at all, and fewer matches than a side is counted up to are read from
+  // the range's own index and sorted, by an order written so that no index can give it (`+column`).
   if (dialect === 'sqlite' && oppositeFilter && !sortBy && offset === 0 && !resumeAt) {
     const total = await countMatches();
     if (total === 0) return { total, rows: [], truncated: false };
