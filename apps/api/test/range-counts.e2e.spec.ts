@@ -111,6 +111,47 @@ describe.each(dialects())('totals of a range of meta.lastModified and meta.creat
     expect(plan).not.toContain('users_tenant_created_idx');
   });
 
+  it('pages through a range few are in, by index and by cursor, each page from its own index', async () => {
+    const filter = encodeURIComponent(`meta.lastModified gt "${at(2250)}"`);
+    const expected = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `range-${from + i}`);
+    const get = async (query: string) => {
+      const before = t.logs.length;
+      const res = await t.http
+        .get(`${tenant.base}/Users?filter=${filter}&count=100&${query}`)
+        .set({ Authorization: `Bearer ${tenant.token}` })
+        .expect(200);
+      const pages = t.logs
+        .slice(before)
+        .map((line) => JSON.parse(line) as { context?: string; msg: string })
+        .filter((line) => line.context === 'mikro-orm' && line.msg.includes('FROM users r') && !line.msg.includes('AS others'))
+        .map((line) => /^\[query\] ([\s\S]*) -- (\[.*\]) \[took/.exec(line.msg)!);
+      if (dialect === 'sqlite')
+        for (const [, sql, params] of pages) {
+          const connection = t.app.get(MikroORM).em.fork().getConnection();
+          const plan = await connection.execute(`EXPLAIN QUERY PLAN ${sql.replace('roster_within_budget()', '1')}`, JSON.parse(params) as unknown[]);
+          expect(plan.map((row: { detail: string }) => row.detail).join('\n')).not.toContain('users_tenant_created_idx');
+        }
+      return res.body as { totalResults: number; nextCursor?: string; Resources: { userName: string }[] };
+    };
+    for (const [startIndex, from, to] of [
+      [1, 2251, 2350],
+      [101, 2351, 2450],
+      [201, 2451, 2500],
+    ]) {
+      const body = await get(`startIndex=${startIndex}`);
+      expect(body.totalResults).toBe(250);
+      expect(body.Resources.map((user) => user.userName)).toEqual(expected(from, to));
+    }
+    const walked: string[] = [];
+    let cursor = '';
+    do {
+      const body = await get(`cursor=${encodeURIComponent(cursor)}`);
+      walked.push(...body.Resources.map((user) => user.userName));
+      cursor = body.nextCursor ?? '';
+    } while (cursor);
+    expect(walked).toEqual(expected(2251, 2500));
+  });
+
   it('takes a large range from the other side without counting it', async () => {
     const before = t.logs.length;
     expect(await total(`meta.lastModified gt "${at(10)}"`, 5)).toBe(2490);

@@ -109,7 +109,7 @@ export async function queryPageRows(
   // early in creation order, and counting in the page's statement then cost W5 more CPU, not less.
   const countedWithPage = !!filter?.narrowedByIndex && options.countUpTo === undefined && !resumeAt && offset === 0;
   // `selectParams` are those of `select`'s columns, which come before the statement's own. `pageOrder` is
-  // `order`, or the same order written so that no index can give it (rangeFirst).
+  // `order`, or the same order written so that no index can give it (for a range few rows are in, below).
   const page = async (select: string, sized: boolean, selectParams: unknown[] = [], pageOrder = order) => {
     const keyset = resumeAt ? ' AND (r.created_at, r.id) > (?, ?)' : '';
     // The LIMIT is written into the text (an integer this function computed) wherever a parameter would cost
@@ -187,27 +187,22 @@ export async function queryPageRows(
   };
   // SQLite plans without statistics, and orders a page of a range of a change time by walking the tenant's
   // creation-order index and testing each row: for a range few rows are in ("changed in the last hour", on a
-  // million users) it read the whole tenant, 1.7 s. Such a range's first page is counted first, cheaply
-  // (countRangeSides): none needs no page at all, and fewer matches than a side is counted up to are read from
-  // the range's own index and sorted, by an order written so that no index can give it (`+column`).
-  if (dialect === 'sqlite' && oppositeFilter && !sortBy && offset === 0 && !resumeAt) {
-    const total = await countMatches();
-    if (total === 0) return { total, rows: [], truncated: false };
-    const rangeFirst = total < SMALL_SIDE_ROWS ? '+r.created_at ASC, +r.id ASC' : order;
-    const { kept, truncated } = withinBudget(await page(columns, true, [], rangeFirst), (row) => Number(row.page_bytes_before));
-    remember(kept);
-    return { total, rows: kept, truncated };
-  }
+  // million users) it read the whole tenant, 1.7 s. Such a range is counted first, cheaply (countRangeSides):
+  // none needs no page at all, and fewer matches than a side is counted up to are read from the range's own
+  // index and sorted, by an order written so that no index can give it (`+column`), on every page.
+  const rangeTotal = dialect === 'sqlite' && oppositeFilter && !sortBy ? await countMatches() : undefined;
+  if (rangeTotal === 0) return { total: 0, rows: [], truncated: false };
+  const pageOrder = rangeTotal !== undefined && rangeTotal < SMALL_SIDE_ROWS ? '+r.created_at ASC, +r.id ASC' : order;
   // Nothing to skip (the first page, or a resumed walk): one statement reads the rows themselves, and without a
   // filter the tenant's kept count beside them (on PostgreSQL a round trip less for every page of a walk).
   if (offset === 0 || resumeAt) {
     const keptTotal = !filter && counted ? keptCountExpression(tenantId, counted) : undefined;
     const select = keptTotal ? `${columns}, ${keptTotal.sql} AS kept_total` : columns;
-    const { kept, truncated } = withinBudget(await page(select, true, keptTotal?.params), (row) => Number(row.page_bytes_before));
+    const { kept, truncated } = withinBudget(await page(select, true, keptTotal?.params, pageOrder), (row) => Number(row.page_bytes_before));
     remember(kept);
-    return capped(await totalOf(kept, truncated), { rows: kept, truncated });
+    return capped(rangeTotal ?? (await totalOf(kept, truncated)), { rows: kept, truncated });
   }
-  const keyRows = await page(`r.id AS id, r.created_at AS created_at${size ? `, ${size.rowBytes} AS page_row_bytes` : ''}`, false);
+  const keyRows = await page(`r.id AS id, r.created_at AS created_at${size ? `, ${size.rowBytes} AS page_row_bytes` : ''}`, false, [], pageOrder);
   let before = 0;
   const { kept: keys, truncated } = withinBudget(keyRows, (row) => {
     const start = before;
@@ -216,7 +211,7 @@ export async function queryPageRows(
   });
   remember(keys);
   const ids = keys.map((row) => String(row.id));
-  const total = await totalFor(ids.length, truncated);
+  const total = rangeTotal ?? (await totalFor(ids.length, truncated));
   if (!ids.length) return capped(total, { rows: [], truncated });
   const rows = await runSql(em, `SELECT ${columns} FROM ${storage.table} r WHERE r.tenant_id = ? AND r.id IN (${ids.map(() => '?').join(', ')})`, [
     tenantId,
