@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { pagePositions, type PagePosition } from './page-positions';
 import { keptCountExpression, resourceCount, type CountedResource } from './resource-counts';
 import { dialectOf, limitClause, readSqliteRowsWhile, runSql } from './sql';
+import type { SqlStatement } from './write-all';
 import type { HeavyReads } from '@roster/platform';
 import { filterToSql, isIndexedLookup, rangeComplement, ScimLimits, sortExpression, type ListQuery, type ResourceStorage } from '@roster/scim-core';
 
@@ -221,12 +222,6 @@ export async function queryPageRows(
   return capped(total, { rows: ids.map((id) => byId.get(id)).filter((row): row is Record<string, unknown> => !!row), truncated });
 }
 
-/** A statement's condition over the rows `r`, with its parameters. */
-interface Scope {
-  sql: string;
-  params: unknown[];
-}
-
 /** How far each side of a range is counted before the other is tried (countRangeSides). */
 const SMALL_SIDE_ROWS = 1000;
 
@@ -241,11 +236,11 @@ const SMALL_SIDE_ROWS = 1000;
 async function countRangeSides(
   read: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
   table: string,
-  range: Scope,
-  opposite: Scope,
-  tenantCount: Scope,
+  range: SqlStatement,
+  opposite: SqlStatement,
+  tenantCount: SqlStatement,
 ): Promise<number | undefined> {
-  const upTo = (side: Scope) => `(SELECT count(*) FROM (SELECT 1 FROM ${table} r WHERE ${side.sql} ${limitClause(SMALL_SIDE_ROWS)}) side)`;
+  const upTo = (side: SqlStatement) => `(SELECT count(*) FROM (SELECT 1 FROM ${table} r WHERE ${side.sql} ${limitClause(SMALL_SIDE_ROWS)}) side)`;
   const [row] = await read(`SELECT ${upTo(range)} AS matches, ${upTo(opposite)} AS others, ${tenantCount.sql} AS tenant_n`, [
     ...range.params,
     ...opposite.params,
