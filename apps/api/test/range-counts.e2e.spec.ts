@@ -152,6 +152,33 @@ describe.each(dialects())('totals of a range of meta.lastModified and meta.creat
     expect(walked).toEqual(expected(2251, 2500));
   });
 
+  it("counts another tenant's range among its own users alone", async () => {
+    const res = await t.http
+      .get(`${other.base}/Users?filter=${encodeURIComponent(`meta.lastModified gt "${at(0)}"`)}&count=100`)
+      .set({ Authorization: `Bearer ${other.token}` })
+      .expect(200);
+    expect(res.body.totalResults).toBe(3);
+    expect(res.body.Resources.map((user: { userName: string }) => user.userName).sort()).toEqual([
+      'elsewhere.a@example.com',
+      'elsewhere.b@example.com',
+      'elsewhere.c@example.com',
+    ]);
+  });
+
+  it.each([
+    `meta.lastModified gt "yesterday"`,
+    'meta.lastModified gt 5',
+    'meta.created le true',
+    'meta.created lt null',
+    'meta.lastModified gt "2026-13-01T00:00:00Z"',
+  ])('answers %s with a SCIM 400 invalidFilter', async (filter) => {
+    const res = await t.http
+      .get(`${tenant.base}/Users?filter=${encodeURIComponent(filter)}&count=100`)
+      .set({ Authorization: `Bearer ${tenant.token}` })
+      .expect(400);
+    expect(res.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter' });
+  });
+
   it('takes a large range from the other side without counting it', async () => {
     const before = t.logs.length;
     expect(await total(`meta.lastModified gt "${at(10)}"`, 5)).toBe(2490);
