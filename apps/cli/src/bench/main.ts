@@ -20,7 +20,8 @@ import { seedMembers, seedUsers } from './seed';
 // `npm run bench`: latency of the lookups IdPs make on every sync, of membership changes on large
 // groups, and of audited vs unaudited writes, on SQLite and PostgreSQL, over real HTTP on loopback.
 // BENCH_USERS (default 100000) sets the tenant size; ROSTER_BENCH_PG_URL an admin PostgreSQL URL;
-// BENCH_DATABASES (default "sqlite,postgresql") which databases to measure.
+// BENCH_DATABASES (default "sqlite,postgresql") which databases to measure; BENCH_KEEP_DATABASE=1 leaves the
+// PostgreSQL database roster_bench in place afterwards, to study its plans with psql.
 // `npm run bench -- events` runs only the provisioning-events section, `-- nightly` only the nightly job,
 // `-- search` only what grows with the tenant (lookups, substring filters, walks, an import, the portal).
 
@@ -418,7 +419,7 @@ async function main(): Promise<void> {
   try {
     await run(pg.config);
   } finally {
-    await pg.drop();
+    if (process.env.BENCH_KEEP_DATABASE !== '1') await pg.drop();
   }
 }
 
