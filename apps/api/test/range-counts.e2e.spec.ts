@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
+import { insertUsers } from '../../../test/support/bulk-users';
 import { dialects, reportSkippedPostgres } from '../../../test/support/databases';
 import { createTenant, startTestApp, type TestApp, type TestTenant } from '../../../test/support/test-app';
 
@@ -22,22 +23,7 @@ describe.each(dialects())('totals of a range of meta.lastModified and meta.creat
     t = await startTestApp(dialect, { ROSTER_SQL_DEBUG: '1' });
     tenant = await createTenant(t, 'Ranges');
     other = await createTenant(t, 'Ranges elsewhere');
-    const connection = t.app.get(MikroORM).em.fork().getConnection();
-    const rows =
-      dialect === 'sqlite'
-        ? `SELECT '00000000-0000-4000-8000-' || printf('%012d', n) AS id, 'range-' || n AS u, ? + n * 1000 AS c FROM g`
-        : `SELECT ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid AS id, 'range-' || n AS u, to_timestamp((?::bigint + n * 1000) / 1000.0) AS c FROM g`;
-    const document =
-      dialect === 'sqlite'
-        ? `json_object('schemas', json_array('urn:ietf:params:scim:schemas:core:2.0:User'), 'userName', u, 'active', json('true'))`
-        : `jsonb_build_object('schemas', jsonb_build_array('urn:ietf:params:scim:schemas:core:2.0:User'), 'userName', u, 'active', true)`;
-    await connection.execute(
-      `INSERT INTO users (id, tenant_id, user_name, user_name_ci, active, document, created_at, updated_at)
-       WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ${users})
-       SELECT id, ?, u, u, true, ${document}, c, c FROM (${rows}) s`,
-      [tenant.id, base],
-    );
-    await connection.execute(`INSERT INTO resource_counts (tenant_id, resource_type, slot, count) VALUES (?, 'User', 0, ?)`, [tenant.id, users]);
+    await insertUsers(t, tenant.id, users, { prefix: 'range-', base });
     // Another tenant's users, changed in the same seconds, are in neither side's count.
     for (const name of ['a', 'b', 'c'])
       await t.http

@@ -249,7 +249,11 @@ describe('substring filters through a trigram index (SQLite FTS5)', () => {
   it('leaves PostgreSQL to its own trigram indexes on the compared expressions', () => {
     const compiled = compileIndexed('userName co "smith"', 'postgresql');
     expect(compiled.sql).toBe("r.user_name_ci LIKE ? ESCAPE '\\'");
-    expect(compiled.narrowedByIndex).toBe(false);
+    // still, its candidates come from an index: the caller takes the matches whole, not in the tenant's order
+    expect(compiled.narrowedByIndex).toBe(true);
+    expect(compileIndexed('userName co "sm"', 'postgresql').narrowedByIndex).toBe(false);
+    expect(compileIndexed('active eq true and userName ew "smith"', 'postgresql').narrowedByIndex).toBe(true);
+    expect(compileIndexed('title co "smith"', 'postgresql').narrowedByIndex).toBe(false);
     // and looks a child table's ids up so that an OR can combine its indexes (BitmapOr)
     expect(compileIndexed('emails.value co "smith"', 'postgresql').sql).toBe(
       "r.id = ANY(ARRAY(SELECT e1.user_id FROM user_emails e1 WHERE e1.value_ci LIKE ? ESCAPE '\\'))",

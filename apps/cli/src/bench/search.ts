@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { DatabaseConfig } from '@roster/config';
-import { userStorage } from '@roster/directory';
+import { countedPageSource, tenantConditionFor, userStorage } from '@roster/directory';
 import { bindFilter, filterToSql, parseFilter, UserResourceType } from '@roster/scim-core';
 import { seededName } from './seed';
 
@@ -89,11 +89,16 @@ export async function benchChangedSince(bench: SearchBench, seededAt: number): P
   }
 }
 
-/** The database's plan for a list page of the compiled filter, as resource-query.ts runs it. */
+/** The database's plan for the first page of the compiled filter, as resource-query.ts reads it (its ids). */
 export async function plan(bench: SearchBench, filter: string): Promise<string> {
   const compiled = filterToSql(bindFilter(parseFilter(filter), UserResourceType), userStorage, bench.dialect);
-  const tenant = compiled.narrowedByIndex ? 'likely(r.tenant_id = ?)' : 'r.tenant_id = ?';
-  const sql = `SELECT r.id FROM users r WHERE ${tenant} AND (${compiled.sql}) ORDER BY r.created_at ASC, r.id ASC LIMIT 100`;
+  const where = `${tenantConditionFor(compiled, bench.dialect)} AND (${compiled.sql})`;
+  const page = { where, order: 'r.created_at ASC, r.id ASC', paging: 'LIMIT 100' };
+  // A filter led by a trigram index is counted with its page (resource-query.ts, countedPageSource).
+  const counted = compiled.narrowedByIndex ? countedPageSource(userStorage, bench.dialect, page) : undefined;
+  const sql = counted
+    ? `${counted.opening}SELECT r.id, matched.page_total FROM ${counted.from}`
+    : `SELECT r.id FROM users r WHERE ${where} ORDER BY ${page.order} ${page.paging}`;
   const explain = bench.dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${sql}` : `EXPLAIN ${sql}`;
   const rows = (await bench.em.getConnection().execute(explain, [bench.tenantId, ...compiled.params])) as Record<string, unknown>[];
   return rows.map((row) => String(row.detail ?? row['QUERY PLAN']).trim()).join(' | ');

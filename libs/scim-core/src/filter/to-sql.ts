@@ -7,10 +7,11 @@ export interface SqlFragment {
   sql: string;
   params: unknown[];
   /**
-   * SQLite: a condition the whole filter requires is answered by a trigram index (a `co`, `sw` or `ew` of three
+   * A condition the whole filter requires is answered by a trigram index (a `co`, `sw` or `ew` of three
    * characters or more), which finds far fewer rows than the tenant's own index would read. SQLite has no
-   * statistics to know that, so the caller should mark the tenant condition as matching most rows
-   * (`likely(…)`) for the planner to start from the trigram index.
+   * statistics to know that, so the caller should mark the tenant condition there as matching most rows
+   * (`likely(…)`) for the planner to start from the trigram index. On both databases the filter's matches
+   * are then best found whole, through that index, rather than by walking the tenant in page order.
    */
   narrowedByIndex: boolean;
 }
@@ -161,7 +162,10 @@ class SqlCompiler {
       case 'sw':
       case 'ew': {
         this.params.pop();
-        if (this.dialect === 'postgresql') return this.pgSubstring(left, filter.op, String(value));
+        if (this.dialect === 'postgresql') {
+          if (this.trigramColumn(filter.attr, scope) && TRIGRAM.test(indexedPart(filter.op, String(value)).literal)) this.fromTrigramIndex.add(filter);
+          return this.pgSubstring(left, filter.op, String(value));
+        }
         if (filter.op === 'sw' && (lowered || !caseInsensitive) && !scope.element && this.mapping(filter.attr, scope)?.lookup && !uuidColumn) {
           const range = this.prefixRange(lhs, String(value));
           if (range) return range;
@@ -220,8 +224,7 @@ class SqlCompiler {
    */
   private trigramCandidates(attr: ResolvedAttribute, scope: Scope, op: 'co' | 'sw' | 'ew', value: string): { sql: string; exact: boolean } | undefined {
     if (this.dialect !== 'sqlite' || !TRIGRAM.test(value)) return undefined;
-    const index = scope.element?.kind === 'table' ? scope.element.trigramIndex : scope.element ? undefined : this.storage.trigramIndex;
-    const column = index?.columns[scope.element ? (attr.sub?.name.toLowerCase() ?? 'value') : attr.key.toLowerCase()];
+    const { index, column } = this.trigramColumn(attr, scope) ?? {};
     if (!index || !column) return undefined;
     const lookup = indexedPart(op, value);
     const pattern = this.param(likePattern(lookup.op, lookup.literal.replace(/[%_]/g, '_')), false);
@@ -229,6 +232,17 @@ class SqlCompiler {
       sql: `${scope.alias}.${index.rowKey.rowColumn} IN (SELECT ${index.rowKey.indexColumn} FROM ${index.table} WHERE ${column} LIKE ${pattern})`,
       exact: lookup.literal === value && !/[%_]/.test(value),
     };
+  }
+
+  /**
+   * The attribute's trigram index in this scope, when it has one. PostgreSQL indexes the same attributes with
+   * pg_trgm (on the compared expressions, which its planner matches by itself): there the answer only says
+   * that the candidates of a substring match come from an index.
+   */
+  private trigramColumn(attr: ResolvedAttribute, scope: Scope): { index: TrigramIndex; column: string } | undefined {
+    const index = scope.element?.kind === 'table' ? scope.element.trigramIndex : scope.element ? undefined : this.storage.trigramIndex;
+    const column = index?.columns[scope.element ? (attr.sub?.name.toLowerCase() ?? 'value') : attr.key.toLowerCase()];
+    return index && column ? { index, column } : undefined;
   }
 
   private mapping(attr: ResolvedAttribute, scope: Scope): ColumnMapping | undefined {
