@@ -224,8 +224,9 @@ class SqlCompiler {
    */
   private trigramCandidates(attr: ResolvedAttribute, scope: Scope, op: 'co' | 'sw' | 'ew', value: string): { sql: string; exact: boolean } | undefined {
     if (this.dialect !== 'sqlite' || !TRIGRAM.test(value)) return undefined;
-    const { index, column } = this.trigramColumn(attr, scope) ?? {};
-    if (!index || !column) return undefined;
+    const found = this.trigramColumn(attr, scope);
+    if (!found) return undefined;
+    const { index, column } = found;
     const lookup = indexedPart(op, value);
     const pattern = this.param(likePattern(lookup.op, lookup.literal.replace(/[%_]/g, '_')), false);
     return {
