@@ -13,6 +13,7 @@ import { Migration20261206050000_user_search as M9 } from './Migration2026120605
 import { Migration20261206060000_user_indexes as M10 } from './Migration20261206060000_user_indexes';
 import { Migration20261206070000_tenant_deletion as M11 } from './Migration20261206070000_tenant_deletion';
 import { Migration20261207043028_resource_count_slots as M12 } from './Migration20261207043028_resource_count_slots';
+import { Migration20261207200000_user_search_page_keys as M13 } from './Migration20261207200000_user_search_page_keys';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144231_init', class: M0 },
@@ -28,4 +29,5 @@ export const migrationsList: MigrationList = [
   { name: 'Migration20261206060000_user_indexes', class: M10 },
   { name: 'Migration20261206070000_tenant_deletion', class: M11 },
   { name: 'Migration20261207043028_resource_count_slots', class: M12 },
+  { name: 'Migration20261207200000_user_search_page_keys', class: M13 },
 ];

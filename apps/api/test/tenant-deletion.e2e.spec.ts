@@ -25,8 +25,10 @@ describe.each(dialects())('deleting a tenant on %s', (dialect) => {
     if (dialect === 'sqlite') {
       const tables = await sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
       const withTenant: string[] = [];
+      // The trigram table copies its users' tenant; triggers empty it with them (rowsOf counts it apart).
       for (const { name } of tables)
-        if ((await sql(`PRAGMA table_info("${String(name)}")`)).some((column) => column.name === 'tenant_id')) withTenant.push(String(name));
+        if (name !== 'user_search' && (await sql(`PRAGMA table_info("${String(name)}")`)).some((column) => column.name === 'tenant_id'))
+          withTenant.push(String(name));
       return withTenant.sort();
     }
     const rows = await sql("SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id' AND table_schema = current_schema()");

@@ -127,6 +127,7 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
         ).body.id as string;
       const gone = await create('searchable.one@example.com', 'one@mail.example.net');
       const stale = await create('searchable.two@example.com', 'two@mail.example.net');
+      const misplaced = await create('searchable.three@example.com', 'three@elsewhere.example.org');
       const found = async (filter: string) =>
         (
           await t.http
@@ -134,20 +135,24 @@ describe.each(dialects())('nightly reconciliation on %s', (dialect) => {
             .set(auth)
             .expect(200)
         ).body.totalResults as number;
-      expect(await found('userName co "searchable"')).toBe(2);
+      expect(await found('userName co "searchable"')).toBe(3);
 
-      // Search rows broken behind the triggers' back: one user's missing, another's and an email's outdated.
+      // Search rows broken behind the triggers' back: one user's missing, another's and an email's outdated, a
+      // third's copy of its tenant wrong (a search the index answers alone is scoped by it).
       const connection = t.app.get(MikroORM).em.fork().getConnection();
       await connection.execute('delete from user_search where rowid = (select key from user_search_keys where user_id = ?)', [gone]);
       await connection.execute("update user_search set user_name = 'nothing' where rowid = (select key from user_search_keys where user_id = ?)", [stale]);
       await connection.execute("update user_email_search set value = 'nothing' where rowid in (select id from user_emails where user_id = ?)", [stale]);
+      await connection.execute("update user_search set tenant_id = 'elsewhere' where rowid = (select key from user_search_keys where user_id = ?)", [
+        misplaced,
+      ]);
       expect(await found('userName co "searchable"')).toBe(0);
       expect(await found('emails.value co "mail.example"')).toBe(1);
 
       await reconcile(job, config, logger, { repair: false });
-      expect(lines.filter((l) => l.msg === 'drift' && l.kind === 'search').map((l) => l.userId)).toEqual(expect.arrayContaining([gone, stale]));
+      expect(lines.filter((l) => l.msg === 'drift' && l.kind === 'search').map((l) => l.userId)).toEqual(expect.arrayContaining([gone, stale, misplaced]));
       await reconcile(job, config, logger, { repair: true });
-      expect(await found('userName co "searchable"')).toBe(2);
+      expect(await found('userName co "searchable"')).toBe(3);
       expect(await found('emails.value co "mail.example"')).toBe(2);
       expect((await reconcile(job, config, logger, { repair: false })).summary).toMatchObject({ drift: 0 });
     });

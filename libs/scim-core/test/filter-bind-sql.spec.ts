@@ -188,6 +188,37 @@ describe('substring filters through a trigram index (SQLite FTS5)', () => {
     expect(compiled.narrowedByIndex).toBe(true);
   });
 
+  it('says when the index alone answers the filter, scoped and ordered by its copies of tenant and creation time', () => {
+    const withKeys: ResourceStorage = {
+      ...indexed,
+      trigramIndex: { ...indexed.trigramIndex!, pageKeys: { tenantColumn: 'tenant_id', createdColumn: 'created_at' } },
+    };
+    const compile = (filter: string, dialect: 'sqlite' | 'postgresql' = 'sqlite') =>
+      filterToSql(bindFilter(parseFilter(filter), UserResourceType), withKeys, dialect);
+    const alone = compile('userName co "Smith"');
+    expect(alone.answeredByIndex).toEqual({
+      table: 'user_search',
+      condition: 's.user_name LIKE ?',
+      rowKey: 's.user_id',
+      tenantColumn: 's.tenant_id',
+      createdColumn: 's.created_at',
+    });
+    expect(alone.params).toEqual(['%smith%']);
+    expect(compile('externalId ew "00uAb"').answeredByIndex?.condition).toBe('s.external_id LIKE ?');
+    for (const filter of [
+      'userName co "smith" and active eq true', // another condition
+      'userName co "smith" or externalId co "smith"',
+      'not (userName co "smith")',
+      'userName ew "_100%x.com"', // the index's answer is wider than the filter's
+      'userName ew "123456@example.com"', // the index looks up a part of the literal
+      'emails.value co "smith"', // another table's index
+      'userName co "sm"', // too short for the index
+    ])
+      expect(compile(filter).answeredByIndex).toBeUndefined();
+    expect(compile('userName co "smith"', 'postgresql').answeredByIndex).toBeUndefined();
+    expect(compileIndexed('userName co "smith"').answeredByIndex).toBeUndefined(); // an index without the copies
+  });
+
   it('keeps a caseExact literal as sent', () => {
     expect(compileIndexed('externalId sw "00uAb"').params).toEqual(['00uAb%']);
   });

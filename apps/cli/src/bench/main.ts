@@ -21,7 +21,8 @@ import { seedMembers, seedUsers } from './seed';
 // groups, and of audited vs unaudited writes, on SQLite and PostgreSQL, over real HTTP on loopback.
 // BENCH_USERS (default 100000) sets the tenant size; ROSTER_BENCH_PG_URL an admin PostgreSQL URL;
 // BENCH_DATABASES (default "sqlite,postgresql") which databases to measure; BENCH_KEEP_DATABASE=1 leaves the
-// PostgreSQL database roster_bench in place afterwards, to study its plans with psql.
+// SQLite file (its path is printed) and the PostgreSQL database roster_bench in place afterwards, to study
+// their plans.
 // `npm run bench -- events` runs only the provisioning-events section, `-- nightly` only the nightly job,
 // `-- search` only what grows with the tenant (lookups, substring filters, walks, an import, the portal).
 
@@ -407,7 +408,8 @@ async function main(): Promise<void> {
     try {
       await run({ dialect: 'sqlite', path: join(dir, 'bench.db') });
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (process.env.BENCH_KEEP_DATABASE === '1') console.log(`\nSQLite database kept: ${join(dir, 'bench.db')}`);
+      else rmSync(dir, { recursive: true, force: true });
     }
   }
   if (!DATABASES.has('postgresql')) return;

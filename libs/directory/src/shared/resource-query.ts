@@ -71,21 +71,25 @@ export async function queryPageRows(
   const indexedLookup = !!query.filter && isIndexedLookup(query.filter, storage);
   const mayScan = !!sortBy || (!!query.filter && !indexedLookup) || (offset > 0 && !resumeAt);
   const heavy = mayScan && options.heavyReads?.enabled && !em.getTransactionContext() ? options.heavyReads : undefined;
-  const bounded = (condition: string) => (heavy ? `${condition}${heavy.budgetCondition('r')}` : condition);
+  const bounded = (condition: string, alias = 'r') => (heavy ? `${condition}${heavy.budgetCondition(alias)}` : condition);
   const where = bounded(scope);
+  // SQLite: a search one trigram index answers alone is scoped and counted in that index (countedPageSource).
+  const byIndex = dialect === 'sqlite' && !sortBy ? filter?.answeredByIndex : undefined;
+  const indexSearch = byIndex && { ...byIndex, where: bounded(`${byIndex.tenantColumn} = ? AND (${byIndex.condition})`, 's') };
   // Without a client's filter the statement is one of a few texts: PostgreSQL keeps it prepared (sql.ts).
   const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> =>
     heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values, { prepared: !filter });
   // A count may stop early (a person reading "1,000+" needs no more): on SQLite a broad search then reads a part
   // of its matches. PostgreSQL plans a count under LIMIT as a scan that stops early, which for a broad search of
   // a large tenant costs more than counting through its indexes; it counts them all.
+  const matchesSource = indexSearch ? `${indexSearch.table} s WHERE ${indexSearch.where}` : `${storage.table} r WHERE ${where}`;
   const countRows = async () =>
     Number(
       (
         await read(
           options.countUpTo === undefined || dialect === 'postgresql'
-            ? `SELECT count(*) AS n FROM ${storage.table} r WHERE ${where}`
-            : `SELECT count(*) AS n FROM (SELECT 1 FROM ${storage.table} r WHERE ${where} LIMIT ${options.countUpTo + 1}) capped`,
+            ? `SELECT count(*) AS n FROM ${matchesSource}`
+            : `SELECT count(*) AS n FROM (SELECT 1 FROM ${matchesSource} LIMIT ${options.countUpTo + 1}) capped`,
           params,
         )
       )[0]?.n ?? 0,
@@ -141,7 +145,7 @@ export async function queryPageRows(
       ...(resumeAt ? [] : [offset]),
     ];
     const paging = `${limitInText ? limitClause(limit) : 'LIMIT ?'}${resumeAt ? '' : ' OFFSET ?'}`;
-    const counted = countedPageSource(storage, dialect, { where, order: pageOrder, paging });
+    const counted = countedPageSource(storage, dialect, { where, order: pageOrder, paging, indexSearch });
     const rowsOf = (columns: string) =>
       counting
         ? `${counted.opening}SELECT ${columns}, matched.page_total AS page_total FROM ${counted.from} ORDER BY ${order}`
@@ -240,6 +244,12 @@ export async function queryPageRows(
 }
 
 /**
+ * SQLite: a filter answered by a trigram index alone (SqlFragment.answeredByIndex), with `where` its condition
+ * over the index table `s` after the tenant's, as the statement's parameters expect them (tenant, then filter).
+ */
+type IndexSearch = NonNullable<SqlFragment['answeredByIndex']> & { where: string };
+
+/**
  * PostgreSQL: how many of a filter's matches a counted page takes. A common surname among a million users is
  * 12,480 of them (17 ms to take and sort); a filter nearly everyone matches is counted apart, at the cost of
  * taking this many first (another 17 ms on a search that takes 155 ms to count).
@@ -255,15 +265,28 @@ const COUNTED_MATCHES_CAP = 20_000;
  * the tenant's creation order to the end, 4 s on a million users, unaware that a window over every row needs
  * them all before the first), up to COUNTED_MATCHES_CAP and one more: a `page_total` past the cap says the page
  * must be read another way. There `order` may name `r.created_at` and `r.id` alone (the default order).
+ *
+ * On SQLite, a search a trigram index answers alone (`indexSearch`) is scoped, counted and sorted in that index,
+ * by its copies of the rows' tenant and creation time, in the default order; only the page's rows are read.
  */
 export function countedPageSource(
   storage: Pick<ResourceStorage, 'table' | 'idColumn'>,
   dialect: Dialect,
-  page: { where: string; order: string; paging: string },
+  page: { where: string; order: string; paging: string; indexSearch?: IndexSearch },
 ): { opening: string; from: string } {
   const id = storage.idColumn;
   const ids = (source: string) => `(SELECT r.${id} AS page_id, count(*) OVER () AS page_total FROM ${source} ORDER BY ${page.order} ${page.paging}) matched`;
   const rows = `JOIN ${storage.table} r ON r.${id} = matched.page_id`;
+  const search = page.indexSearch;
+  if (search) {
+    // The index's copies of the tenant and creation time stand for the row's; the page's order is the default.
+    // The matches are taken once and both counted and sorted from there: a window over them cost a common
+    // surname among a million users 15 ms against 12.6 (SQLite sorted every match for it, not just a page's).
+    return {
+      opening: `WITH page_matches AS MATERIALIZED (SELECT ${search.rowKey} AS page_id, ${search.createdColumn} AS created_at FROM ${search.table} s WHERE ${search.where}) `,
+      from: `(SELECT page_id, (SELECT count(*) FROM page_matches) AS page_total FROM page_matches ORDER BY created_at, page_id ${page.paging}) matched ${rows}`,
+    };
+  }
   if (dialect === 'sqlite') return { opening: '', from: `${ids(`${storage.table} r WHERE ${page.where}`)} ${rows}` };
   return {
     opening: `WITH page_matches AS MATERIALIZED (SELECT r.${id}, r.created_at FROM ${storage.table} r WHERE ${page.where} ${limitClause(COUNTED_MATCHES_CAP + 1)}) `,

@@ -35,8 +35,10 @@ export const CONNECTION_PRAGMAS = [
   'pragma case_sensitive_like = on',
   'pragma temp_store = memory',
   // Reads map the file instead of copying each page through a 2 MB page cache: a search touching 1,666 users
-  // of 100,000 took 18 ms with pread per page, 7 ms mapped. Pages stay the kernel's (reclaimable) cache.
-  'pragma mmap_size = 1073741824',
+  // of 100,000 took 18 ms with pread per page, 7 ms mapped. Pages stay the kernel's (reclaimable) cache. As
+  // much as SQLite maps (its build caps this at 2 GB): a million users take 1.6 GB, and with 1 GB mapped the
+  // pages past it were read one call each, a given name's 16,832 matches in 48 ms against 24 (docs/benchmarks.md).
+  'pragma mmap_size = 2147418112',
 ];
 
 /**

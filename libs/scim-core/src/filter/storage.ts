@@ -42,6 +42,12 @@ export interface TrigramIndex {
   columns: Record<string, string>;
   /** The FTS table's column that identifies the row (`rowid` when the row's key is an integer), and the row's. */
   rowKey: { indexColumn: string; rowColumn: string };
+  /**
+   * The FTS table's columns (unindexed) that copy the row's tenant and creation time, when it has them: a
+   * search the index answers alone is then scoped, sorted and counted in the index, and only the page's rows
+   * are read from the resource's table (SqlFragment.answeredByIndex).
+   */
+  pageKeys?: { tenantColumn: string; createdColumn: string };
 }
 
 /**

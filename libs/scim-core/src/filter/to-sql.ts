@@ -14,9 +14,18 @@ export interface SqlFragment {
    * are then best found whole, through that index, rather than by walking the tenant in page order.
    */
   narrowedByIndex: boolean;
+  /**
+   * SQLite: the filter is one substring comparison whose matches are exactly the rows of a trigram index that
+   * copies its rows' tenant and creation time (TrigramIndex.pageKeys), which can then be scoped, counted and
+   * sorted without reading the resource's table. `condition` is over the index table aliased `s`, with the
+   * fragment's own `params`; the columns are qualified the same way.
+   */
+  answeredByIndex?: { table: string; condition: string; rowKey: string; tenantColumn: string; createdColumn: string };
 }
 
 const ROOT = 'r';
+// The alias of a trigram index's table in SqlFragment.answeredByIndex.
+const INDEX_ALIAS = 's';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -27,7 +36,8 @@ export function filterToSql(filter: BoundFilter, storage: ResourceStorage, diale
   const params: unknown[] = [];
   const compiler = new SqlCompiler(storage, dialect, params);
   const sql = compiler.compile(filter, { alias: ROOT, element: undefined });
-  return { sql, params, narrowedByIndex: compiler.narrowed(filter) };
+  const answeredByIndex = compiler.answeredByIndex(filter);
+  return { sql, params, narrowedByIndex: compiler.narrowed(filter), ...(answeredByIndex && { answeredByIndex }) };
 }
 
 /** SQL expression for sorting by a single-valued attribute. */
@@ -49,6 +59,8 @@ class SqlCompiler {
   private aliasCounter = 0;
   // The comparisons whose candidates come from a trigram index.
   private readonly fromTrigramIndex = new Set<BoundFilter>();
+  // SQLite: the comparisons a trigram index answers exactly, with the index's condition (alias INDEX_ALIAS).
+  private readonly exactlyFromIndex = new Map<BoundFilter, { index: TrigramIndex; condition: string }>();
 
   constructor(
     private readonly storage: ResourceStorage,
@@ -86,6 +98,21 @@ class SqlCompiler {
       default:
         return false;
     }
+  }
+
+  /** SqlFragment.answeredByIndex: for a filter that is one comparison, on the resource's own trigram index. */
+  answeredByIndex(filter: BoundFilter): SqlFragment['answeredByIndex'] {
+    const exact = filter.kind === 'compare' ? this.exactlyFromIndex.get(filter) : undefined;
+    const keys = exact?.index.pageKeys;
+    if (!exact || !keys || exact.index !== this.storage.trigramIndex) return undefined;
+    const column = (name: string) => `${INDEX_ALIAS}.${name}`;
+    return {
+      table: exact.index.table,
+      condition: exact.condition,
+      rowKey: column(exact.index.rowKey.indexColumn),
+      tenantColumn: column(keys.tenantColumn),
+      createdColumn: column(keys.createdColumn),
+    };
   }
 
   private exists(attr: ResolvedAttribute, body: (scope: Scope) => string): string {
@@ -172,7 +199,10 @@ class SqlCompiler {
         }
         const candidates = this.trigramCandidates(filter.attr, scope, filter.op, String(value));
         if (candidates) this.fromTrigramIndex.add(filter);
-        if (candidates?.exact) return candidates.sql;
+        if (candidates?.exact) {
+          this.exactlyFromIndex.set(filter, { index: candidates.index, condition: `${INDEX_ALIAS}.${candidates.column} LIKE ?` });
+          return candidates.sql;
+        }
         // The index's parameter first: it comes first in the SQL.
         const pattern = likePattern(filter.op, escapeLike(String(value)));
         const exact = caseInsensitive && !lowered ? this.sqliteFoldedLike(lhs, pattern) : `${left} LIKE ${this.param(pattern, false)} ESCAPE '\\'`;
@@ -222,7 +252,12 @@ class SqlCompiler {
    * answer: the index's LIKE takes no ESCAPE clause, so a literal `%` or `_` is asked as `_` (any one
    * character), a wider pattern whose extra candidates the exact comparison must drop.
    */
-  private trigramCandidates(attr: ResolvedAttribute, scope: Scope, op: 'co' | 'sw' | 'ew', value: string): { sql: string; exact: boolean } | undefined {
+  private trigramCandidates(
+    attr: ResolvedAttribute,
+    scope: Scope,
+    op: 'co' | 'sw' | 'ew',
+    value: string,
+  ): { sql: string; exact: boolean; index: TrigramIndex; column: string } | undefined {
     if (this.dialect !== 'sqlite' || !TRIGRAM.test(value)) return undefined;
     const found = this.trigramColumn(attr, scope);
     if (!found) return undefined;
@@ -232,6 +267,8 @@ class SqlCompiler {
     return {
       sql: `${scope.alias}.${index.rowKey.rowColumn} IN (SELECT ${index.rowKey.indexColumn} FROM ${index.table} WHERE ${column} LIKE ${pattern})`,
       exact: lookup.literal === value && !/[%_]/.test(value),
+      index,
+      column,
     };
   }
 
