@@ -15,5 +15,5 @@ export * from './events';
 export * from './scim-requests';
 export * from './sessions';
 export { dialectOf, MAX_PREPARED_TEXTS } from './shared/sql';
-export { countedPageSource, tenantConditionFor } from './shared/resource-query';
+export { countedPageSource, indexSearchFor, tenantConditionFor } from './shared/resource-query';
 export { writeAll, type SqlStatement } from './shared/write-all';

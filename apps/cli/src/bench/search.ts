@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { DatabaseConfig } from '@roster/config';
-import { countedPageSource, tenantConditionFor, userStorage } from '@roster/directory';
+import { countedPageSource, indexSearchFor, tenantConditionFor, userStorage } from '@roster/directory';
 import { bindFilter, filterToSql, parseFilter, UserResourceType } from '@roster/scim-core';
 import { seededName } from './seed';
 
@@ -95,9 +95,7 @@ export async function benchChangedSince(bench: SearchBench, seededAt: number): P
 export async function plan(bench: SearchBench, filter: string): Promise<string> {
   const compiled = filterToSql(bindFilter(parseFilter(filter), UserResourceType), userStorage, bench.dialect);
   const where = `${tenantConditionFor(compiled, bench.dialect)} AND (${compiled.sql})`;
-  const byIndex = bench.dialect === 'sqlite' ? compiled.answeredByIndex : undefined;
-  const indexSearch = byIndex && { ...byIndex, where: `${byIndex.tenantColumn} = ? AND (${byIndex.condition})` };
-  const page = { where, order: 'r.created_at ASC, r.id ASC', paging: 'LIMIT 100', indexSearch };
+  const page = { where, order: 'r.created_at ASC, r.id ASC', paging: 'LIMIT 100', indexSearch: indexSearchFor(compiled, bench.dialect) };
   // A filter led by a trigram index is counted with its page (resource-query.ts, countedPageSource).
   const counted = compiled.narrowedByIndex ? countedPageSource(userStorage, bench.dialect, page) : undefined;
   const sql = counted

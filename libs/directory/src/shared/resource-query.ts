@@ -74,8 +74,7 @@ export async function queryPageRows(
   const bounded = (condition: string, alias = 'r') => (heavy ? `${condition}${heavy.budgetCondition(alias)}` : condition);
   const where = bounded(scope);
   // SQLite: a search one trigram index answers alone is scoped and counted in that index (countedPageSource).
-  const byIndex = dialect === 'sqlite' && !sortBy ? filter?.answeredByIndex : undefined;
-  const indexSearch = byIndex && { ...byIndex, where: bounded(`${byIndex.tenantColumn} = ? AND (${byIndex.condition})`, 's') };
+  const indexSearch = sortBy ? undefined : indexSearchFor(filter, dialect, (condition) => bounded(condition, 's'));
   // Without a client's filter the statement is one of a few texts: PostgreSQL keeps it prepared (sql.ts).
   const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> =>
     heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values, { prepared: !filter });
@@ -248,6 +247,12 @@ export async function queryPageRows(
  * over the index table `s` after the tenant's, as the statement's parameters expect them (tenant, then filter).
  */
 type IndexSearch = NonNullable<SqlFragment['answeredByIndex']> & { where: string };
+
+/** The IndexSearch of a compiled filter, if it has one on this dialect; `bounded` adds to its condition. */
+export function indexSearchFor(filter: SqlFragment | undefined, dialect: Dialect, bounded = (condition: string) => condition): IndexSearch | undefined {
+  const search = dialect === 'sqlite' ? filter?.answeredByIndex : undefined;
+  return search && { ...search, where: bounded(`${search.tenantColumn} = ? AND (${search.condition})`) };
+}
 
 /**
  * PostgreSQL: how many of a filter's matches a counted page takes. A common surname among a million users is
