@@ -24,7 +24,10 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       // The schema comparator checks a trigger's name, not its body: SQLite's search triggers are compared here.
       if (dialect === 'sqlite') {
         const declared = Object.values(SQLITE_SEARCH_TRIGGERS).flat();
-        const migrated = await orm.em.getConnection().execute<{ name: string; sql: string }[]>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'");
+        const migrated = (await orm.em.getConnection().execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")) as {
+          name: string;
+          sql: string;
+        }[];
         const text = (sql: string) =>
           sql
             .replace(/\s+/g, ' ')
