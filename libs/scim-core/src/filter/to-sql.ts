@@ -59,8 +59,8 @@ class SqlCompiler {
   private aliasCounter = 0;
   // The comparisons whose candidates come from a trigram index.
   private readonly fromTrigramIndex = new Set<BoundFilter>();
-  // SQLite: the comparisons a trigram index answers exactly, with the index's condition (alias INDEX_ALIAS).
-  private readonly exactlyFromIndex = new Map<BoundFilter, { index: TrigramIndex; condition: string }>();
+  // SQLite: the comparisons a trigram index answers exactly, with the index column compared.
+  private readonly exactlyFromIndex = new Map<BoundFilter, { index: TrigramIndex; column: string }>();
 
   constructor(
     private readonly storage: ResourceStorage,
@@ -108,7 +108,7 @@ class SqlCompiler {
     const column = (name: string) => `${INDEX_ALIAS}.${name}`;
     return {
       table: exact.index.table,
-      condition: exact.condition,
+      condition: `${column(exact.column)} LIKE ?`,
       rowKey: column(exact.index.rowKey.indexColumn),
       tenantColumn: column(keys.tenantColumn),
       createdColumn: column(keys.createdColumn),
@@ -200,7 +200,7 @@ class SqlCompiler {
         const candidates = this.trigramCandidates(filter.attr, scope, filter.op, String(value));
         if (candidates) this.fromTrigramIndex.add(filter);
         if (candidates?.exact) {
-          this.exactlyFromIndex.set(filter, { index: candidates.index, condition: `${INDEX_ALIAS}.${candidates.column} LIKE ?` });
+          this.exactlyFromIndex.set(filter, { index: candidates.index, column: candidates.column });
           return candidates.sql;
         }
         // The index's parameter first: it comes first in the SQL.
