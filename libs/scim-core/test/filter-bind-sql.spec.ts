@@ -119,14 +119,19 @@ describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
     const { sql, params } = compile(`userName eq "x' OR 1=1 --" or title co "'; drop table users; --"`);
     expect(sql).not.toContain('drop');
     expect(sql).not.toContain('1=1');
-    expect(new Set(params)).toEqual(new Set(["x' or 1=1 --", "%'; drop table users; --%"]));
+    expect(new Set(params)).toEqual(new Set(["x' or 1=1 --", "%'; drop table users; --%", "%'; DROP TABLE USERS; --%"]));
   });
 
-  it("folds a value on SQLite only when it is not ASCII (SQLite's LIKE ignores ASCII case itself)", () => {
-    const { sql, params } = compile('title co "ØRSTED"');
-    expect(sql).toContain('LIKE ? ESCAPE');
-    expect(sql).toMatch(/length\(.*\) <> length\(CAST\(.* AS BLOB\)\) AND lower\(/);
-    expect(params).toEqual(['%ørsted%', '%ørsted%']);
+  it('folds a value on SQLite with its own upper() when it is ASCII, with lower() only when it is not', () => {
+    // LIKE is case-sensitive on every SQLite connection (case_sensitive_like): the ASCII branch must fold too
+    const { sql, params } = compile('title co "Eng"');
+    expect(sql).toMatch(/^\(upper\(.*\) LIKE \? ESCAPE '\\' OR \(length\(.*\) <> length\(CAST\(.* AS BLOB\)\) AND lower\(.*\) LIKE \? ESCAPE '\\'\)\)$/);
+    expect(params).toEqual(['%ENG%', '%eng%']);
+    // an ASCII value folded holds no Ø: only values that are not ASCII are compared
+    const other = compile('title co "ØRSTED"');
+    expect(other.sql).not.toContain('upper(');
+    expect(other.sql).toMatch(/^\(\(length\(.*\) <> length\(CAST\(.* AS BLOB\)\) AND lower\(/);
+    expect(other.params).toEqual(['%ørsted%']);
     expect(compile('title co "ØRSTED"', 'postgresql').params).toEqual(['%ørsted%']);
   });
 });
