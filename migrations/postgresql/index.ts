@@ -15,6 +15,7 @@ import { Migration20261206070001_tenant_deletion as M11 } from './Migration20261
 import { Migration20261206080001_group_members_user_index as M12 } from './Migration20261206080001_group_members_user_index';
 import { Migration20261206090001_prefix_indexes as M13 } from './Migration20261206090001_prefix_indexes';
 import { Migration20261207043029_resource_count_slots as M14 } from './Migration20261207043029_resource_count_slots';
+import { Migration20261207230001_name_prefix_indexes as M15 } from './Migration20261207230001_name_prefix_indexes';
 
 export const migrationsList: MigrationList = [
   { name: 'Migration20261123144232_init', class: M0 },
@@ -32,4 +33,5 @@ export const migrationsList: MigrationList = [
   { name: 'Migration20261206080001_group_members_user_index', class: M12 },
   { name: 'Migration20261206090001_prefix_indexes', class: M13 },
   { name: 'Migration20261207043029_resource_count_slots', class: M14 },
+  { name: 'Migration20261207230001_name_prefix_indexes', class: M15 },
 ];

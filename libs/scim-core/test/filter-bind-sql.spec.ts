@@ -1,6 +1,6 @@
 import { bindFilter } from '../src/filter/bind';
 import { parseFilter } from '../src/filter/parser';
-import { filterToSql } from '../src/filter/to-sql';
+import { filterToSql, sortExpression } from '../src/filter/to-sql';
 import type { ResourceStorage } from '../src/filter/storage';
 import { UserResourceType } from '../src/schema/registry';
 import { ScimError } from '../src/errors';
@@ -20,6 +20,7 @@ const storage: ResourceStorage = {
   children: {
     emails: { table: 'user_emails', foreignKey: 'user_id', columns: { value: { column: 'value', ciColumn: 'value_ci' }, type: { column: 'type' } } },
   },
+  postgresLoweredColumns: { 'name.givenname': 'given_name_ci' },
 };
 
 const compile = (filter: string, dialect: 'sqlite' | 'postgresql' = 'sqlite') =>
@@ -120,6 +121,18 @@ describe('RFC 7644 §3.4.2.2 filter → SQL', () => {
     expect(sql).not.toContain('drop');
     expect(sql).not.toContain('1=1');
     expect(new Set(params)).toEqual(new Set(["x' or 1=1 --", "%'; drop table users; --%", "%'; DROP TABLE USERS; --%"]));
+  });
+
+  it("compares PostgreSQL's stored lower-cased column of a document attribute, and sorts by the document's value", () => {
+    expect(compile('name.givenName sw "JO"', 'postgresql')).toMatchObject({ sql: "r.given_name_ci LIKE ? ESCAPE '\\'", params: ['jo%'] });
+    expect(compile('name.givenName eq "Jo"', 'postgresql')).toMatchObject({ sql: 'r.given_name_ci = ?', params: ['jo'] });
+    // SQLite has no such column: the document's value, folded
+    expect(compile('name.givenName eq "Jo"', 'sqlite').sql).toBe(`lower(json_extract(r.document, '$."name"."givenName"')) = ?`);
+    // not a mapped column: presence and order read the document as sent
+    expect(compile('name.givenName pr', 'postgresql').sql).toContain(`(r.document #>> '{"name","givenName"}') IS NOT NULL`);
+    const givenName = bindFilter(parseFilter('name.givenName pr'), UserResourceType);
+    if (givenName.kind !== 'present') throw new Error('unexpected filter');
+    expect(sortExpression(givenName.attr, storage, 'postgresql')).toBe(`(r.document #>> '{"name","givenName"}')`);
   });
 
   it('folds a value on SQLite with its own upper() when it is ASCII, with lower() only when it is not', () => {

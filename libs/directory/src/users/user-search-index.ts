@@ -8,7 +8,8 @@ import { placeholders, runSql, runSqlWrite } from '../shared/sql';
  * literal's three-character sequences instead of the tenant.
  *
  * - PostgreSQL: pg_trgm GIN indexes on the very expressions the filter compiler compares (`user_name_ci`,
- *   `lower(display_name)`, `lower(document #>> '{name,givenName}')`, …); the planner uses them for LIKE.
+ *   `lower(display_name)`, the name parts' stored generated columns `given_name_ci`, …); the planner uses
+ *   them for LIKE, and B-trees in byte order for `sw` (POSTGRES_PREFIX_INDEXES).
  * - SQLite: FTS5 tables with the trigram tokenizer, `user_search` (one row per user, which it names in an
  *   unindexed `user_id`; its rowid is the user's entry in `user_search_keys`, since a user's key is a uuid
  *   and an FTS row needs an integer one) and `user_email_search` (one row per email row, by its integer id).
@@ -112,26 +113,43 @@ export const POSTGRES_SEARCH_INDEXES = {
     { name: 'users_user_name_trgm', expression: 'user_name_ci' },
     { name: 'users_external_id_trgm', expression: 'external_id' },
     { name: 'users_display_name_trgm', expression: 'lower(display_name)' },
-    { name: 'users_given_name_trgm', expression: `lower(document #>> '{name,givenName}')` },
-    { name: 'users_family_name_trgm', expression: `lower(document #>> '{name,familyName}')` },
+    { name: 'users_given_name_trgm', expression: 'given_name_ci' },
+    { name: 'users_family_name_trgm', expression: 'family_name_ci' },
   ],
   user_emails: [{ name: 'user_emails_value_trgm', expression: 'value_ci' }],
 };
 
 /**
- * PostgreSQL: `sw` on userName and externalId as a range of a B-tree. The planner turns `LIKE 'prefix%'` into
- * a range only on an index whose order is the bytes' (the pattern operator class), and the indexes the
- * entity declares sort by the database's collation. A prefix thousands of users share (a run's, a
- * department's) was a scan of the tenant or of as many trigram entries (docs/benchmarks.md). externalId's
- * own index becomes such an index (it serves `eq` as before); userName's is a unique constraint, so its
- * range index is a second one. SQLite compares bytes already (to-sql.ts).
+ * PostgreSQL: `sw` on userName, externalId, name.givenName and name.familyName as a range of a B-tree. The
+ * planner turns `LIKE 'prefix%'` into a range only on an index whose order is the bytes' (the pattern
+ * operator class), and the indexes the entity declares sort by the database's collation. A prefix thousands
+ * of users share (a run's, a department's, a common name) was a scan of the tenant or of as many trigram
+ * entries and rows (docs/benchmarks.md). externalId's own index becomes such an index (it serves `eq` as
+ * before); userName's is a unique constraint, so its range index is a second one; the name parts' columns are
+ * the stored generated ones (user.entity.ts). Each carries the page keys (PREFIX_INDEX_PAGE_KEYS), so the
+ * matches are counted and sorted from the index alone (an index-only scan) and only the page's rows are
+ * read from the table. SQLite compares bytes already (to-sql.ts).
  */
 export const POSTGRES_PREFIX_INDEXES = {
   users: [
-    { name: 'users_tenant_username_prefix', columns: ['tenant_id', 'user_name_ci'] },
-    { name: 'users_tenant_external_id_idx', columns: ['tenant_id', 'external_id'] },
+    { name: 'users_tenant_username_prefix', column: 'user_name_ci', operatorClass: 'varchar_pattern_ops' },
+    { name: 'users_tenant_external_id_idx', column: 'external_id', operatorClass: 'varchar_pattern_ops' },
+    { name: 'users_tenant_given_name_prefix', column: 'given_name_ci', operatorClass: 'text_pattern_ops' },
+    { name: 'users_tenant_family_name_prefix', column: 'family_name_ci', operatorClass: 'text_pattern_ops' },
   ],
 };
+
+// What a page of matches is ordered and identified by (resource-query.ts), carried by each prefix index.
+const PREFIX_INDEX_PAGE_KEYS = ['created_at', 'id'];
+
+/** The statement that creates a prefix index (the migrations' and the schema comparator's). */
+export function prefixIndexSql(table: string, index: { name: string; column: string; operatorClass: string }): string {
+  const include = PREFIX_INDEX_PAGE_KEYS.map((column) => `"${column}"`).join(', ');
+  return `create index "${index.name}" on "${table}" ("tenant_id", "${index.column}" ${index.operatorClass}) include (${include})`;
+}
+
+// The stored generated columns only PostgreSQL has (user.entity.ts), by property name.
+const POSTGRES_ONLY_USER_PROPERTIES = ['givenNameCi', 'familyNameCi'];
 
 /**
  * Declares the dialect's search triggers and indexes on the entities' metadata (MikroORM's onMetadata), so
@@ -157,10 +175,10 @@ export function declareSearchIndexes(meta: EntityMetadata, dialect: 'sqlite' | '
     for (const index of POSTGRES_PREFIX_INDEXES[table as keyof typeof POSTGRES_PREFIX_INDEXES] ?? []) {
       // An index the entity declares in the collation's order is replaced by this one.
       meta.indexes = meta.indexes.filter((declaredIndex) => declaredIndex.name !== index.name);
-      const columns = index.columns.map((column, i) => `"${column}"${i === index.columns.length - 1 ? ' varchar_pattern_ops' : ''}`).join(', ');
-      meta.indexes.push({ name: index.name, expression: `create index "${index.name}" on "${table}" (${columns})` });
+      meta.indexes.push({ name: index.name, expression: prefixIndexSql(table, index) });
     }
   }
+  if (dialect === 'sqlite' && table === 'users') for (const property of POSTGRES_ONLY_USER_PROPERTIES) meta.removeProperty(property);
 }
 
 /**

@@ -13,7 +13,7 @@ import { ScimResourceEntity } from '../shared/scim-resource.entity';
 // Deactivated (or active) learners in creation order, and their count, without reading the tenant.
 @Index({ name: 'users_tenant_active_idx', properties: ['tenantId', 'active', 'createdAt', 'id'] })
 export class UserEntity extends ScimResourceEntity {
-  [OptionalProps]?: 'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi' | 'documentBytes';
+  [OptionalProps]?: 'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi' | 'documentBytes' | 'givenNameCi' | 'familyNameCi';
 
   /** Exactly as sent (Okta compares it byte for byte). */
   @Property({ type: 'string', length: 512 })
@@ -36,4 +36,16 @@ export class UserEntity extends ScimResourceEntity {
   /** The document's size as stored (UTF-8 bytes of its JSON): pages and caches are bounded by it. */
   @Property({ type: 'integer', default: 0 })
   documentBytes: number = 0;
+
+  /**
+   * PostgreSQL only (SQLite's model drops them: declareSearchIndexes): the name's parts lower-cased, stored
+   * generated columns the database computes from `document` on every write, never written by Roster. The
+   * filter compiler compares them (userStorage.postgresLoweredColumns), and their prefix indexes answer a
+   * common name's `sw` without reading its users (user-search-index.ts).
+   */
+  @Property({ type: 'text', nullable: true, generated: `(lower(document #>> '{name,givenName}')) stored` })
+  givenNameCi?: string | null;
+
+  @Property({ type: 'text', nullable: true, generated: `(lower(document #>> '{name,familyName}')) stored` })
+  familyNameCi?: string | null;
 }

@@ -34,4 +34,6 @@ export const userStorage: ResourceStorage = {
     },
   },
   trigramIndex: userTrigramIndex,
+  // Stored generated columns (user.entity.ts): a common name's `sw` is read from their prefix indexes alone.
+  postgresLoweredColumns: { 'name.givenname': 'given_name_ci', 'name.familyname': 'family_name_ci' },
 };

@@ -65,4 +65,12 @@ export interface ResourceStorage {
   children: Record<string, ChildTableMapping>;
   /** SQLite: the trigram index over some of its attributes (TrigramIndex). */
   trigramIndex?: TrigramIndex;
+  /**
+   * PostgreSQL: attributes of the document (lower case key) whose lower-cased value a stored generated column
+   * holds (`lower(document #>> path)`, computed by the database on every write). A case-insensitive comparison
+   * reads the column instead of computing the same expression from each row's document, so a B-tree on it
+   * that carries the page keys answers `sw` and its count from the index alone. Sorting still reads the
+   * document: it orders by the value as sent.
+   */
+  postgresLoweredColumns?: Record<string, string>;
 }

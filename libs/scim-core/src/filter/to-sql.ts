@@ -310,6 +310,8 @@ class SqlCompiler {
     }
     const column = this.storage.columns[attr.key.toLowerCase()];
     if (column) return this.column(ROOT, column, wantLowered);
+    const loweredColumn = wantLowered && this.dialect === 'postgresql' ? this.storage.postgresLoweredColumns?.[attr.key.toLowerCase()] : undefined;
+    if (loweredColumn) return { sql: `${ROOT}.${loweredColumn}`, lowered: true };
     const path = jsonSegments(attr);
     return { sql: this.jsonExtract(`${ROOT}.${this.storage.documentColumn}`, path, rawJson, false), lowered: false };
   }
