@@ -142,7 +142,7 @@ export const POSTGRES_PREFIX_INDEXES = {
 // What a page of matches is ordered and identified by (resource-query.ts), carried by each prefix index.
 const PREFIX_INDEX_PAGE_KEYS = ['created_at', 'id'];
 
-/** The statement that creates a prefix index (the migrations' and the schema comparator's). */
+/** The statement that creates a prefix index, as the schema comparator expects it (the migrations spell it out). */
 export function prefixIndexSql(table: string, index: { name: string; column: string; operatorClass: string }): string {
   const include = PREFIX_INDEX_PAGE_KEYS.map((column) => `"${column}"`).join(', ');
   return `create index "${index.name}" on "${table}" ("tenant_id", "${index.column}" ${index.operatorClass}) include (${include})`;

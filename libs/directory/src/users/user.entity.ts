@@ -13,7 +13,8 @@ import { ScimResourceEntity } from '../shared/scim-resource.entity';
 // Deactivated (or active) learners in creation order, and their count, without reading the tenant.
 @Index({ name: 'users_tenant_active_idx', properties: ['tenantId', 'active', 'createdAt', 'id'] })
 export class UserEntity extends ScimResourceEntity {
-  [OptionalProps]?: 'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi' | 'documentBytes' | 'givenNameCi' | 'familyNameCi';
+  [OptionalProps]?:
+    'id' | 'version' | 'createdAt' | 'updatedAt' | 'externalId' | 'displayName' | 'identityEmailCi' | 'documentBytes' | 'givenNameCi' | 'familyNameCi';
 
   /** Exactly as sent (Okta compares it byte for byte). */
   @Property({ type: 'string', length: 512 })
