@@ -143,13 +143,13 @@ export const POSTGRES_PREFIX_INDEXES = {
 const PREFIX_INDEX_PAGE_KEYS = ['created_at', 'id'];
 
 /** The statement that creates a prefix index, as the schema comparator expects it (the migrations spell it out). */
-export function prefixIndexSql(table: string, index: { name: string; column: string; operatorClass: string }): string {
+function prefixIndexSql(table: string, index: { name: string; column: string; operatorClass: string }): string {
   const include = PREFIX_INDEX_PAGE_KEYS.map((column) => `"${column}"`).join(', ');
   return `create index "${index.name}" on "${table}" ("tenant_id", "${index.column}" ${index.operatorClass}) include (${include})`;
 }
 
-// The stored generated columns only PostgreSQL has (user.entity.ts), by property name.
-const POSTGRES_ONLY_USER_PROPERTIES = ['givenNameCi', 'familyNameCi'];
+// The stored generated columns only PostgreSQL has (user.entity.ts), by table and property name.
+const POSTGRES_ONLY_PROPERTIES: Partial<Record<string, string[]>> = { users: ['givenNameCi', 'familyNameCi'] };
 
 /**
  * Declares the dialect's search triggers and indexes on the entities' metadata (MikroORM's onMetadata), so
@@ -157,6 +157,7 @@ const POSTGRES_ONLY_USER_PROPERTIES = ['givenNameCi', 'familyNameCi'];
  */
 export function declareSearchIndexes(meta: EntityMetadata, dialect: 'sqlite' | 'postgresql'): void {
   const table = meta.tableName as keyof typeof SQLITE_SEARCH_TRIGGERS;
+  if (dialect === 'sqlite') for (const property of POSTGRES_ONLY_PROPERTIES[table] ?? []) meta.removeProperty(property);
   if (dialect === 'sqlite' && SQLITE_SEARCH_TRIGGERS[table]) {
     const declared = new Set((meta.triggers ?? []).map((trigger) => trigger.name));
     meta.triggers = [
@@ -178,7 +179,6 @@ export function declareSearchIndexes(meta: EntityMetadata, dialect: 'sqlite' | '
       meta.indexes.push({ name: index.name, expression: prefixIndexSql(table, index) });
     }
   }
-  if (dialect === 'sqlite' && table === 'users') for (const property of POSTGRES_ONLY_USER_PROPERTIES) meta.removeProperty(property);
 }
 
 /**
