@@ -49,7 +49,11 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
       { userName: 'Øre😀@rooms.test', externalId: 'Øre😀' },
     ];
     for (const person of people) ids[person.userName] = (await t.http.post(`${a.base}/Users`).set(auth(a)).send(person).expect(201)).body.id;
-    await t.http.post(`${b.base}/Users`).set(auth(b)).send({ userName: 'jane.smith@example.com', displayName: 'Jane Smith' }).expect(201);
+    await t.http
+      .post(`${b.base}/Users`)
+      .set(auth(b))
+      .send({ userName: 'jane.smith@example.com', displayName: 'Jane Smith', name: { givenName: 'Jane', familyName: 'Smith' } })
+      .expect(201);
   });
   afterAll(async () => t?.close());
 
@@ -88,6 +92,11 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
     ['name.givenName eq "JANE"', ['Jane.Smith@Example.com']],
     ['name.givenName sw "ja" and name.familyName sw "sm"', ['Jane.Smith@Example.com']],
     ['name.familyName sw "smith" and not (name.familyName eq "smith")', ['john.smithers@example.com']],
+    // LIKE's own characters are literals in a name too
+    ['name.givenName sw "%"', []],
+    ['name.givenName sw "J_"', []],
+    ['name.familyName co "_"', []],
+    ['name.familyName ew "%"', []],
     // No trigram index (a short literal, an attribute without one): SQLite folds the value itself, whatever its case
     ['title sw "sen"', ['Jane.Smith@Example.com']],
     ['title co "ENG"', ['Jane.Smith@Example.com']],
@@ -126,6 +135,17 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
     expect(await find(filter)).toEqual(expected);
   });
 
+  it.each(['name.givenName sw 5', 'name.givenName sw', 'name.familyName xx "a"', 'name.givenName sw "a" or', 'name.givenName sw true'])(
+    'answers %s with 400 invalidFilter',
+    async (filter) => {
+      const res = await t.http
+        .get(`${a.base}/Users?filter=${encodeURIComponent(filter)}`)
+        .set(auth(a))
+        .expect(400);
+      expect(res.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter' });
+    },
+  );
+
   it('never finds another tenant’s users', async () => {
     expect(await find('displayName co "jane smith"', b)).toEqual(['jane.smith@example.com']);
     expect(await find('userName co "smithers"', b)).toEqual([]);
@@ -133,6 +153,10 @@ describe.each(dialects())('substring filters through trigram indexes on %s', (di
     expect(await find('userName sw "jane.s"', b)).toEqual(['jane.smith@example.com']);
     expect(await find('userName sw "john"', b)).toEqual([]);
     expect(await find('externalId sw "00u"', b)).toEqual([]);
+    // the name parts' prefix indexes are the tenant's too
+    expect(await find('name.givenName sw "jane"', b)).toEqual(['jane.smith@example.com']);
+    expect(await find('name.familyName sw "smithers"', b)).toEqual([]);
+    expect(await find('name.givenName sw "john"', b)).toEqual([]);
     // a full first page counts its matches in its own statement on SQLite: the tenant's matches alone
     const full = await t.http
       .get(`${b.base}/Users?filter=${encodeURIComponent('userName co "example"')}&count=1`)
