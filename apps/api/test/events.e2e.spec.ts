@@ -161,6 +161,20 @@ describe.each(dialects())('provisioning events on %s', (dialect) => {
     );
   });
 
+  it('a group created empty, as Okta and Entra ID push one, carries its event; a duplicate name carries none', async () => {
+    const tenant = await createTenant(t);
+    const full = await pollStream(tenant);
+    const group = await t.http.post(`${tenant.base}/Groups`).set(scim(tenant)).send({ displayName: 'Empty at first', members: [] }).expect(201);
+    expectScimError(await t.http.post(`${tenant.base}/Groups`).set(scim(tenant)).send({ displayName: 'EMPTY AT FIRST' }), 409, 'uniqueness');
+    const read = await t.http.get(`${tenant.base}/Groups/${group.body.id}`).set(scim(tenant)).expect(200);
+    const sets = await drain(full);
+    expect(eventsOf(sets)).toEqual([['create:full']]);
+    const payload = (sets[0].events as Record<string, { data: Record<string, unknown>; version: string }>)[`${PROV}create:full`];
+    expect(payload.data).toEqual(read.body);
+    expect(payload.version).toBe(group.headers.etag);
+    expect(sets[0].sub_id).toEqual({ format: 'scim', uri: `/Groups/${group.body.id}`, id: group.body.id });
+  });
+
   it('a stream carries only the events it subscribed to, and only those committed after it was created', async () => {
     const tenant = await createTenant(t);
     await t.http.post(`${tenant.base}/Users`).set(scim(tenant)).send({ userName: 'early@example.com' }).expect(201);

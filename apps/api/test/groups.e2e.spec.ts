@@ -60,6 +60,9 @@ describe.each(dialects())('groups on %s', (dialect) => {
     expect(lookup.body.Resources.map((g: { id: string }) => g.id)).toEqual([empty.id]);
     expectScimError(await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: 'TEST SCIMV2' }), 409, 'uniqueness');
     expectScimError(await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ members: [] }), 400, 'invalidValue');
+    // The refused creates wrote nothing: not the group, not its count.
+    const counted = await t.http.get(`${tenant.base}/Groups?count=0`).set(auth()).expect(200);
+    expect(counted.body.totalResults).toBe(2);
   });
 
   it('a rename to a name another group holds is a 409 that changes nothing, not even the members of the same PATCH', async () => {

@@ -32,7 +32,7 @@ import { toScimGroup } from './group.mapper';
 import { UsersRepository } from '../users/users.repository';
 import { GroupsRepository, newGroup } from './groups.repository';
 import { changedPaths, changeKinds } from '../events/change-records';
-import { ProvisioningOutbox } from '../events/outbox';
+import { ProvisioningOutbox, type ChangeToRecord } from '../events/outbox';
 import { ScimCollections } from '../shared/scim-collections';
 
 export interface GroupResult {
@@ -108,24 +108,48 @@ export class GroupsService implements OnModuleInit {
 
   async create(caller: ScimCaller, body: unknown, projection: Projection, context: AuditContext): Promise<GroupResult> {
     return withFailureAudit(this.audit, caller.tenantId, context, { action: 'group.created', resource: attempted(body) }, () =>
-      retryOnConcurrentChange(() =>
-        this.em.transactional(async (em) => {
-          const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
-          const now = new Date();
-          const group = newGroup({ tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
-          await this.write(em, [this.groups.insertion(em, group)]);
-          const added = await this.addMembers(em, caller.tenantId, group, members, now);
-          const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
-          // Written last: a concurrent create that picked the same count slot waits on it for as short a time as can be.
-          await this.write(em, [
-            resourceCountChange(caller.tenantId, 'Group', 1),
-            this.audit.recording(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
-          ]);
-          await this.recordEvent(em, caller, group, 'create', changedPaths(changes, 'id'));
-          return this.result(em, caller, group, wantsMembers(projection));
-        }),
-      ),
+      retryOnConcurrentChange(() => {
+        const { document, members } = splitMembers(toResourceDocument(GroupResourceType, body));
+        const now = new Date();
+        const group = newGroup({ tenantId: caller.tenantId, ...columnsOf(document), document, createdAt: now, updatedAt: now });
+        return members.length ? this.createWithMembers(caller, group, members, projection, context) : this.createEmpty(caller, group, projection, context);
+      }),
     );
+  }
+
+  /**
+   * Okta and Entra ID create a group empty and add its members with PATCH. Nothing is read before such a
+   * write, so, as a user's create, it needs no transaction of its own when the tenant has no event streams:
+   * on PostgreSQL the group, its count and its audit event are one statement.
+   */
+  private async createEmpty(caller: ScimCaller, group: GroupEntity, projection: Projection, context: AuditContext): Promise<GroupResult> {
+    const changes = diffDocuments({}, group.document);
+    const result: GroupResult = { resource: toScimGroup(group, caller.baseUrl, wantsMembers(projection) ? [] : undefined), version: group.version };
+    const statements = [
+      this.groups.insertion(this.em, group),
+      resourceCountChange(caller.tenantId, 'Group', 1),
+      this.audit.recording(this.em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
+    ];
+    const event = (): ChangeToRecord[] => [groupChange(group, 'create', changedPaths(changes, 'id'), () => toScimGroup(group, caller.baseUrl, []))];
+    await orDisplayNameConflict(this.outbox.write(this.em, caller, statements, event));
+    return result;
+  }
+
+  private createWithMembers(caller: ScimCaller, group: GroupEntity, members: string[], projection: Projection, context: AuditContext): Promise<GroupResult> {
+    return this.em.transactional(async (em) => {
+      const document = group.document;
+      const now = group.createdAt;
+      await this.write(em, [this.groups.insertion(em, group)]);
+      const added = await this.addMembers(em, caller.tenantId, group, members, now);
+      const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
+      // Written last: a concurrent create that picked the same count slot waits on it for as short a time as can be.
+      await this.write(em, [
+        resourceCountChange(caller.tenantId, 'Group', 1),
+        this.audit.recording(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
+      ]);
+      await this.recordEvent(em, caller, group, 'create', changedPaths(changes, 'id'));
+      return this.result(em, caller, group, wantsMembers(projection));
+    });
   }
 
   /** PUT: displayName/externalId replaced, member list replaced (Okta AIW apps). */
@@ -350,16 +374,7 @@ export class GroupsService implements OnModuleInit {
 
   /** The event of a change, with the group as a GET returns it (members included) when a stream wants it. */
   private recordEvent(em: EntityManager, caller: ScimCaller, group: GroupEntity, kind: 'create' | 'put' | 'patch', attributes: string[]): Promise<void> {
-    return this.outbox.record(em, caller, [
-      {
-        resourceType: 'Group',
-        resourceId: group.id,
-        externalId: group.externalId ?? null,
-        kinds: changeKinds(kind),
-        attributes,
-        data: () => this.render(em, group, caller.baseUrl, true),
-      },
-    ]);
+    return this.outbox.record(em, caller, [groupChange(group, kind, attributes, () => this.render(em, group, caller.baseUrl, true))]);
   }
 
   private async result(em: EntityManager, caller: ScimCaller, group: GroupEntity, withMembers: boolean): Promise<GroupResult> {
@@ -379,13 +394,23 @@ export class GroupsService implements OnModuleInit {
 
   /** Writes statements together (write-all.ts); a displayName another group holds is the 409 it is. */
   private async write(em: EntityManager, statements: SqlStatement[], options: WriteAllOptions = {}): Promise<void> {
-    try {
-      await writeAll(em, statements, options);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw ScimError.uniqueness('A group with this displayName already exists in this tenant');
-      throw error;
-    }
+    await orDisplayNameConflict(writeAll(em, statements, options));
   }
+}
+
+/** A write that fails on the unique displayName of the tenant's groups is the 409 it is. */
+async function orDisplayNameConflict<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw ScimError.uniqueness('A group with this displayName already exists in this tenant');
+    throw error;
+  }
+}
+
+/** The event of a change to a group; `data` is the group as a GET returns it, members included. */
+function groupChange(group: GroupEntity, kind: 'create' | 'put' | 'patch', attributes: string[], data: ChangeToRecord['data']): ChangeToRecord {
+  return { resourceType: 'Group', resourceId: group.id, externalId: group.externalId ?? null, kinds: changeKinds(kind), attributes, data };
 }
 
 function splitMembers(document: ResourceDocument): { document: ResourceDocument; members: string[] } {
