@@ -1,5 +1,5 @@
 import { bindFilter } from '../src/filter/bind';
-import { isIndexedLookup, rangeComplement } from '../src/filter/cost';
+import { isIndexedLookup, isLookupShape, rangeComplement } from '../src/filter/cost';
 import { parseFilter } from '../src/filter/parser';
 import type { ResourceStorage } from '../src/filter/storage';
 import { UserResourceType } from '../src/schema/registry';
@@ -53,6 +53,34 @@ describe('which filters are indexed lookups (cheap on any tenant)', () => {
     'userName pr',
     'meta.created gt "2026-01-01T00:00:00Z"',
   ])('%s is not', (filter) => expect(lookup(filter)).toBe(false));
+});
+
+describe("which filters have an identity provider's lookup shape (a fixed set of statement texts)", () => {
+  const shape = (filter: string) => isLookupShape(bindFilter(parseFilter(filter), UserResourceType), storage);
+
+  it.each([
+    'userName eq "a@example.com"',
+    'externalId eq "00u1"',
+    'id eq "0190f5d2-0000-7000-8000-000000000001"',
+    'emails.value eq "a@example.com"',
+    'emails[value eq "a@example.com"]',
+    'emails[type eq "work"].value eq "a@example.com"',
+    'emails[type eq "work" and value eq "a@example.com"]',
+  ])('%s has', (filter) => expect(shape(filter)).toBe(true));
+
+  it.each([
+    // Indexed lookups whose other side is the client's to vary: each would be a text of its own.
+    'userName eq "a" and title co "x"',
+    'active eq true and externalId eq "x"',
+    'userName eq "a" or externalId eq "b"',
+    'emails[type eq "work" and value eq "a" and primary eq true]',
+    'emails[value eq "a" or value eq "b"]',
+    'emails[type co "w" and value eq "a"]',
+    // Not lookups at all.
+    'userName sw "a"',
+    'title eq "x"',
+    'emails[type eq "work"]',
+  ])('%s has not', (filter) => expect(shape(filter)).toBe(false));
 });
 
 describe('the opposite of a range over a column every row has', () => {

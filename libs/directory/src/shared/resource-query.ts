@@ -7,6 +7,7 @@ import type { HeavyReads } from '@roster/platform';
 import {
   filterToSql,
   isIndexedLookup,
+  isLookupShape,
   rangeComplement,
   ScimLimits,
   sortExpression,
@@ -75,9 +76,11 @@ export async function queryPageRows(
   const where = bounded(scope);
   // SQLite: a search one trigram index answers alone is scoped and counted in that index (countedPageSource).
   const indexSearch = sortBy ? undefined : indexSearchFor(filter, dialect, (condition) => bounded(condition, 's'));
-  // Without a client's filter the statement is one of a few texts: PostgreSQL keeps it prepared (sql.ts).
+  // Without a client's filter, or with an identity provider's lookup, the statement is one of a few texts:
+  // PostgreSQL keeps it prepared (sql.ts), and one index serves it whatever the values.
+  const fixedText = !query.filter || (!sortBy && isLookupShape(query.filter, storage));
   const read = (sql: string, values: unknown[]): Promise<Record<string, unknown>[]> =>
-    heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values, { prepared: !filter });
+    heavy ? heavy.read(tenantId, sql, values) : runSql(em, sql, values, { prepared: fixedText });
   // A count may stop early (a person reading "1,000+" needs no more): on SQLite a broad search then reads a part
   // of its matches. PostgreSQL plans a count under LIMIT as a scan that stops early, which for a broad search of
   // a large tenant costs more than counting through its indexes; it counts them all.

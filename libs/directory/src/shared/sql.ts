@@ -11,8 +11,9 @@ import type { Dialect } from '@roster/scim-core';
  *
  * `prepared`: on PostgreSQL, outside a transaction, the statement is prepared once per connection and then
  * only bound and run. Parsing and planning a page of a walk cost PostgreSQL about as much as running it. Only
- * for a text from a fixed set (never one that carries a client's filter): each connection keeps every
- * statement it prepared, and a prepared statement may be planned once for all parameter values.
+ * for a text from a fixed set (never one whose shape a client's filter chooses, but for the lookups identity
+ * providers make: isLookupShape): each connection keeps every statement it prepared, and a prepared statement
+ * may be planned once for all parameter values.
  */
 export async function runSql<T = Record<string, unknown>>(
   em: EntityManager,

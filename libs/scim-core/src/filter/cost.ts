@@ -26,6 +26,21 @@ export function isIndexedLookup(filter: BoundFilter, storage: ResourceStorage): 
   }
 }
 
+/**
+ * Whether a filter is one of the few shapes identity providers look a resource up by: one `eq` on a lookup
+ * column (`userName eq "…"`, `externalId eq "…"`), or an element of a multi-valued attribute found by one
+ * (`emails.value eq "…"`), with at most one more `eq` beside it (`emails[type eq "work"].value eq "…"`).
+ * Whatever the values, such filters compile to a small fixed set of statement texts, each best run by the
+ * same index: PostgreSQL may keep them prepared.
+ */
+export function isLookupShape(filter: BoundFilter, storage: ResourceStorage): boolean {
+  if (filter.kind === 'compare') return isIndexedLookup(filter, storage);
+  if (filter.kind !== 'some') return false;
+  const inner = filter.filter;
+  const comparisons = inner.kind === 'and' ? [inner.left, inner.right] : [inner];
+  return comparisons.every((part) => part.kind === 'compare' && part.op === 'eq') && isIndexedLookup(filter, storage);
+}
+
 function isElementLookup(filter: BoundFilter, columns: ResourceStorage['columns']): boolean {
   switch (filter.kind) {
     case 'and':
