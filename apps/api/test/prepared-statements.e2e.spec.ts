@@ -46,7 +46,7 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
   };
 
   // Runs first: the test after it fills every slot there is.
-  it("prepare an identity provider's lookups, whatever their values, and no filter whose shape a client chooses", async () => {
+  it("prepare an identity provider's lookups, whatever their values, and writes, but no filter whose shape a client chooses", async () => {
     const { tenant, auth } = await tenantOfThree();
     const find = async (filter: string) =>
       (
@@ -60,9 +60,19 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
     }
     expect(await find('userName sw "a"')).toEqual(['ada@example.com', 'alan@example.com']);
     expect(await find('displayName eq "grace" and userName eq "grace@example.com"')).toEqual(['grace@example.com']);
+    const [ada] = (await t.http.get(`${tenant.base}/Users?filter=userName eq "ada@example.com"`).set(auth)).body.Resources;
+    await t.http
+      .patch(`${tenant.base}/Users/${ada.id}`)
+      .set(auth)
+      .send({ Operations: [{ op: 'replace', path: 'displayName', value: 'Ada Lovelace' }] })
+      .expect(200);
     const texts = await preparedTexts();
-    expect(texts.filter((text) => /\(r\.user_name_ci = \$2\)/.test(text))).toHaveLength(1);
-    expect(texts.filter((text) => /LIKE|display_name/.test(text))).toEqual([]);
+    const reads = texts.filter((text) => text.startsWith('SELECT'));
+    expect(reads.filter((text) => /\(r\.user_name_ci = \$2\)/.test(text))).toHaveLength(1);
+    expect(reads.filter((text) => /LIKE|display_name/.test(text))).toEqual([]);
+    // The writes of a create and an update, each one statement outside a transaction, are prepared too.
+    expect(texts.filter((text) => text.startsWith('WITH w0 AS (INSERT INTO users '))).toHaveLength(1);
+    expect(texts.filter((text) => text.startsWith('WITH w0 AS (UPDATE users SET display_name = $1,'))).toHaveLength(1);
   });
 
   it('prepare a bounded number of texts, and answer every page size beyond them', async () => {
@@ -113,5 +123,13 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
       await client.end();
     }
     for (let i = 0; i < 4; i++) expect(await walk()).toEqual(expected);
+    // Writes prepared before the change (the users' creates above) go on too.
+    const late = await t.http.post(`${tenant.base}/Users`).set(auth).send({ userName: 'late@example.com', displayName: 'late' }).expect(201);
+    await t.http
+      .patch(`${tenant.base}/Users/${late.body.id}`)
+      .set(auth)
+      .send({ Operations: [{ op: 'replace', path: 'displayName', value: 'Late' }] })
+      .expect(200);
+    expect((await t.http.get(`${tenant.base}/Users/${late.body.id}`).set(auth).expect(200)).body.displayName).toBe('Late');
   });
 });

@@ -10,10 +10,10 @@ import type { Dialect } from '@roster/scim-core';
  * Raw SQL inside the caller's transaction (when it has one), so reads see its own writes.
  *
  * `prepared`: on PostgreSQL, outside a transaction, the statement is prepared once per connection and then
- * only bound and run. Parsing and planning a page of a walk cost PostgreSQL about as much as running it. Only
- * for a text from a fixed set (never one whose shape a client's filter chooses, but for the lookups identity
- * providers make: isLookupShape): each connection keeps every statement it prepared, and a prepared statement
- * may be planned once for all parameter values.
+ * only bound and run. Parsing and planning a page of a walk, or a write, cost PostgreSQL about as much as
+ * running it. Only for a text from a fixed set (never one whose shape a client's filter chooses, but for the
+ * lookups identity providers make: isLookupShape): each connection keeps every statement it prepared, and a
+ * prepared statement may be planned once for all parameter values.
  */
 export async function runSql<T = Record<string, unknown>>(
   em: EntityManager,
@@ -24,8 +24,8 @@ export async function runSql<T = Record<string, unknown>>(
   return (await execute(em, sql, params, 'all', options.prepared)).rows as T[];
 }
 
-export async function runSqlWrite(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
-  return Number((await execute(em, sql, params, 'run')).numAffectedRows ?? 0);
+export async function runSqlWrite(em: EntityManager, sql: string, params: unknown[] = [], options: { prepared?: boolean } = {}): Promise<number> {
+  return Number((await execute(em, sql, params, 'run', options.prepared)).numAffectedRows ?? 0);
 }
 
 /**
