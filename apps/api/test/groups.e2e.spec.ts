@@ -65,6 +65,31 @@ describe.each(dialects())('groups on %s', (dialect) => {
     expect(counted.body.totalResults).toBe(2);
   });
 
+  it('an empty group created at once under one name, malformed, or with a member that is no user: one 201, the rest 4xx, nothing else written', async () => {
+    const count = async (x: TestTenant = tenant) => (await t.http.get(`${x.base}/Groups?count=0`).set(auth(x)).expect(200)).body.totalResults;
+    const before = await count();
+    const racing = await Promise.all(
+      ['Racers', 'RACERS', 'racers', 'Racers', 'rAcErS'].map((displayName) =>
+        t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName, members: [] }),
+      ),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const refused of racing.filter((r) => r.status === 409)) expectScimError(refused, 409, 'uniqueness');
+    expectScimError(
+      await t.http.post(`${tenant.base}/Groups`).set(auth()).set('Content-Type', 'application/scim+json').send('{"displayName": "Broken",'),
+      400,
+      'invalidSyntax',
+    );
+    expectScimError(await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: true, members: [] }), 400, 'invalidValue');
+    expectScimError(await t.http.post(`${tenant.base}/Groups`).set(auth()).send({ displayName: 'Wrong members', members: 'all' }), 400, 'invalidValue');
+    expect(await count()).toBe(before + 1);
+    // Another tenant may hold the same name: tenants never share a uniqueness scope.
+    const otherBefore = await count(other);
+    await t.http.post(`${other.base}/Groups`).set(auth(other)).send({ displayName: 'Racers', members: [] }).expect(201);
+    expect(await count(other)).toBe(otherBefore + 1);
+    expect(await count()).toBe(before + 1);
+  });
+
   it('a rename to a name another group holds is a 409 that changes nothing, not even the members of the same PATCH', async () => {
     await newGroup('Taken name');
     const g = await newGroup('Renamed', { members: [{ value: users[0] }] });

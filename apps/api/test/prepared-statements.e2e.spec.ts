@@ -75,6 +75,28 @@ onPostgres('statements kept prepared on PostgreSQL', () => {
     expect(texts.filter((text) => text.startsWith('WITH w0 AS (UPDATE users SET display_name = $1,'))).toHaveLength(1);
   });
 
+  it("answer a prepared lookup with the asking tenant's users only, however often it ran for another tenant", async () => {
+    const first = await tenantOfThree();
+    const second = await tenantOfThree();
+    await t.http.post(`${first.tenant.base}/Users`).set(first.auth).send({ userName: 'only-first@example.com' }).expect(201);
+    const lookup = (x: typeof first, filter: string) =>
+      t.http
+        .get(`${x.tenant.base}/Users?filter=${encodeURIComponent(filter)}`)
+        .set(x.auth)
+        .expect(200)
+        .then((r) => r.body.Resources.map((u: { userName: string }) => u.userName));
+    // PostgreSQL may plan a prepared statement once for all values after a few runs: run it past that.
+    for (let i = 0; i < 8; i++) expect(await lookup(first, 'userName eq "only-first@example.com"')).toEqual(['only-first@example.com']);
+    expect(await lookup(second, 'userName eq "only-first@example.com"')).toEqual([]);
+    expect(await lookup(second, 'emails.value eq "only-first@example.com"')).toEqual([]);
+    expect(await lookup(second, 'userName eq "ada@example.com"')).toEqual(['ada@example.com']);
+    // A lookup's ugly cases answer as they did unprepared.
+    const bad = await t.http.get(`${second.tenant.base}/Users?filter=${encodeURIComponent('userName eq')}`).set(second.auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.scimType).toBe('invalidFilter');
+    expect(await lookup(second, `id eq "${'0'.repeat(8)}-not-a-uuid"`)).toEqual([]);
+  });
+
   it('prepare a bounded number of texts, and answer every page size beyond them', async () => {
     const { tenant, auth } = await tenantOfThree();
     // A page's LIMIT is in its text: each page size is a text of its own.
