@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * A common name's `sw` read from an index alone (user-search-index.ts, POSTGRES_PREFIX_INDEXES):
  * - `given_name_ci` and `family_name_ci`, stored generated columns holding the very expressions the filter
  *   compiler compared (`lower(document #>> …)`). Adding them rewrites the users table: on a million users
- *   about half a minute, during which user writes wait.
+ *   about 40 s with its indexes (docs/benchmarks.md), during which user writes wait.
  * - the name parts' trigram indexes rebuilt on those columns (what `co` and `ew` now compare);
  * - B-trees in byte order on (tenant, name part) for `sw`, and the userName and externalId ones rebuilt, each
  *   carrying the page keys (creation time, id) so that the matches are counted and sorted without visiting

@@ -23,6 +23,7 @@ import { AuditService, type AuditedResource } from '../audit/audit.service';
 import { attemptedIdentity, withFailureAudit } from '../audit/audited';
 import { assertBodyIdMatches } from '../shared/scim-response';
 import { diffDocuments } from '../audit/diff';
+import type { AuditChange } from '../audit/audit-event.entity';
 import { resourceCountChange } from '../shared/resource-counts';
 import { cursorWindow, ListCursors } from '../shared/list-cursors';
 import { retryOnConcurrentChange } from '../shared/retry';
@@ -125,11 +126,7 @@ export class GroupsService implements OnModuleInit {
   private async createEmpty(caller: ScimCaller, group: GroupEntity, projection: Projection, context: AuditContext): Promise<GroupResult> {
     const changes = diffDocuments({}, group.document);
     const result: GroupResult = { resource: toScimGroup(group, caller.baseUrl, wantsMembers(projection) ? [] : undefined), version: group.version };
-    const statements = [
-      this.groups.insertion(this.em, group),
-      resourceCountChange(caller.tenantId, 'Group', 1),
-      this.audit.recording(this.em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
-    ];
+    const statements = [this.groups.insertion(this.em, group), ...this.creationRecords(this.em, caller, group, changes, context)];
     const event = (): ChangeToRecord[] => [groupChange(group, 'create', changedPaths(changes, 'id'), () => toScimGroup(group, caller.baseUrl, []))];
     await orDisplayNameConflict(this.outbox.write(this.em, caller, statements, event));
     return result;
@@ -137,19 +134,22 @@ export class GroupsService implements OnModuleInit {
 
   private createWithMembers(caller: ScimCaller, group: GroupEntity, members: string[], projection: Projection, context: AuditContext): Promise<GroupResult> {
     return this.em.transactional(async (em) => {
-      const document = group.document;
-      const now = group.createdAt;
       await this.write(em, [this.groups.insertion(em, group)]);
-      const added = await this.addMembers(em, caller.tenantId, group, members, now);
-      const changes = [...diffDocuments({}, document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
+      const added = await this.addMembers(em, caller.tenantId, group, members, group.createdAt);
+      const changes = [...diffDocuments({}, group.document), ...(added.length ? [{ path: 'members', before: null, after: added }] : [])];
       // Written last: a concurrent create that picked the same count slot waits on it for as short a time as can be.
-      await this.write(em, [
-        resourceCountChange(caller.tenantId, 'Group', 1),
-        this.audit.recording(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
-      ]);
+      await this.write(em, this.creationRecords(em, caller, group, changes, context));
       await this.recordEvent(em, caller, group, 'create', changedPaths(changes, 'id'));
       return this.result(em, caller, group, wantsMembers(projection));
     });
+  }
+
+  /** What every create writes beside the group and its members: the tenant's group count and the audit event. */
+  private creationRecords(em: EntityManager, caller: ScimCaller, group: GroupEntity, changes: AuditChange[], context: AuditContext): SqlStatement[] {
+    return [
+      resourceCountChange(caller.tenantId, 'Group', 1),
+      this.audit.recording(em, caller.tenantId, context, { action: 'group.created', resource: identityOf(group), changes, httpStatus: 201 }),
+    ];
   }
 
   /** PUT: displayName/externalId replaced, member list replaced (Okta AIW apps). */
