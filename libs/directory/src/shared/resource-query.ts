@@ -180,16 +180,21 @@ export async function queryPageRows(
     const source = counting
       ? { opening: counted.opening, columns: `${select}, matched.page_total AS page_total`, from: counted.from, paging: '' }
       : { opening: '', columns: select, from: `${storage.table} r WHERE ${where}${keyset}`, paging: ` ${paging}` };
-    return read(
+    // The rows are put back in page order here, not by an ORDER BY around the filter: sorting a page of whole
+    // rows there cost PostgreSQL 0.1 ms of CPU, and the page reached the client 0.3 ms later, sent only once
+    // sorted instead of as it was read (docs/benchmarks.md). The rows arrive in that order; the sort only makes
+    // sure of it.
+    const rows = await read(
       `${source.opening}SELECT * FROM (
          SELECT ${source.columns}, ${size.rowBytes} AS page_row_bytes, row_number() OVER page_order AS page_position,
                 ${running} - ${size.rowBytes} AS page_bytes_before,
                 ${running} - ${size.rowBytes} - coalesce(lag(${size.rowBytes}) OVER page_order, 0) AS page_bytes_before_previous
            FROM ${source.from}
          WINDOW page_order AS (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) ORDER BY ${order}${source.paging}
-       ) p WHERE p.page_bytes_before_previous < ? ORDER BY p.page_position`,
+       ) p WHERE p.page_bytes_before_previous < ?`,
       [...pageParams, ScimLimits.maxPageBytes],
     );
+    return rows.sort((a, b) => Number(a.page_position) - Number(b.page_position));
   };
   const totalFor = async (found: number, truncated: boolean) =>
     truncated ? count() : !resumeAt && found > 0 && found < query.count ? offset + found : !resumeAt && offset === 0 && found === 0 ? 0 : count();
