@@ -45,6 +45,12 @@ describe.each(dialects())('users listed and read one by one on %s', (dialect) =>
       .set(auth())
       .send({ displayName: 'Learners "2026"', members: [{ value: boss }, { value: quitter }] })
       .expect(201);
+    // A second group, whose name sorts first: a user's groups are in display-name order, however they are read.
+    await t.http
+      .post(`${tenant.base}/Groups`)
+      .set(auth())
+      .send({ displayName: 'Admins & Co', members: [{ value: boss }] })
+      .expect(201);
   });
   afterAll(async () => t?.close());
 
@@ -65,6 +71,28 @@ describe.each(dialects())('users listed and read one by one on %s', (dialect) =>
         .expect(200);
       expect(JSON.stringify(listed)).toBe(JSON.stringify(single.body));
     }
+  });
+
+  // Pages are read by different statements (by cursor, by an offset, an index lookup; on PostgreSQL a window
+  // bounding the page's bytes): each answers every user as GET /Users/{id} does, groups included.
+  it.each([
+    ['a page by cursor', 'cursor=&count=10'],
+    ['a page by an offset', 'startIndex=2&count=10'],
+    ['a lookup', `filter=${encodeURIComponent('userName eq "boss@example.com"')}`],
+    ['a lookup by an e-mail', `filter=${encodeURIComponent('emails.value eq "n@example.com"')}`],
+  ])('%s answers each user as GET /Users/{id} does', async (_name, query) => {
+    const list = await t.http.get(`${tenant.base}/Users?${query}`).set(auth()).expect(200);
+    expect(list.body.Resources.length).toBeGreaterThan(0);
+    for (const listed of list.body.Resources as { id: string }[]) {
+      const single = await t.http.get(`${tenant.base}/Users/${listed.id}`).set(auth()).expect(200);
+      expect(JSON.stringify(listed)).toBe(JSON.stringify(single.body));
+    }
+  });
+
+  it("lists a user's groups in display-name order", async () => {
+    const list = await t.http.get(`${tenant.base}/Users?startIndex=1&count=10`).set(auth()).expect(200);
+    const boss = (list.body.Resources as { userName: string; groups?: { display: string }[] }[]).find((user) => user.userName === 'boss@example.com');
+    expect(boss?.groups?.map((group) => group.display)).toEqual(['Admins & Co', 'Learners "2026"']);
   });
 
   it('answers POST .search the same as GET', async () => {
